@@ -1,0 +1,492 @@
+//===- TFCOps.td - tfc operations --------------------------*- tablegen -*-===//
+//
+// Model-level ops (weights, decoder blocks) and the op-level operators a block
+// expands into.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFC_DIALECT_TFC_IR_TFCOPS_TD
+#define TFC_DIALECT_TFC_IR_TFCOPS_TD
+
+include "tfc/Dialect/TFC/IR/TFCDialect.td"
+include "tfc/Dialect/TFC/IR/TFCAttrs.td"
+include "mlir/IR/SymbolInterfaces.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/IR/BuiltinAttributes.td"
+
+def TFC_F32Tensor : RankedTensorOf<[F32]>;
+def TFC_Tokens : RankedTensorOf<[I64], [HasAnyRankOfPred<[1]>]>;
+def TFC_KVCache : MemRefRankOf<[F32], [2]>;
+
+//===----------------------------------------------------------------------===//
+// Weights
+//===----------------------------------------------------------------------===//
+
+def TFC_WeightDeclOp : TFC_Op<"weight_decl", [Symbol]> {
+  let summary = "declares a tensor of the checkpoint by its name";
+  let description = [{
+    The symbol is the tensor's exact name in the checkpoint's safetensors
+    files; the type is its shape as stored (row-major), computed in f32.
+    Weights are bound when the compiled model is loaded, never compiled in.
+
+    ```mlir
+    tfc.weight_decl @model.layers.0.self_attn.q_proj.weight : tensor<4096x4096xf32>
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name,
+                       TypeAttrOf<TFC_F32Tensor>:$type);
+  let assemblyFormat = "$sym_name `:` $type attr-dict";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    ::mlir::RankedTensorType getTensorType() {
+      return ::llvm::cast<::mlir::RankedTensorType>(getType());
+    }
+  }];
+}
+
+def TFC_WeightOp : TFC_Op<"weight", [Pure,
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "the value of a declared weight";
+  let description = [{
+    ```mlir
+    %w = tfc.weight @model.norm.weight : tensor<4096xf32>
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$name);
+  let results = (outs TFC_F32Tensor:$result);
+  let assemblyFormat = "$name attr-dict `:` type($result)";
+}
+
+//===----------------------------------------------------------------------===//
+// Model level
+//===----------------------------------------------------------------------===//
+
+def TFC_DecoderBlockOp : TFC_Op<"decoder_block", [
+    AllTypesMatch<["input", "result"]>,
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>,
+    DeclareOpInterfaceMethods<MemoryEffectsOpInterface>]> {
+  let summary = "one decoder layer, its variants as attributes";
+  let description = [{
+    Maps hidden states `[tokens, hidden]` at positions `position ..
+    position + tokens - 1` to the layer's output, appending the layer's keys
+    and values to `cache` and attending over everything cached before.
+
+    The attributes say what the layer is: `norm` (kind, eps) and `placement`;
+    `shape` serial or parallel (`shared_norm`: attention and MLP read one
+    normed input); `position` (`#tfc.rope`, `#tfc.alibi`,
+    `#tfc.relative_bias`, `#tfc.nope`); `attention`; `ffn`, and `moe` when the
+    feed-forward is a mixture of experts; `layout` of projection matrices and
+    `qkv_packing` when q, k and v share one fused matrix. `weights` maps each
+    role of the layer to the declared checkpoint tensor that fills it; the
+    verifier checks every role the attributes need is there with the right
+    shape and no other is.
+
+    ```mlir
+    %y = tfc.decoder_block %x at %pos cache %cache {layer = 0 : i64,
+        norm = #tfc.norm<rms_norm, eps = 1.000000e-05>, placement = #tfc.norm_placement<pre>,
+        shape = #tfc.block_shape<serial>, position = #tfc.rope<theta = 5.000000e+05>,
+        attention = #tfc.attention<gqa, heads = 32, kv_heads = 8, head_dim = 128>,
+        ffn = #tfc.ffn<silu, gated = true, intermediate = 14336>,
+        weights = {attn_norm = @model.layers.0.input_layernorm.weight, ...}}
+        : tensor<?x4096xf32>, memref<?x?xf32>
+    ```
+  }];
+  let arguments = (ins TFC_F32Tensor:$input, Index:$position,
+                       TFC_KVCache:$cache,
+                       I64Attr:$layer,
+                       TFC_NormAttr:$norm,
+                       TFC_NormPlacementAttr:$placement,
+                       OptionalAttr<F64Attr>:$deepnorm_alpha,
+                       TFC_BlockShapeAttr:$shape,
+                       UnitAttr:$shared_norm,
+                       TFC_PositionAttr:$position_encoding,
+                       TFC_AttentionAttr:$attention,
+                       TFC_FFNAttr:$ffn,
+                       OptionalAttr<TFC_MoEAttr>:$moe,
+                       DefaultValuedAttr<TFC_WeightLayoutAttr,
+                                         "WeightLayout::OutIn">:$layout,
+                       OptionalAttr<TFC_QKVPackingAttr>:$qkv_packing,
+                       DictionaryAttr:$weights);
+  let results = (outs TFC_F32Tensor:$result);
+  let assemblyFormat = [{
+    $input `at` $position `cache` $cache attr-dict `:` type($input) `,` type($cache)
+  }];
+  let builders = [OpBuilder<(ins "::mlir::Value":$input, "::mlir::Value":$position,
+      "::mlir::Value":$cache, "::mlir::NamedAttrList":$attrs), [{
+    $_state.addOperands({input, position, cache});
+    $_state.addAttributes(attrs);
+    $_state.addTypes(input.getType());
+  }]>];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Width of the hidden state.
+    int64_t getHiddenSize();
+    /// The weights this block's attributes call for: role and stored shape.
+    ::llvm::SmallVector<std::pair<std::string, ::llvm::SmallVector<int64_t>>>
+    getExpectedWeights();
+    /// f32 elements this layer keeps in the KV cache per token.
+    int64_t getKVFloatsPerToken();
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Embedding and positions
+//===----------------------------------------------------------------------===//
+
+def TFC_EmbeddingOp : TFC_Op<"embedding", [Pure]> {
+  let summary = "looks up token embeddings";
+  let description = [{
+    Row `tokens[i]` of `table`, multiplied by `scale` when given (gemma
+    multiplies by `sqrt(hidden)`).
+
+    ```mlir
+    %h = tfc.embedding %tokens, %table : tensor<?xi64>, tensor<32000x4096xf32> -> tensor<?x4096xf32>
+    ```
+  }];
+  let arguments = (ins TFC_Tokens:$tokens, TFC_F32Tensor:$table,
+                       OptionalAttr<F64Attr>:$scale);
+  let results = (outs TFC_F32Tensor:$result);
+  let assemblyFormat = [{
+    $tokens `,` $table attr-dict `:` type($tokens) `,` type($table) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def TFC_LearnedPositionsOp : TFC_Op<"learned_positions", [Pure,
+    AllTypesMatch<["input", "result"]>]> {
+  let summary = "adds learned absolute position embeddings";
+  let description = [{
+    Row `i` of the result is `input[i] + table[position + i]` (GPT-2 `wpe`).
+
+    ```mlir
+    %y = tfc.learned_positions %x, %wpe at %pos : tensor<?x768xf32>, tensor<1024x768xf32>
+    ```
+  }];
+  let arguments = (ins TFC_F32Tensor:$input, TFC_F32Tensor:$table, Index:$position);
+  let results = (outs TFC_F32Tensor:$result);
+  let assemblyFormat = [{
+    $input `,` $table `at` $position attr-dict `:` type($input) `,` type($table)
+  }];
+  let hasVerifier = 1;
+}
+
+def TFC_SinusoidalPositionsOp : TFC_Op<"sinusoidal_positions", [Pure,
+    AllTypesMatch<["input", "result"]>]> {
+  let summary = "adds sinusoidal absolute position encodings";
+  let description = [{
+    Adds `sin(p / base^(2k/d))` at dim `2k` and `cos(...)` at `2k+1` for
+    position `p = position + i` (Vaswani et al.).
+
+    ```mlir
+    %y = tfc.sinusoidal_positions %x at %pos {base = 1.000000e+04 : f64} : tensor<?x512xf32>
+    ```
+  }];
+  let arguments = (ins TFC_F32Tensor:$input, Index:$position, F64Attr:$base);
+  let results = (outs TFC_F32Tensor:$result);
+  let assemblyFormat = "$input `at` $position attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Normalisation, projections, activations
+//===----------------------------------------------------------------------===//
+
+def TFC_RMSNormOp : TFC_Op<"rms_norm", [Pure, AllTypesMatch<["input", "result"]>]> {
+  let summary = "RMS normalisation over the last dimension";
+  let description = [{
+    `x / sqrt(mean(x^2) + eps) * (weight + weight_offset)`.
+
+    ```mlir
+    %y = tfc.rms_norm %x, %w {eps = 1.000000e-06 : f64} : tensor<?x4096xf32>, tensor<4096xf32>
+    ```
+  }];
+  let arguments = (ins TFC_F32Tensor:$input, TFC_F32Tensor:$weight, F64Attr:$eps,
+                       DefaultValuedAttr<F64Attr, "0.0">:$weight_offset);
+  let results = (outs TFC_F32Tensor:$result);
+  let assemblyFormat = "$input `,` $weight attr-dict `:` type($input) `,` type($weight)";
+  let hasVerifier = 1;
+}
+
+def TFC_LayerNormOp : TFC_Op<"layer_norm", [Pure, AllTypesMatch<["input", "result"]>]> {
+  let summary = "layer normalisation over the last dimension";
+  let description = [{
+    `(x - mean) / sqrt(var + eps) * weight + bias` (no bias when absent).
+
+    ```mlir
+    %y = tfc.layer_norm %x, %w, %b {eps = 1.000000e-05 : f64} : tensor<?x768xf32>, tensor<768xf32>, tensor<768xf32>
+    ```
+  }];
+  let arguments = (ins TFC_F32Tensor:$input, TFC_F32Tensor:$weight,
+                       Optional<TFC_F32Tensor>:$bias, F64Attr:$eps);
+  let results = (outs TFC_F32Tensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` type($input) `,` type($weight) (`,` type($bias)^)?
+  }];
+  let hasVerifier = 1;
+}
+
+class TFC_ProjectionOp<string mnemonic> : TFC_Op<mnemonic, [Pure]> {
+  let arguments = (ins TFC_F32Tensor:$input, TFC_F32Tensor:$weight,
+                       Optional<TFC_F32Tensor>:$bias,
+                       DefaultValuedAttr<TFC_WeightLayoutAttr,
+                                         "WeightLayout::OutIn">:$layout);
+  let results = (outs TFC_F32Tensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` type($input) `,` type($weight)
+    (`,` type($bias)^)? `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def TFC_LinearOp : TFC_ProjectionOp<"linear"> {
+  let summary = "a linear projection `x W^T + b`";
+  let description = [{
+    `input [tokens, in]`, `weight [out, in]` (`layout = out_in`, torch
+    Linear) or `[in, out]` (`in_out`, GPT-2 Conv1D), optional `bias [out]`.
+
+    ```mlir
+    %q = tfc.linear %x, %wq : tensor<?x4096xf32>, tensor<4096x4096xf32> -> tensor<?x4096xf32>
+    ```
+  }];
+}
+
+def TFC_LMHeadOp : TFC_ProjectionOp<"lm_head"> {
+  let summary = "projects hidden states to vocabulary logits";
+  let description = [{
+    A linear projection onto the vocabulary (the embedding table when tied).
+    Kept apart from `tfc.linear` because it is the widest matmul of the model
+    and is scheduled on its own.
+
+    ```mlir
+    %logits = tfc.lm_head %x, %w : tensor<?x4096xf32>, tensor<32000x4096xf32> -> tensor<?x32000xf32>
+    ```
+  }];
+}
+
+def TFC_ActivationOp : TFC_Op<"activation", [Pure, AllTypesMatch<["input", "result"]>]> {
+  let summary = "an elementwise activation";
+  let description = [{
+    ```mlir
+    %y = tfc.activation gelu_tanh %x : tensor<?x3072xf32>
+    ```
+  }];
+  let arguments = (ins TFC_ActivationAttr:$kind, TFC_F32Tensor:$input);
+  let results = (outs TFC_F32Tensor:$result);
+  let assemblyFormat = "custom<ActivationKind>($kind) $input attr-dict `:` type($input)";
+}
+
+def TFC_GLUOp : TFC_Op<"glu", [Pure, AllTypesMatch<["gate", "up", "result"]>]> {
+  let summary = "gated linear unit `activation(gate) * up`";
+  let description = [{
+    ```mlir
+    %h = tfc.glu silu %g, %u : tensor<?x14336xf32>
+    ```
+  }];
+  let arguments = (ins TFC_ActivationAttr:$kind, TFC_F32Tensor:$gate,
+                       TFC_F32Tensor:$up);
+  let results = (outs TFC_F32Tensor:$result);
+  let assemblyFormat = "custom<ActivationKind>($kind) $gate `,` $up attr-dict `:` type($gate)";
+}
+
+def TFC_SoftcapOp : TFC_Op<"softcap", [Pure, AllTypesMatch<["input", "result"]>]> {
+  let summary = "logit soft-capping `tanh(x / cap) * cap`";
+  let description = [{
+    ```mlir
+    %y = tfc.softcap %logits {cap = 3.000000e+01 : f64} : tensor<?x256000xf32>
+    ```
+  }];
+  let arguments = (ins TFC_F32Tensor:$input, F64Attr:$cap);
+  let results = (outs TFC_F32Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+def TFC_ResidualAddOp : TFC_Op<"residual_add", [Pure,
+    AllTypesMatch<["residual", "update", "result"]>]> {
+  let summary = "residual connection `alpha * residual + update`";
+  let description = [{
+    `alpha` is 1 except in DeepNorm blocks.
+
+    ```mlir
+    %y = tfc.residual_add %x, %attn : tensor<?x4096xf32>
+    ```
+  }];
+  let arguments = (ins TFC_F32Tensor:$residual, TFC_F32Tensor:$update,
+                       DefaultValuedAttr<F64Attr, "1.0">:$alpha);
+  let results = (outs TFC_F32Tensor:$result);
+  let assemblyFormat = "$residual `,` $update attr-dict `:` type($result)";
+}
+
+//===----------------------------------------------------------------------===//
+// Attention
+//===----------------------------------------------------------------------===//
+
+def TFC_SplitQKVOp : TFC_Op<"split_qkv", [Pure]> {
+  let summary = "splits a fused QKV projection into heads";
+  let description = [{
+    `input [tokens, (heads + 2 * kv_heads) * head_dim]` ordered by `packing`
+    becomes `q [tokens, heads, head_dim]`, `k` and `v [tokens, kv_heads,
+    head_dim]`.
+
+    ```mlir
+    %q, %k, %v = tfc.split_qkv %qkv {packing = #tfc.qkv_packing<grouped>, heads = 32 : i64,
+        kv_heads = 32 : i64} : tensor<?x12288xf32> -> tensor<?x32x128xf32>, tensor<?x32x128xf32>, tensor<?x32x128xf32>
+    ```
+  }];
+  let arguments = (ins TFC_F32Tensor:$input, TFC_QKVPackingAttr:$packing,
+                       I64Attr:$heads, I64Attr:$kv_heads);
+  let results = (outs TFC_F32Tensor:$q, TFC_F32Tensor:$k, TFC_F32Tensor:$v);
+  let assemblyFormat = [{
+    $input attr-dict `:` type($input) `->` type($q) `,` type($k) `,` type($v)
+  }];
+  let hasVerifier = 1;
+}
+
+def TFC_RopeOp : TFC_Op<"rope", [Pure, AllTypesMatch<["input", "result"]>]> {
+  let summary = "rotary position embedding of queries or keys";
+  let description = [{
+    `input [tokens, heads, head_dim]`; token `i` is at position `position +
+    i`. Rotates the leading `fraction * head_dim` dimensions of every head,
+    pairing them as `style` says.
+
+    ```mlir
+    %qr = tfc.rope %q at %pos #tfc.rope<theta = 1.000000e+04> : tensor<?x32x128xf32>
+    ```
+  }];
+  let arguments = (ins TFC_F32Tensor:$input, Index:$position, TFC_RopeAttr:$rope);
+  let results = (outs TFC_F32Tensor:$result);
+  let assemblyFormat = "$input `at` $position $rope attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+def TFC_AttentionOp : TFC_Op<"attention", [Pure]> {
+  let summary = "causal scaled dot-product attention";
+  let description = [{
+    `query [n, heads, d]` at positions `position .. position + n - 1` attends
+    to `key [T, kv_heads, d]` and `value [T, kv_heads, dv]` at positions
+    `0 .. T - 1`; query head `h` reads kv head `h / (heads / kv_heads)`.
+    Scores are `scale * q.k` (+ ALiBi `slope_h * j`, + `bias [heads, n, T]`),
+    then `softcap`ped, then masked: key `j` is visible to query position `p`
+    iff `j <= p` and, with a `window`, `p - j < window`.
+
+    ```mlir
+    %o = tfc.attention %q, %k, %v at %pos {scale = 0.088388 : f64, window = 4096 : i64}
+        : tensor<?x32x128xf32>, tensor<?x8x128xf32>, tensor<?x8x128xf32> -> tensor<?x32x128xf32>
+    ```
+  }];
+  let arguments = (ins TFC_F32Tensor:$query, TFC_F32Tensor:$key,
+                       TFC_F32Tensor:$value, Index:$position,
+                       Optional<TFC_F32Tensor>:$bias,
+                       F64Attr:$scale, OptionalAttr<I64Attr>:$window,
+                       OptionalAttr<F64Attr>:$softcap,
+                       OptionalAttr<TFC_AlibiAttr>:$alibi);
+  let results = (outs TFC_F32Tensor:$result);
+  let assemblyFormat = [{
+    $query `,` $key `,` $value `at` $position (`bias` $bias^)? attr-dict `:`
+    type($query) `,` type($key) `,` type($value) (`,` type($bias)^)? `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def TFC_RelativePositionBiasOp : TFC_Op<"relative_position_bias", [Pure]> {
+  let summary = "T5-style bucketed relative position bias";
+  let description = [{
+    `table [buckets, heads]`; the result `[heads, n, T]` holds
+    `table[bucket(j - (position + i)), h]`.
+
+    ```mlir
+    %b = tfc.relative_position_bias %table at %pos, %q_len, %kv_len #tfc.relative_bias<buckets = 32, max_distance = 128>
+        : tensor<32x8xf32> -> tensor<8x?x?xf32>
+    ```
+  }];
+  let arguments = (ins TFC_F32Tensor:$table, Index:$position, Index:$query_len,
+                       Index:$key_len, TFC_RelativeBiasAttr:$config);
+  let results = (outs TFC_F32Tensor:$result);
+  let assemblyFormat = [{
+    $table `at` $position `,` $query_len `,` $key_len $config attr-dict `:`
+    type($table) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// KV cache
+//===----------------------------------------------------------------------===//
+
+def TFC_KVCacheAppendOp : TFC_Op<"kv_cache_append"> {
+  let summary = "writes a layer's new keys and values into the cache";
+  let description = [{
+    The cache is `[max_context, floats_per_token]`; a layer owns the columns
+    `offset ..` of every row: `kv_heads * head_dim` key floats then
+    `kv_heads * value_dim` value floats. Rows `position .. position + n - 1`
+    receive `key [n, kv_heads, head_dim]` and `value [n, kv_heads, value_dim]`.
+
+    ```mlir
+    tfc.kv_cache_append %k, %v into %cache at %pos {offset = 0 : i64}
+        : tensor<?x8x128xf32>, tensor<?x8x128xf32>, memref<?x?xf32>
+    ```
+  }];
+  let arguments = (ins TFC_F32Tensor:$key, TFC_F32Tensor:$value,
+                       Arg<TFC_KVCache, "the cache", [MemWrite]>:$cache,
+                       Index:$position, I64Attr:$offset);
+  let assemblyFormat = [{
+    $key `,` $value `into` $cache `at` $position attr-dict `:` type($key) `,`
+    type($value) `,` type($cache)
+  }];
+  let hasVerifier = 1;
+}
+
+def TFC_KVCacheReadOp : TFC_Op<"kv_cache_read"> {
+  let summary = "reads a layer's first `length` cached keys and values";
+  let description = [{
+    ```mlir
+    %k, %v = tfc.kv_cache_read %cache[%len] {offset = 0 : i64}
+        : memref<?x?xf32> -> tensor<?x8x128xf32>, tensor<?x8x128xf32>
+    ```
+  }];
+  let arguments = (ins Arg<TFC_KVCache, "the cache", [MemRead]>:$cache,
+                       Index:$length, I64Attr:$offset);
+  let results = (outs TFC_F32Tensor:$key, TFC_F32Tensor:$value);
+  let assemblyFormat = [{
+    $cache `[` $length `]` attr-dict `:` type($cache) `->` type($key) `,` type($value)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Mixture of experts
+//===----------------------------------------------------------------------===//
+
+def TFC_MoEOp : TFC_Op<"moe", [Pure, AttrSizedOperandSegments]> {
+  let summary = "routes each token to its top-k experts";
+  let description = [{
+    `router [experts, hidden]` scores the experts; a softmax over all of
+    them, the `top_k` best kept, renormalised to sum 1 with `renormalize`,
+    multiplied by `routed_scale`. Expert `e` computes
+    `(act(x G_e^T) * x U_e^T) D_e^T` (gated) or `act(x U_e^T) D_e^T`; the
+    result is the weighted sum over the chosen experts. Weights are
+    `[intermediate, hidden]` for gate/up and `[hidden, intermediate]` for down.
+
+    ```mlir
+    %y = tfc.moe %x, %router gate(%g0, %g1) up(%u0, %u1) down(%d0, %d1) {activation = #tfc.activation<silu>, top_k = 1 : i64}
+        : tensor<?x64xf32>, tensor<2x64xf32>, ...
+    ```
+  }];
+  let arguments = (ins TFC_F32Tensor:$input, TFC_F32Tensor:$router,
+                       Variadic<TFC_F32Tensor>:$gate_weights,
+                       Variadic<TFC_F32Tensor>:$up_weights,
+                       Variadic<TFC_F32Tensor>:$down_weights,
+                       TFC_ActivationAttr:$activation, I64Attr:$top_k,
+                       UnitAttr:$renormalize,
+                       DefaultValuedAttr<F64Attr, "1.0">:$routed_scale);
+  let results = (outs TFC_F32Tensor:$result);
+  let assemblyFormat = [{
+    $input `,` $router `gate` `(` $gate_weights `)` `up` `(` $up_weights `)`
+    `down` `(` $down_weights `)` attr-dict `:` type($input) `,` type($router)
+    `,` `gate` `(` type($gate_weights) `)` `,` `up` `(` type($up_weights) `)`
+    `,` `down` `(` type($down_weights) `)` `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+#endif // TFC_DIALECT_TFC_IR_TFCOPS_TD

@@ -1,0 +1,218 @@
+//===- TFCAttrs.cpp - tfc attribute verifiers and helpers -----------------===//
+#include "tfc/Dialect/TFC/IR/TFCAttrs.h"
+#include "tfc/Dialect/TFC/IR/TFCDialect.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::tfc;
+
+#include "tfc/Dialect/TFC/IR/TFCEnums.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "tfc/Dialect/TFC/IR/TFCAttrs.cpp.inc"
+
+void TFCDialect::registerAttributes() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "tfc/Dialect/TFC/IR/TFCAttrs.cpp.inc"
+      >();
+}
+
+/// Fails with "`name` must be positive" unless `attr` is absent or positive.
+static LogicalResult checkPositive(function_ref<InFlightDiagnostic()> emitError,
+                                   StringRef name,
+                                   std::optional<APFloat> value) {
+  if (value && !(value->convertToDouble() > 0.0))
+    return emitError() << "'" << name << "' must be positive, got "
+                       << value->convertToDouble();
+  return success();
+}
+
+static LogicalResult checkPositive(function_ref<InFlightDiagnostic()> emitError,
+                                   StringRef name, int64_t value) {
+  if (value <= 0)
+    return emitError() << "'" << name << "' must be positive, got " << value;
+  return success();
+}
+
+LogicalResult NormAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                               NormKind kind, APFloat eps,
+                               std::optional<APFloat> weightOffset, bool bias) {
+  if (failed(checkPositive(emitError, "eps", eps)))
+    return failure();
+  if (bias && kind == NormKind::RMSNorm)
+    return emitError() << "'bias' is only valid for layer_norm";
+  return success();
+}
+
+LogicalResult
+RopeScalingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                        RopeScalingKind kind, APFloat factor,
+                        std::optional<APFloat> lowFreqFactor,
+                        std::optional<APFloat> highFreqFactor,
+                        int64_t originalMaxPosition) {
+  if (failed(checkPositive(emitError, "factor", factor)))
+    return failure();
+  if (kind != RopeScalingKind::Llama3)
+    return success();
+  if (!lowFreqFactor || !highFreqFactor || originalMaxPosition <= 0)
+    return emitError() << "llama3 rope scaling needs 'low_freq_factor', "
+                          "'high_freq_factor' and a positive "
+                          "'original_max_position'";
+  double low = lowFreqFactor->convertToDouble();
+  double high = highFreqFactor->convertToDouble();
+  if (!(high > low))
+    return emitError() << "'high_freq_factor' (" << high
+                       << ") must exceed 'low_freq_factor' (" << low << ")";
+  return success();
+}
+
+LogicalResult RopeAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                               APFloat theta, std::optional<APFloat> fraction,
+                               RopeStyle style, RopeScalingAttr scaling) {
+  if (failed(checkPositive(emitError, "theta", theta)))
+    return failure();
+  if (fraction) {
+    double f = fraction->convertToDouble();
+    if (!(f > 0.0 && f <= 1.0))
+      return emitError() << "'fraction' must be in (0, 1], got " << f;
+  }
+  return success();
+}
+
+double RopeAttr::getFractionValue() const {
+  return getFraction() ? getFraction()->convertToDouble() : 1.0;
+}
+
+int64_t RopeAttr::getRotaryDim(int64_t headDim) const {
+  // HF gpt_neox: int(head_size * rotary_pct); phi the same with
+  // partial_rotary_factor.
+  return static_cast<int64_t>(static_cast<double>(headDim) *
+                              getFractionValue());
+}
+
+LogicalResult
+RelativeBiasAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                         int64_t buckets, int64_t maxDistance,
+                         bool bidirectional) {
+  if (failed(checkPositive(emitError, "buckets", buckets)) ||
+      failed(checkPositive(emitError, "max_distance", maxDistance)))
+    return failure();
+  return success();
+}
+
+LogicalResult MLAAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                              int64_t qLoraRank, int64_t kvLoraRank,
+                              int64_t qkNopeHeadDim, int64_t qkRopeHeadDim,
+                              int64_t vHeadDim) {
+  if (qLoraRank < 0)
+    return emitError() << "'q_lora_rank' must be 0 (no bottleneck) or "
+                          "positive, got "
+                       << qLoraRank;
+  if (failed(checkPositive(emitError, "kv_lora_rank", kvLoraRank)) ||
+      failed(checkPositive(emitError, "qk_nope_head_dim", qkNopeHeadDim)) ||
+      failed(checkPositive(emitError, "qk_rope_head_dim", qkRopeHeadDim)) ||
+      failed(checkPositive(emitError, "v_head_dim", vHeadDim)))
+    return failure();
+  if (qkRopeHeadDim % 2)
+    return emitError() << "'qk_rope_head_dim' must be even, got "
+                       << qkRopeHeadDim;
+  return success();
+}
+
+LogicalResult
+AttentionAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                      AttentionKind kind, int64_t heads, int64_t kvHeads,
+                      int64_t headDim, std::optional<APFloat> scale,
+                      std::optional<int64_t> window,
+                      std::optional<APFloat> softcap, QKNorm qkNorm,
+                      bool qkvBias, bool outBias,
+                      std::optional<APFloat> clipQkv, MLAAttr mla) {
+  if (failed(checkPositive(emitError, "heads", heads)) ||
+      failed(checkPositive(emitError, "kv_heads", kvHeads)) ||
+      failed(checkPositive(emitError, "head_dim", headDim)) ||
+      failed(checkPositive(emitError, "scale", scale)) ||
+      failed(checkPositive(emitError, "softcap", softcap)) ||
+      failed(checkPositive(emitError, "clip_qkv", clipQkv)))
+    return failure();
+  if (window && *window <= 0)
+    return emitError() << "'window' must be positive, got " << *window;
+  if (heads % kvHeads)
+    return emitError() << "'heads' (" << heads
+                       << ") must be divisible by 'kv_heads' (" << kvHeads
+                       << ")";
+  switch (kind) {
+  case AttentionKind::MHA:
+    if (kvHeads != heads)
+      return emitError() << "mha needs 'kv_heads' == 'heads', got kv_heads = "
+                         << kvHeads << ", heads = " << heads;
+    break;
+  case AttentionKind::MQA:
+    if (kvHeads != 1)
+      return emitError() << "mqa needs 'kv_heads' = 1, got " << kvHeads;
+    break;
+  case AttentionKind::GQA:
+    break;
+  case AttentionKind::MLA:
+    if (!mla)
+      return emitError() << "mla attention needs the 'mla' shapes";
+    if (kvHeads != heads)
+      return emitError() << "mla needs 'kv_heads' == 'heads', got kv_heads = "
+                         << kvHeads << ", heads = " << heads;
+    if (headDim != mla.getQkNopeHeadDim() + mla.getQkRopeHeadDim())
+      return emitError() << "mla 'head_dim' (" << headDim
+                         << ") must be qk_nope_head_dim + qk_rope_head_dim ("
+                         << mla.getQkNopeHeadDim() + mla.getQkRopeHeadDim()
+                         << ")";
+    if (qkNorm != QKNorm::None)
+      return emitError() << "mla attention has no 'qk_norm'";
+    break;
+  }
+  if (mla && kind != AttentionKind::MLA)
+    return emitError() << "'mla' shapes given for "
+                       << stringifyAttentionKind(kind) << " attention";
+  return success();
+}
+
+double AttentionAttr::getScaleValue() const {
+  if (getScale())
+    return getScale()->convertToDouble();
+  return 1.0 / std::sqrt(static_cast<double>(getHeadDim()));
+}
+
+int64_t AttentionAttr::getValueHeadDim() const {
+  return getMla() ? getMla().getVHeadDim() : getHeadDim();
+}
+
+LogicalResult FFNAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                              Activation activation, bool gated,
+                              int64_t intermediate, bool bias) {
+  return checkPositive(emitError, "intermediate", intermediate);
+}
+
+LogicalResult MoEAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                              int64_t experts, int64_t topK,
+                              int64_t intermediate, int64_t shared,
+                              int64_t sharedIntermediate, bool renormalize,
+                              std::optional<APFloat> routedScale) {
+  if (failed(checkPositive(emitError, "experts", experts)) ||
+      failed(checkPositive(emitError, "top_k", topK)) ||
+      failed(checkPositive(emitError, "intermediate", intermediate)) ||
+      failed(checkPositive(emitError, "routed_scale", routedScale)))
+    return failure();
+  if (topK > experts)
+    return emitError() << "'top_k' (" << topK << ") must not exceed 'experts' ("
+                       << experts << ")";
+  if (shared < 0)
+    return emitError() << "'shared' must not be negative, got " << shared;
+  if ((shared > 0) != (sharedIntermediate > 0))
+    return emitError() << "'shared' (" << shared
+                       << ") and 'shared_intermediate' (" << sharedIntermediate
+                       << ") must both be positive or both be 0";
+  return success();
+}

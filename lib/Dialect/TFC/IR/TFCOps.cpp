@@ -1,0 +1,434 @@
+//===- TFCOps.cpp - tfc op verifiers and custom directives ----------------===//
+#include "tfc/Dialect/TFC/IR/TFCOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace mlir::tfc;
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+/// Whether two extents can be equal (a dynamic extent matches anything).
+static bool compatible(int64_t a, int64_t b) {
+  return ShapedType::isDynamic(a) || ShapedType::isDynamic(b) || a == b;
+}
+
+static std::string dimStr(int64_t d) {
+  return ShapedType::isDynamic(d) ? std::string("?") : std::to_string(d);
+}
+
+static LogicalResult checkRank(Operation *op, StringRef name, Type type,
+                               int64_t rank) {
+  auto shaped = cast<ShapedType>(type);
+  if (shaped.getRank() != rank)
+    return op->emitOpError() << "'" << name << "' must have rank " << rank
+                             << ", got " << type;
+  return success();
+}
+
+/// Fails unless `name`'s dimension `dim` can equal `expected`.
+static LogicalResult checkDim(Operation *op, StringRef name, Type type,
+                              unsigned dim, int64_t expected,
+                              StringRef meaning) {
+  int64_t actual = cast<ShapedType>(type).getDimSize(dim);
+  if (!compatible(actual, expected))
+    return op->emitOpError()
+           << "'" << name << "' dimension " << dim << " (" << dimStr(actual)
+           << ") must equal " << meaning << " (" << dimStr(expected) << ")";
+  return success();
+}
+
+static LogicalResult checkPositive(Operation *op, StringRef name,
+                                   double value) {
+  if (!(value > 0.0))
+    return op->emitOpError() << "'" << name << "' must be positive, got "
+                             << value;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Custom directive: a bare activation keyword
+//===----------------------------------------------------------------------===//
+
+static ParseResult parseActivationKind(OpAsmParser &parser,
+                                       ActivationAttr &kind) {
+  SMLoc loc = parser.getCurrentLocation();
+  StringRef keyword;
+  if (parser.parseKeyword(&keyword))
+    return failure();
+  std::optional<Activation> value = symbolizeActivation(keyword);
+  if (!value)
+    return parser.emitError(loc)
+           << "unknown activation '" << keyword
+           << "'; expected relu, gelu, gelu_tanh or silu";
+  kind = ActivationAttr::get(parser.getContext(), *value);
+  return success();
+}
+
+static void printActivationKind(OpAsmPrinter &printer, Operation *,
+                                ActivationAttr kind) {
+  printer << stringifyActivation(kind.getValue());
+}
+
+#define GET_OP_CLASSES
+#include "tfc/Dialect/TFC/IR/TFCOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// Weights
+//===----------------------------------------------------------------------===//
+
+LogicalResult WeightDeclOp::verify() {
+  if (!getTensorType().hasStaticShape())
+    return emitOpError() << "weight '" << getSymName()
+                         << "' must have a static shape, got " << getType();
+  return success();
+}
+
+LogicalResult WeightOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  auto decl =
+      symbolTable.lookupNearestSymbolFrom<WeightDeclOp>(*this, getNameAttr());
+  if (!decl)
+    return emitOpError() << "'" << getName()
+                         << "' does not name a tfc.weight_decl";
+  if (decl.getType() != getType())
+    return emitOpError() << "type " << getType() << " of '" << getName()
+                         << "' differs from its declaration "
+                         << decl.getType();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Embedding and positions
+//===----------------------------------------------------------------------===//
+
+LogicalResult EmbeddingOp::verify() {
+  Operation *op = getOperation();
+  if (failed(checkRank(op, "table", getTable().getType(), 2)) ||
+      failed(checkRank(op, "result", getType(), 2)) ||
+      failed(checkDim(op, "result", getType(), 0,
+                      getTokens().getType().getDimSize(0),
+                      "the number of tokens")) ||
+      failed(checkDim(op, "result", getType(), 1,
+                      getTable().getType().getDimSize(1),
+                      "the table's width")))
+    return failure();
+  if (getScale() && failed(checkPositive(op, "scale", getScale()->convertToDouble())))
+    return failure();
+  return success();
+}
+
+LogicalResult LearnedPositionsOp::verify() {
+  Operation *op = getOperation();
+  if (failed(checkRank(op, "input", getInput().getType(), 2)) ||
+      failed(checkRank(op, "table", getTable().getType(), 2)) ||
+      failed(checkDim(op, "table", getTable().getType(), 1,
+                      getInput().getType().getDimSize(1), "the hidden size")))
+    return failure();
+  return success();
+}
+
+LogicalResult SinusoidalPositionsOp::verify() {
+  Operation *op = getOperation();
+  if (failed(checkRank(op, "input", getInput().getType(), 2)) ||
+      failed(checkPositive(op, "base", getBase().convertToDouble())))
+    return failure();
+  int64_t width = getInput().getType().getDimSize(1);
+  if (ShapedType::isDynamic(width) || width % 2)
+    return emitOpError() << "hidden size must be static and even, got "
+                         << dimStr(width);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Normalisation, projections, activations
+//===----------------------------------------------------------------------===//
+
+/// A norm's weight (and bias) is a vector over the input's last dimension.
+static LogicalResult verifyNormOperands(Operation *op, Value input,
+                                        Value weight, Value bias, double eps) {
+  auto inputType = cast<RankedTensorType>(input.getType());
+  if (inputType.getRank() < 1)
+    return op->emitOpError() << "'input' must have rank >= 1";
+  int64_t width = inputType.getDimSize(inputType.getRank() - 1);
+  if (failed(checkRank(op, "weight", weight.getType(), 1)) ||
+      failed(checkDim(op, "weight", weight.getType(), 0, width,
+                      "the normalised dimension")) ||
+      failed(checkPositive(op, "eps", eps)))
+    return failure();
+  if (bias && (failed(checkRank(op, "bias", bias.getType(), 1)) ||
+               failed(checkDim(op, "bias", bias.getType(), 0, width,
+                               "the normalised dimension"))))
+    return failure();
+  return success();
+}
+
+LogicalResult RMSNormOp::verify() {
+  return verifyNormOperands(*this, getInput(), getWeight(), Value(),
+                            getEps().convertToDouble());
+}
+
+LogicalResult LayerNormOp::verify() {
+  return verifyNormOperands(*this, getInput(), getWeight(), getBias(),
+                            getEps().convertToDouble());
+}
+
+/// `input [n, in] x weight -> [n, out]`, weight `[out, in]` or `[in, out]`.
+static LogicalResult verifyProjection(Operation *op, Value input, Value weight,
+                                      Value bias, WeightLayout layout,
+                                      Type result) {
+  if (failed(checkRank(op, "input", input.getType(), 2)) ||
+      failed(checkRank(op, "weight", weight.getType(), 2)) ||
+      failed(checkRank(op, "result", result, 2)))
+    return failure();
+  auto weightType = cast<RankedTensorType>(weight.getType());
+  bool outIn = layout == WeightLayout::OutIn;
+  int64_t in = weightType.getDimSize(outIn ? 1 : 0);
+  int64_t out = weightType.getDimSize(outIn ? 0 : 1);
+  if (failed(checkDim(op, "input", input.getType(), 1, in,
+                      "the weight's input dimension")) ||
+      failed(checkDim(op, "result", result, 0,
+                      cast<ShapedType>(input.getType()).getDimSize(0),
+                      "the number of tokens")) ||
+      failed(checkDim(op, "result", result, 1, out,
+                      "the weight's output dimension")))
+    return failure();
+  if (bias && (failed(checkRank(op, "bias", bias.getType(), 1)) ||
+               failed(checkDim(op, "bias", bias.getType(), 0, out,
+                               "the weight's output dimension"))))
+    return failure();
+  return success();
+}
+
+LogicalResult LinearOp::verify() {
+  return verifyProjection(*this, getInput(), getWeight(), getBias(),
+                          getLayout(), getType());
+}
+
+LogicalResult LMHeadOp::verify() {
+  return verifyProjection(*this, getInput(), getWeight(), getBias(),
+                          getLayout(), getType());
+}
+
+LogicalResult SoftcapOp::verify() {
+  return checkPositive(*this, "cap", getCap().convertToDouble());
+}
+
+//===----------------------------------------------------------------------===//
+// Attention
+//===----------------------------------------------------------------------===//
+
+LogicalResult SplitQKVOp::verify() {
+  Operation *op = getOperation();
+  int64_t heads = getHeads(), kvHeads = getKvHeads();
+  if (heads <= 0 || kvHeads <= 0 || heads % kvHeads)
+    return emitOpError() << "'heads' (" << heads
+                         << ") must be a positive multiple of 'kv_heads' ("
+                         << kvHeads << ")";
+  if (failed(checkRank(op, "input", getInput().getType(), 2)))
+    return failure();
+  int64_t width = getInput().getType().getDimSize(1);
+  int64_t rows = heads + 2 * kvHeads;
+  if (ShapedType::isDynamic(width) || width % rows)
+    return emitOpError() << "fused width " << dimStr(width)
+                         << " is not a multiple of heads + 2 * kv_heads ("
+                         << rows << ")";
+  int64_t headDim = width / rows;
+  int64_t n = getInput().getType().getDimSize(0);
+  for (auto [name, value, h] :
+       {std::make_tuple("q", getQ(), heads), std::make_tuple("k", getK(), kvHeads),
+        std::make_tuple("v", getV(), kvHeads)}) {
+    if (failed(checkRank(op, name, value.getType(), 3)) ||
+        failed(checkDim(op, name, value.getType(), 0, n,
+                        "the number of tokens")) ||
+        failed(checkDim(op, name, value.getType(), 1, h, "its head count")) ||
+        failed(checkDim(op, name, value.getType(), 2, headDim, "head_dim")))
+      return failure();
+  }
+  return success();
+}
+
+LogicalResult RopeOp::verify() {
+  if (failed(checkRank(*this, "input", getInput().getType(), 3)))
+    return failure();
+  int64_t headDim = getInput().getType().getDimSize(2);
+  if (ShapedType::isDynamic(headDim))
+    return emitOpError() << "head_dim must be static";
+  int64_t rotary = getRope().getRotaryDim(headDim);
+  if (rotary <= 0 || rotary % 2)
+    return emitOpError() << "rotated dimensions (fraction "
+                         << getRope().getFractionValue() << " of head_dim "
+                         << headDim << " = " << rotary
+                         << ") must be even and positive";
+  return success();
+}
+
+LogicalResult AttentionOp::verify() {
+  Operation *op = getOperation();
+  if (failed(checkRank(op, "query", getQuery().getType(), 3)) ||
+      failed(checkRank(op, "key", getKey().getType(), 3)) ||
+      failed(checkRank(op, "value", getValue().getType(), 3)) ||
+      failed(checkRank(op, "result", getType(), 3)))
+    return failure();
+  ArrayRef<int64_t> q = getQuery().getType().getShape();
+  ArrayRef<int64_t> k = getKey().getType().getShape();
+  ArrayRef<int64_t> v = getValue().getType().getShape();
+  if (ShapedType::isDynamic(q[1]) || ShapedType::isDynamic(k[1]) ||
+      ShapedType::isDynamic(q[2]) || ShapedType::isDynamic(v[2]))
+    return emitOpError() << "head counts and head dims must be static";
+  if (q[1] % k[1])
+    return emitOpError() << "query heads (" << q[1]
+                         << ") must be a multiple of key heads (" << k[1]
+                         << ")";
+  if (failed(checkDim(op, "key", getKey().getType(), 2, q[2],
+                      "the query head_dim")) ||
+      failed(checkDim(op, "value", getValue().getType(), 0, k[0],
+                      "the number of keys")) ||
+      failed(checkDim(op, "value", getValue().getType(), 1, k[1],
+                      "the number of key heads")) ||
+      failed(checkDim(op, "result", getType(), 0, q[0],
+                      "the number of queries")) ||
+      failed(checkDim(op, "result", getType(), 1, q[1],
+                      "the number of query heads")) ||
+      failed(checkDim(op, "result", getType(), 2, v[2], "the value head_dim")))
+    return failure();
+  if (Value bias = getBias()) {
+    if (failed(checkRank(op, "bias", bias.getType(), 3)) ||
+        failed(checkDim(op, "bias", bias.getType(), 0, q[1],
+                        "the number of query heads")) ||
+        failed(checkDim(op, "bias", bias.getType(), 1, q[0],
+                        "the number of queries")) ||
+        failed(checkDim(op, "bias", bias.getType(), 2, k[0],
+                        "the number of keys")))
+      return failure();
+  }
+  if (failed(checkPositive(op, "scale", getScale().convertToDouble())))
+    return failure();
+  if (getWindow() && *getWindow() <= 0)
+    return emitOpError() << "'window' must be positive, got " << *getWindow();
+  if (getSoftcap() &&
+      failed(checkPositive(op, "softcap", getSoftcap()->convertToDouble())))
+    return failure();
+  return success();
+}
+
+LogicalResult RelativePositionBiasOp::verify() {
+  Operation *op = getOperation();
+  if (failed(checkRank(op, "table", getTable().getType(), 2)) ||
+      failed(checkDim(op, "table", getTable().getType(), 0,
+                      getConfig().getBuckets(), "the number of buckets")) ||
+      failed(checkRank(op, "result", getType(), 3)) ||
+      failed(checkDim(op, "result", getType(), 0,
+                      getTable().getType().getDimSize(1),
+                      "the number of heads")))
+    return failure();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// KV cache
+//===----------------------------------------------------------------------===//
+
+/// A layer's slice of a cache row: `kv_heads * (head_dim + value_dim)` floats
+/// from `offset`, which must fit in a row of static width.
+static LogicalResult verifyCacheSlice(Operation *op, Type keyType,
+                                      Type valueType, MemRefType cache,
+                                      int64_t offset) {
+  if (failed(checkRank(op, "key", keyType, 3)) ||
+      failed(checkRank(op, "value", valueType, 3)))
+    return failure();
+  auto key = cast<ShapedType>(keyType), value = cast<ShapedType>(valueType);
+  if (ShapedType::isDynamic(key.getDimSize(1)) ||
+      ShapedType::isDynamic(key.getDimSize(2)) ||
+      ShapedType::isDynamic(value.getDimSize(2)))
+    return op->emitOpError() << "key and value heads and dims must be static";
+  if (failed(checkDim(op, "value", valueType, 0, key.getDimSize(0),
+                      "the number of keys")) ||
+      failed(checkDim(op, "value", valueType, 1, key.getDimSize(1),
+                      "the number of key heads")))
+    return failure();
+  if (offset < 0)
+    return op->emitOpError() << "'offset' must not be negative, got "
+                             << offset;
+  int64_t floats = key.getDimSize(1) * (key.getDimSize(2) + value.getDimSize(2));
+  int64_t row = cache.getDimSize(1);
+  if (!ShapedType::isDynamic(row) && offset + floats > row)
+    return op->emitOpError() << "layer slice [" << offset << ", "
+                             << offset + floats
+                             << ") does not fit in a cache row of " << row
+                             << " floats";
+  return success();
+}
+
+LogicalResult KVCacheAppendOp::verify() {
+  return verifyCacheSlice(*this, getKey().getType(), getValue().getType(),
+                          getCache().getType(), getOffset());
+}
+
+LogicalResult KVCacheReadOp::verify() {
+  return verifyCacheSlice(*this, getKey().getType(), getValue().getType(),
+                          getCache().getType(), getOffset());
+}
+
+//===----------------------------------------------------------------------===//
+// Mixture of experts
+//===----------------------------------------------------------------------===//
+
+LogicalResult MoEOp::verify() {
+  Operation *op = getOperation();
+  if (failed(checkRank(op, "input", getInput().getType(), 2)) ||
+      failed(checkRank(op, "router", getRouter().getType(), 2)))
+    return failure();
+  int64_t hidden = getInput().getType().getDimSize(1);
+  int64_t experts = getRouter().getType().getDimSize(0);
+  if (failed(checkDim(op, "router", getRouter().getType(), 1, hidden,
+                      "the hidden size")))
+    return failure();
+  if (ShapedType::isDynamic(experts))
+    return emitOpError() << "the number of experts must be static";
+  int64_t topK = getTopK();
+  if (topK <= 0 || topK > experts)
+    return emitOpError() << "'top_k' (" << topK
+                         << ") must be in [1, experts = " << experts << "]";
+  if (static_cast<int64_t>(getUpWeights().size()) != experts ||
+      static_cast<int64_t>(getDownWeights().size()) != experts ||
+      (!getGateWeights().empty() &&
+       static_cast<int64_t>(getGateWeights().size()) != experts))
+    return emitOpError() << "needs one up and one down weight per expert ("
+                         << experts << ") and one gate weight per expert or "
+                         << "none; got gate " << getGateWeights().size()
+                         << ", up " << getUpWeights().size() << ", down "
+                         << getDownWeights().size();
+  if (failed(checkRank(op, "up weight", getUpWeights()[0].getType(), 2)))
+    return failure();
+  int64_t inter = cast<ShapedType>(getUpWeights()[0].getType()).getDimSize(0);
+  for (Value w : getGateWeights())
+    if (w.getType() != getUpWeights()[0].getType())
+      return emitOpError() << "gate weight " << w.getType()
+                           << " differs from the up weights "
+                           << getUpWeights()[0].getType();
+  for (Value w : getUpWeights())
+    if (failed(checkRank(op, "up weight", w.getType(), 2)) ||
+        failed(checkDim(op, "up weight", w.getType(), 0, inter,
+                        "the expert width")) ||
+        failed(checkDim(op, "up weight", w.getType(), 1, hidden,
+                        "the hidden size")))
+      return failure();
+  for (Value w : getDownWeights())
+    if (failed(checkRank(op, "down weight", w.getType(), 2)) ||
+        failed(checkDim(op, "down weight", w.getType(), 0, hidden,
+                        "the hidden size")) ||
+        failed(checkDim(op, "down weight", w.getType(), 1, inter,
+                        "the expert width")))
+      return failure();
+  if (getType() != getInput().getType())
+    return emitOpError() << "result type " << getType()
+                         << " must equal the input type "
+                         << getInput().getType();
+  if (failed(checkPositive(op, "routed_scale",
+                           getRoutedScale().convertToDouble())))
+    return failure();
+  return success();
+}
