@@ -1,0 +1,46 @@
+//===- Importer.h - config.json / model card -> tfc IR ----------*- C++ -*-===//
+#ifndef TFC_IMPORTER_IMPORTER_H
+#define TFC_IMPORTER_IMPORTER_H
+
+#include "tfc/Importer/ModelSpec.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/Support/JSON.h"
+
+#include <functional>
+
+namespace mlir::tfc {
+
+/// Where the importer reports problems: every message names the file and the
+/// field at fault. Errors make the import fail; warnings do not.
+struct ImportDiagnostics {
+  std::string file;
+  std::vector<std::string> errors, warnings;
+  void error(const llvm::Twine &msg) { errors.push_back(msg.str()); }
+  void warning(const llvm::Twine &msg) { warnings.push_back(msg.str()); }
+};
+
+/// Model types a Hugging Face config.json may name.
+llvm::ArrayRef<llvm::StringRef> getSupportedModelTypes();
+
+/// Fills `spec` from a Hugging Face config.json object. Fails (with errors in
+/// `diags`) on unknown model types, missing, mistyped or inconsistent fields.
+llvm::LogicalResult readHFConfig(const llvm::json::Object &config,
+                                 ModelSpec &spec, ImportDiagnostics &diags);
+
+/// Fills `spec` from a tfc model card (docs/model-card.md).
+llvm::LogicalResult readModelCard(const llvm::json::Object &card,
+                                  ModelSpec &spec, ImportDiagnostics &diags);
+
+/// Emits the model-level tfc IR of `spec`.
+OwningOpRef<ModuleOp> emitModel(const ModelSpec &spec, MLIRContext *context);
+
+/// Reads a config.json or model card (a file, or a directory holding
+/// config.json) and emits its IR; null with `diags` filled on failure.
+OwningOpRef<ModuleOp> importModel(llvm::StringRef path, MLIRContext *context,
+                                  ImportDiagnostics &diags);
+
+} // namespace mlir::tfc
+
+#endif // TFC_IMPORTER_IMPORTER_H

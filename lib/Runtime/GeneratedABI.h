@@ -1,0 +1,51 @@
+//===- GeneratedABI.h - Symbols of the generated model code -----*- C++ -*-===//
+//
+// What tfc-compile puts into the model object (docs/ABI.md). These symbols are
+// undefined in libTFCRuntime.a and resolved when the model .so is linked.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFC_RUNTIME_GENERATEDABI_H
+#define TFC_RUNTIME_GENERATEDABI_H
+
+#include <cstdint>
+
+namespace tfc::runtime {
+
+/// MLIR's strided memref descriptor, as `llvm.emit_c_interface` passes it.
+template <typename T, int Rank> struct MemRef {
+  T *allocated;
+  T *aligned;
+  int64_t offset;
+  int64_t sizes[Rank];
+  int64_t strides[Rank];
+};
+
+using MemRef1DI8 = MemRef<int8_t, 1>;
+using MemRef1DF32 = MemRef<float, 1>;
+using MemRef1DI64 = MemRef<int64_t, 1>;
+using MemRef2DF32 = MemRef<float, 2>;
+
+/// A contiguous 1-D descriptor over `size` elements at `data`.
+template <typename T> MemRef<T, 1> makeMemRef1D(T *data, int64_t size) {
+  return {data, data, 0, {size}, {1}};
+}
+
+} // namespace tfc::runtime
+
+extern "C" {
+extern const char tfc_manifest[];
+
+void _mlir_ciface_tfc_prefill(tfc::runtime::MemRef1DI8 *arena,
+                              tfc::runtime::MemRef1DF32 *kvCache,
+                              tfc::runtime::MemRef1DI64 *tokens, int64_t pos,
+                              int64_t maxContext,
+                              tfc::runtime::MemRef2DF32 *logits);
+void _mlir_ciface_tfc_decode(tfc::runtime::MemRef1DI8 *arena,
+                             tfc::runtime::MemRef1DF32 *kvCache,
+                             tfc::runtime::MemRef1DI64 *tokens, int64_t pos,
+                             int64_t maxContext,
+                             tfc::runtime::MemRef2DF32 *logits);
+}
+
+#endif // TFC_RUNTIME_GENERATEDABI_H

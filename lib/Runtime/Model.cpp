@@ -1,0 +1,185 @@
+//===- Model.cpp - A model instance: arena, KV cache, entry points --------===//
+
+#include "Model.h"
+#include "GeneratedABI.h"
+#include "Manifest.h"
+#include "Safetensors.h"
+#include "WeightBinding.h"
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <omp.h>
+#include <sys/mman.h>
+#include <vector>
+
+using namespace tfc::runtime;
+
+ZeroedBuffer::~ZeroedBuffer() { release(); }
+
+void ZeroedBuffer::release() {
+  if (base)
+    munmap(base, length);
+  base = nullptr;
+  length = 0;
+}
+
+bool ZeroedBuffer::allocate(size_t bytes, std::string &error) {
+  release();
+  // mmap rejects length 0; a valid pointer keeps the descriptors uniform.
+  size_t mapped = bytes ? bytes : 64;
+  void *p = mmap(nullptr, mapped, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) {
+    error = "cannot allocate " + std::to_string(bytes) +
+            " bytes: " + std::strerror(errno);
+    return false;
+  }
+  base = p;
+  length = mapped;
+  return true;
+}
+
+void ZeroedBuffer::zero() {
+  // Private anonymous pages read as zero after MADV_DONTNEED (madvise(2)).
+  if (base && madvise(base, length, MADV_DONTNEED) != 0)
+    std::memset(base, 0, length);
+}
+
+// 0 until tfc_model_set_threads is called: OpenMP's own default applies.
+static std::atomic<int> requestedThreads{0};
+
+void tfc::runtime::setThreadCount(int n) {
+  requestedThreads.store(n > 0 ? n : omp_get_num_procs(),
+                         std::memory_order_relaxed);
+}
+
+std::unique_ptr<Model> Model::create(int64_t maxContext, std::string &error) {
+  const Manifest *manifest = getLibraryManifest(error);
+  if (!manifest)
+    return nullptr;
+  if (maxContext <= 0) {
+    error = "max_context must be positive, got " + std::to_string(maxContext);
+    return nullptr;
+  }
+  std::unique_ptr<Model> model(new Model(*manifest, maxContext));
+  int64_t kvBytes;
+  if (__builtin_mul_overflow(manifest->kvFloatsPerToken, maxContext,
+                             &kvBytes) ||
+      __builtin_mul_overflow(kvBytes, int64_t(sizeof(float)), &kvBytes)) {
+    error = "KV cache of " + std::to_string(maxContext) +
+            " positions is too large";
+    return nullptr;
+  }
+  std::string allocError;
+  if (!model->arena.allocate(manifest->arenaBytes, allocError)) {
+    error = "weight arena: " + allocError;
+    return nullptr;
+  }
+  if (!model->kvCache.allocate(static_cast<size_t>(kvBytes), allocError)) {
+    error = "KV cache for max_context " + std::to_string(maxContext) + ": " +
+            allocError;
+    return nullptr;
+  }
+  return model;
+}
+
+bool Model::bindWeights(const std::string &path, std::string &error) {
+  std::vector<std::string> problems;
+  std::unique_ptr<Checkpoint> checkpoint = Checkpoint::open(path, problems);
+  if (checkpoint)
+    checkCheckpoint(*manifest, *checkpoint, problems);
+  if (!problems.empty()) {
+    error = formatProblems("cannot bind weights from '" + path + "'", problems);
+    return false;
+  }
+  copyWeightsToArena(*manifest, *checkpoint, arena.data());
+  bound = true;
+  // The cache holds keys and values computed with the old weights.
+  reset();
+  return true;
+}
+
+bool Model::run(bool isDecode, const int64_t *tokens, int64_t n,
+                std::string &error) {
+  const char *what = isDecode ? "decode" : "prefill";
+  if (!bound) {
+    error = std::string(what) +
+            ": no weights bound (call tfc_model_bind_weights first)";
+    return false;
+  }
+  if (n <= 0 || !tokens) {
+    error = std::string(what) + ": needs at least one token, got " +
+            std::to_string(n);
+    return false;
+  }
+  for (int64_t i = 0; i < n; ++i)
+    if (tokens[i] < 0 || tokens[i] >= manifest->vocabSize) {
+      error = std::string(what) + ": token id " + std::to_string(tokens[i]) +
+              (isDecode ? "" : " at index " + std::to_string(i)) +
+              " is out of range [0, " + std::to_string(manifest->vocabSize) +
+              ")";
+      return false;
+    }
+  if (n > maxContext - position) {
+    error = isDecode ? "decode: the KV cache is full (position " +
+                           std::to_string(position) + " = max_context " +
+                           std::to_string(maxContext) + ")"
+                     : "prefill: position " + std::to_string(position) +
+                           " + " + std::to_string(n) +
+                           " tokens exceeds max_context " +
+                           std::to_string(maxContext);
+    return false;
+  }
+  size_t logitsBytes = static_cast<size_t>(n) *
+                       static_cast<size_t>(manifest->vocabSize) * sizeof(float);
+  if (logits.size() < logitsBytes && !logits.allocate(logitsBytes, error)) {
+    logitsRows = 0; // allocate() dropped the old logits
+    error = std::string(what) + ": logits: " + error;
+    return false;
+  }
+
+  if (int threads = requestedThreads.load(std::memory_order_relaxed))
+    omp_set_num_threads(threads); // per calling thread, so set on every call
+  MemRef1DI8 arenaRef = makeMemRef1D(reinterpret_cast<int8_t *>(arena.data()),
+                                     manifest->arenaBytes);
+  MemRef1DF32 kvRef =
+      makeMemRef1D(reinterpret_cast<float *>(kvCache.data()),
+                   manifest->kvFloatsPerToken * maxContext);
+  // The callee only reads the tokens.
+  MemRef1DI64 tokensRef = makeMemRef1D(const_cast<int64_t *>(tokens), n);
+  auto *logitsData = reinterpret_cast<float *>(logits.data());
+  MemRef2DF32 logitsRef = {logitsData,
+                           logitsData,
+                           0,
+                           {n, manifest->vocabSize},
+                           {manifest->vocabSize, 1}};
+  if (isDecode)
+    _mlir_ciface_tfc_decode(&arenaRef, &kvRef, &tokensRef, position,
+                            maxContext, &logitsRef);
+  else
+    _mlir_ciface_tfc_prefill(&arenaRef, &kvRef, &tokensRef, position,
+                             maxContext, &logitsRef);
+  position += n;
+  logitsRows = n;
+  return true;
+}
+
+bool Model::prefill(const int64_t *tokens, int64_t n, std::string &error) {
+  return run(/*isDecode=*/false, tokens, n, error);
+}
+
+bool Model::decode(int64_t token, std::string &error) {
+  return run(/*isDecode=*/true, &token, 1, error);
+}
+
+void Model::reset() {
+  kvCache.zero();
+  position = 0;
+  logitsRows = 0;
+}
+
+const float *Model::getLogits(int64_t &rows) const {
+  rows = logitsRows;
+  return logitsRows ? reinterpret_cast<const float *>(logits.data()) : nullptr;
+}

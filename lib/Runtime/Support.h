@@ -1,0 +1,63 @@
+//===- Support.h - Small helpers shared by the runtime's pieces -*- C++ -*-===//
+
+#ifndef TFC_RUNTIME_SUPPORT_H
+#define TFC_RUNTIME_SUPPORT_H
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tfc::runtime {
+
+/// "8x4" for {8, 4}; "scalar" for {} (safetensors allows rank 0).
+inline std::string formatShape(const std::vector<int64_t> &shape) {
+  if (shape.empty())
+    return "scalar";
+  std::string out;
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (i)
+      out += 'x';
+    out += std::to_string(shape[i]);
+  }
+  return out;
+}
+
+/// Product of `shape` times `scale`; false on overflow of int64_t. Checkpoint
+/// headers and manifests are untrusted input, so sizes are computed checked.
+inline bool checkedVolume(const std::vector<int64_t> &shape, int64_t scale,
+                          int64_t &result) {
+  int64_t product = scale;
+  for (int64_t dim : shape)
+    if (dim < 0 || __builtin_mul_overflow(product, dim, &product))
+      return false;
+  result = product;
+  return true;
+}
+
+/// Parses a whole string of decimal digits (with an optional '-') as int64_t;
+/// false on anything else, including overflow.
+inline bool parseInt64(std::string_view text, int64_t &result) {
+  size_t i = 0;
+  bool negative = !text.empty() && text[0] == '-';
+  if (negative)
+    i = 1;
+  if (i == text.size())
+    return false;
+  int64_t value = 0;
+  for (; i < text.size(); ++i) {
+    char c = text[i];
+    if (c < '0' || c > '9')
+      return false;
+    int digit = c - '0';
+    if (__builtin_mul_overflow(value, 10, &value) ||
+        __builtin_add_overflow(value, negative ? -digit : digit, &value))
+      return false;
+  }
+  result = value;
+  return true;
+}
+
+} // namespace tfc::runtime
+
+#endif // TFC_RUNTIME_SUPPORT_H

@@ -1,0 +1,411 @@
+//===- tfc-run.cpp - Load a compiled model, run tokens, benchmark ---------===//
+//
+// dlopen()s a model library built by tfc-compile and drives it through the C
+// API of tfc.h, looked up with dlsym: the tool has no link-time tie to any
+// model, and a library that is not a tfc model is an error, not a crash.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tfc/Runtime/tfc.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <dlfcn.h>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+const char *const kUsage = R"(usage: tfc-run MODEL.so --weights PATH [options]
+
+Loads a model library compiled by tfc-compile, binds a checkpoint and runs it.
+With no --tokens and no --bench it checks the checkpoint against the model and
+prints the model's shape.
+
+  --weights PATH          directory with model.safetensors or
+                          model.safetensors.index.json, a .safetensors file or
+                          an index .json file (required)
+  --tokens A,B,C          prompt token ids, comma separated; prefilled at once
+  --max-new-tokens N      after the prompt, generate N tokens greedily (argmax,
+                          lowest id on ties) and print their ids on one line,
+                          comma separated (default 0)
+  --dump-logits FILE      write the logits of every prompt position to FILE:
+                          float32, row-major [prompt tokens, vocab], no header
+  --threads N             OpenMP threads of prefill and decode (default: one
+                          per hardware thread)
+  --max-context N         KV-cache positions (default: the larger of 2048 and
+                          what the prompt, generation and bench need)
+  --bench                 measure prefill and decode speed: one warm-up, then
+                          REPS times a prefill of P random tokens into an
+                          empty cache and G single-token decodes from an empty
+                          cache; prints the median tokens/s of each
+  --bench-prompt P        prompt length of --bench (default 128)
+  --bench-gen G           decoded tokens of --bench (default 64)
+  --bench-reps REPS       repetitions of --bench (default 3)
+  --help                  print this help
+
+Every error is reported on stderr with exit status 1.
+)";
+
+struct Options {
+  std::string modelPath;
+  std::string weightsPath;
+  bool haveTokens = false;
+  std::vector<int64_t> tokens;
+  int64_t maxNewTokens = 0;
+  std::string dumpLogitsPath;
+  int64_t threads = 0;
+  int64_t maxContext = 0;
+  bool bench = false;
+  int64_t benchPrompt = 128;
+  int64_t benchGen = 64;
+  int64_t benchReps = 3;
+};
+
+[[noreturn]] void fatal(const std::string &message) {
+  std::fprintf(stderr, "tfc-run: error: %s\n", message.c_str());
+  std::exit(1);
+}
+
+bool parseInteger(const std::string &text, int64_t &value) {
+  if (text.empty())
+    return false;
+  errno = 0;
+  char *end = nullptr;
+  long long parsed = std::strtoll(text.c_str(), &end, 10);
+  if (errno == ERANGE || *end != '\0' || std::isspace((unsigned char)text[0]))
+    return false;
+  value = parsed;
+  return true;
+}
+
+int64_t parseCount(const std::string &option, const std::string &text,
+                   int64_t min) {
+  int64_t value;
+  if (!parseInteger(text, value) || value < min)
+    fatal(option + " expects an integer >= " + std::to_string(min) +
+          ", got '" + text + "'");
+  return value;
+}
+
+std::vector<int64_t> parseTokens(const std::string &text) {
+  std::vector<int64_t> tokens;
+  size_t start = 0;
+  while (true) {
+    size_t comma = text.find(',', start);
+    std::string item = text.substr(start, comma - start);
+    int64_t id;
+    if (!parseInteger(item, id))
+      fatal("malformed --tokens '" + text + "': '" + item +
+            "' is not an integer (expected comma-separated ids such as "
+            "1,2,3)");
+    tokens.push_back(id);
+    if (comma == std::string::npos)
+      return tokens;
+    start = comma + 1;
+  }
+}
+
+Options parseArgs(int argc, char **argv) {
+  Options opts;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      std::fputs(kUsage, stdout);
+      std::exit(0);
+    }
+    if (arg.rfind("--", 0) != 0) {
+      if (!opts.modelPath.empty())
+        fatal("more than one model library given: '" + opts.modelPath +
+              "' and '" + arg + "'");
+      opts.modelPath = arg;
+      continue;
+    }
+    std::string name = arg, value;
+    bool haveValue = false;
+    if (size_t eq = arg.find('='); eq != std::string::npos) {
+      name = arg.substr(0, eq);
+      value = arg.substr(eq + 1);
+      haveValue = true;
+    }
+    if (name == "--bench") {
+      if (haveValue)
+        fatal("--bench takes no value");
+      opts.bench = true;
+      continue;
+    }
+    static const char *const kValued[] = {
+        "--weights", "--tokens",     "--max-new-tokens", "--dump-logits",
+        "--threads", "--max-context", "--bench-prompt",  "--bench-gen",
+        "--bench-reps"};
+    if (std::find_if(std::begin(kValued), std::end(kValued),
+                     [&](const char *known) { return name == known; }) ==
+        std::end(kValued))
+      fatal("unknown option '" + name + "' (see tfc-run --help)");
+    if (!haveValue) {
+      if (i + 1 >= argc)
+        fatal(name + " needs a value");
+      value = argv[++i];
+    }
+    if (name == "--weights")
+      opts.weightsPath = value;
+    else if (name == "--tokens") {
+      opts.haveTokens = true;
+      opts.tokens = parseTokens(value);
+    } else if (name == "--max-new-tokens")
+      opts.maxNewTokens = parseCount(name, value, 0);
+    else if (name == "--dump-logits")
+      opts.dumpLogitsPath = value;
+    else if (name == "--threads")
+      opts.threads = parseCount(name, value, 1);
+    else if (name == "--max-context")
+      opts.maxContext = parseCount(name, value, 1);
+    else if (name == "--bench-prompt")
+      opts.benchPrompt = parseCount(name, value, 1);
+    else if (name == "--bench-gen")
+      opts.benchGen = parseCount(name, value, 1);
+    else if (name == "--bench-reps")
+      opts.benchReps = parseCount(name, value, 1);
+  }
+  if (opts.modelPath.empty())
+    fatal("no model library given (usage: tfc-run MODEL.so --weights PATH "
+          "...; see --help)");
+  if (opts.weightsPath.empty())
+    fatal("missing --weights PATH");
+  if (!opts.haveTokens && (opts.maxNewTokens > 0 || !opts.dumpLogitsPath.empty()))
+    fatal("--max-new-tokens and --dump-logits need --tokens");
+  return opts;
+}
+
+// The C API as function pointers; the X-macro keeps the list in one place.
+#define TFC_RUN_API(X)                                                         \
+  X(tfc_last_error)                                                            \
+  X(tfc_model_create)                                                          \
+  X(tfc_model_destroy)                                                         \
+  X(tfc_model_bind_weights)                                                    \
+  X(tfc_model_prefill)                                                         \
+  X(tfc_model_decode)                                                          \
+  X(tfc_model_logits)                                                          \
+  X(tfc_model_reset)                                                           \
+  X(tfc_model_set_threads)                                                     \
+  X(tfc_manifest_model_type)                                                   \
+  X(tfc_manifest_vocab_size)                                                   \
+  X(tfc_manifest_hidden_size)                                                  \
+  X(tfc_manifest_num_layers)                                                   \
+  X(tfc_manifest_num_weights)                                                  \
+  X(tfc_manifest_weight_rank)                                                  \
+  X(tfc_manifest_weight_dim)
+
+struct API {
+#define TFC_RUN_DECLARE(name) decltype(&::name) name = nullptr;
+  TFC_RUN_API(TFC_RUN_DECLARE)
+#undef TFC_RUN_DECLARE
+};
+
+API loadModelLibrary(std::string path) {
+  // Without a slash dlopen searches the library path, not the working
+  // directory.
+  if (path.find('/') == std::string::npos)
+    path = "./" + path;
+  // RTLD_NOW: a library with unresolved generated symbols fails here, with
+  // dlerror's message, rather than at the first call.
+  void *handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!handle)
+    fatal("cannot load model library: " + std::string(dlerror()));
+  API api;
+  std::vector<std::string> missing;
+#define TFC_RUN_LOOKUP(name)                                                   \
+  api.name = reinterpret_cast<decltype(api.name)>(dlsym(handle, #name));       \
+  if (!api.name)                                                               \
+    missing.push_back(#name);
+  TFC_RUN_API(TFC_RUN_LOOKUP)
+#undef TFC_RUN_LOOKUP
+  if (!missing.empty()) {
+    std::string list;
+    for (const std::string &name : missing)
+      list += (list.empty() ? "" : ", ") + name;
+    fatal("'" + path +
+          "' is not a tfc model library (built by tfc-compile): missing " +
+          list);
+  }
+  // The library stays loaded until exit: unloading it under libomp's worker
+  // threads is not safe.
+  return api;
+}
+
+class Runner {
+public:
+  Runner(const API &api, const Options &opts) : api(api), opts(opts) {}
+  int run();
+
+private:
+  const API &api;
+  const Options &opts;
+  tfc_model *model = nullptr;
+  int64_t vocab = 0;
+
+  [[noreturn]] void failWithLastError() { fatal(api.tfc_last_error()); }
+  void check(int status) {
+    if (status != 0)
+      failWithLastError();
+  }
+  int64_t argmaxOfLastRow();
+  void dumpLogits();
+  void generate();
+  void bench(int64_t threads);
+  void printSummary();
+};
+
+int64_t Runner::argmaxOfLastRow() {
+  int64_t rows = 0;
+  const float *logits = api.tfc_model_logits(model, &rows);
+  const float *row = logits + (rows - 1) * vocab;
+  return std::max_element(row, row + vocab) - row;
+}
+
+void Runner::dumpLogits() {
+  int64_t rows = 0;
+  const float *logits = api.tfc_model_logits(model, &rows);
+  FILE *out = std::fopen(opts.dumpLogitsPath.c_str(), "wb");
+  if (!out)
+    fatal("cannot write '" + opts.dumpLogitsPath +
+          "': " + std::strerror(errno));
+  size_t count = static_cast<size_t>(rows * vocab);
+  bool ok = std::fwrite(logits, sizeof(float), count, out) == count;
+  ok &= std::fclose(out) == 0;
+  if (!ok)
+    fatal("cannot write '" + opts.dumpLogitsPath +
+          "': " + std::strerror(errno));
+}
+
+void Runner::generate() {
+  std::string line;
+  for (int64_t i = 0; i < opts.maxNewTokens; ++i) {
+    int64_t next = argmaxOfLastRow();
+    line += (i ? "," : "") + std::to_string(next);
+    // The last token's logits are never used, so it is not decoded.
+    if (i + 1 < opts.maxNewTokens)
+      check(api.tfc_model_decode(model, next));
+  }
+  std::printf("%s\n", line.c_str());
+}
+
+void Runner::bench(int64_t threads) {
+  using Clock = std::chrono::steady_clock;
+  std::mt19937_64 rng(1234);
+  std::uniform_int_distribution<int64_t> pick(0, vocab - 1);
+  std::vector<int64_t> prompt(opts.benchPrompt);
+  auto seconds = [](Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+  };
+  auto timePrefill = [&] {
+    for (int64_t &token : prompt)
+      token = pick(rng);
+    api.tfc_model_reset(model);
+    Clock::time_point start = Clock::now();
+    check(api.tfc_model_prefill(model, prompt.data(), opts.benchPrompt));
+    return seconds(start);
+  };
+  auto timeDecode = [&](int64_t count) {
+    api.tfc_model_reset(model);
+    Clock::time_point start = Clock::now();
+    for (int64_t i = 0; i < count; ++i)
+      check(api.tfc_model_decode(model, pick(rng)));
+    return seconds(start);
+  };
+  // Warm-up as llama-bench: one prefill, one decode (page faults, thread
+  // pool start-up, caches).
+  timePrefill();
+  timeDecode(1);
+  std::vector<double> prefillTimes, decodeTimes;
+  for (int64_t rep = 0; rep < opts.benchReps; ++rep) {
+    prefillTimes.push_back(timePrefill());
+    decodeTimes.push_back(timeDecode(opts.benchGen));
+  }
+  auto median = [](std::vector<double> times) {
+    std::sort(times.begin(), times.end());
+    size_t mid = times.size() / 2;
+    return times.size() % 2 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
+  };
+  std::printf("model: %s  vocab=%lld  hidden=%lld  layers=%lld  threads=%lld  "
+              "reps=%lld (median)\n",
+              api.tfc_manifest_model_type(), (long long)vocab,
+              (long long)api.tfc_manifest_hidden_size(),
+              (long long)api.tfc_manifest_num_layers(), (long long)threads,
+              (long long)opts.benchReps);
+  std::printf("prefill: P=%lld tokens  %.1f tok/s\n",
+              (long long)opts.benchPrompt,
+              opts.benchPrompt / median(prefillTimes));
+  std::printf("decode: G=%lld tokens  %.1f tok/s\n", (long long)opts.benchGen,
+              opts.benchGen / median(decodeTimes));
+  api.tfc_model_reset(model);
+}
+
+void Runner::printSummary() {
+  int64_t numWeights = api.tfc_manifest_num_weights();
+  int64_t parameters = 0;
+  for (int64_t i = 0; i < numWeights; ++i) {
+    int64_t volume = 1;
+    for (int64_t d = 0; d < api.tfc_manifest_weight_rank(i); ++d)
+      volume *= api.tfc_manifest_weight_dim(i, d);
+    parameters += volume;
+  }
+  std::printf("model: %s  vocab=%lld  hidden=%lld  layers=%lld  weights=%lld "
+              " parameters=%lld\n",
+              api.tfc_manifest_model_type(), (long long)vocab,
+              (long long)api.tfc_manifest_hidden_size(),
+              (long long)api.tfc_manifest_num_layers(), (long long)numWeights,
+              (long long)parameters);
+  std::printf("weights: bound from %s\n", opts.weightsPath.c_str());
+}
+
+int Runner::run() {
+  vocab = api.tfc_manifest_vocab_size();
+  if (vocab < 0)
+    failWithLastError(); // malformed manifest
+  int64_t threads = opts.threads;
+  if (threads == 0)
+    threads = std::max(1u, std::thread::hardware_concurrency());
+  api.tfc_model_set_threads(static_cast<int>(threads));
+
+  int64_t prompt = static_cast<int64_t>(opts.tokens.size());
+  int64_t maxContext = opts.maxContext;
+  if (maxContext == 0) {
+    maxContext = std::max<int64_t>(2048, prompt + opts.maxNewTokens);
+    if (opts.bench)
+      maxContext = std::max({maxContext, opts.benchPrompt, opts.benchGen});
+  }
+  model = api.tfc_model_create(maxContext);
+  if (!model)
+    failWithLastError();
+  check(api.tfc_model_bind_weights(model, opts.weightsPath.c_str()));
+
+  if (opts.haveTokens) {
+    check(api.tfc_model_prefill(model, opts.tokens.data(), prompt));
+    if (!opts.dumpLogitsPath.empty())
+      dumpLogits();
+    if (opts.maxNewTokens > 0)
+      generate();
+  }
+  if (opts.bench)
+    bench(threads);
+  if (!opts.haveTokens && !opts.bench)
+    printSummary();
+  api.tfc_model_destroy(model);
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  Options opts = parseArgs(argc, argv);
+  API api = loadModelLibrary(opts.modelPath);
+  return Runner(api, opts).run();
+}
