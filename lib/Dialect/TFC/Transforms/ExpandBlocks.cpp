@@ -1,0 +1,354 @@
+//===- ExpandBlocks.cpp - tfc.decoder_block -> op-level tfc ---------------===//
+//
+// The block's attributes become explicit ops: the one place where norm
+// placement, block shape, attention and feed-forward variants get their
+// meaning.
+//
+//===----------------------------------------------------------------------===//
+#include "tfc/Dialect/TFC/IR/TFCOps.h"
+#include "tfc/Dialect/TFC/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::tfc {
+#define GEN_PASS_DEF_TFCEXPANDBLOCKS
+#include "tfc/Dialect/TFC/Transforms/Passes.h.inc"
+} // namespace mlir::tfc
+
+using namespace mlir;
+using namespace mlir::tfc;
+
+namespace {
+/// Builds the op-level form of one block.
+class BlockExpander {
+public:
+  BlockExpander(DecoderBlockOp block, PatternRewriter &rewriter,
+                int64_t kvOffset)
+      : block(block), b(rewriter), loc(block.getLoc()), kvOffset(kvOffset) {
+    for (auto &[role, shape] : block.getExpectedWeights())
+      shapes[role] = shape;
+  }
+
+  FailureOr<Value> expand();
+
+private:
+  Type f32() { return b.getF32Type(); }
+  RankedTensorType tensor(ArrayRef<int64_t> shape) {
+    return RankedTensorType::get(shape, f32());
+  }
+  Value weight(StringRef role) {
+    auto ref = block.getWeights().getAs<FlatSymbolRefAttr>(role);
+    return WeightOp::create(b, loc, tensor(shapes[role]), ref);
+  }
+  Value optionalWeight(StringRef role) {
+    return block.getWeights().get(role) ? weight(role) : Value();
+  }
+  int64_t rows(Value x) { return cast<RankedTensorType>(x.getType()).getDimSize(0); }
+  /// `x [n, in]` projected by the matrix in `role` (bias from `biasRole`).
+  Value linear(Value x, StringRef role, StringRef biasRole) {
+    Value w = weight(role);
+    Value bias = optionalWeight(biasRole);
+    ArrayRef<int64_t> s = shapes[role];
+    int64_t out = block.getLayout() == WeightLayout::OutIn ? s[0] : s[1];
+    return LinearOp::create(b, loc, tensor({rows(x), out}), x, w, bias,
+                            block.getLayoutAttr());
+  }
+  Value norm(Value x, StringRef role) {
+    NormAttr n = block.getNorm();
+    Value w = weight(role);
+    if (n.getKind() == NormKind::RMSNorm)
+      return RMSNormOp::create(
+          b, loc, x.getType(), x, w,
+          b.getF64FloatAttr(n.getEps().convertToDouble()),
+          b.getF64FloatAttr(n.getWeightOffset()
+                                ? n.getWeightOffset()->convertToDouble()
+                                : 0.0));
+    Value bias = optionalWeight((role + "_bias").str());
+    return LayerNormOp::create(b, loc, x.getType(), x, w, bias,
+                               b.getF64FloatAttr(n.getEps().convertToDouble()));
+  }
+  Value rmsNorm(Value x, StringRef role) {
+    return RMSNormOp::create(
+        b, loc, x.getType(), x, weight(role),
+        b.getF64FloatAttr(block.getNorm().getEps().convertToDouble()),
+        b.getF64FloatAttr(0.0));
+  }
+  /// [n, heads * d] <-> [n, heads, d].
+  Value splitHeads(Value x, int64_t heads, int64_t dim) {
+    auto type = tensor({rows(x), heads, dim});
+    SmallVector<OpFoldResult> outShape = {
+        tensor::getMixedSize(b, loc, x, 0), b.getIndexAttr(heads),
+        b.getIndexAttr(dim)};
+    return tensor::ExpandShapeOp::create(b, loc, type, x,
+                                         ArrayRef<ReassociationIndices>{{0}, {1, 2}},
+                                         outShape);
+  }
+  Value mergeHeads(Value x) {
+    auto type = cast<RankedTensorType>(x.getType());
+    return tensor::CollapseShapeOp::create(
+        b, loc, tensor({type.getDimSize(0), type.getDimSize(1) * type.getDimSize(2)}),
+        x, ArrayRef<ReassociationIndices>{{0}, {1, 2}});
+  }
+  Value slice(Value x, int64_t dim, int64_t offset, int64_t size);
+  FailureOr<Value> attention(Value x);
+  Value feedForward(Value x);
+  Value mlp(Value x, StringRef prefix, bool bias);
+  Value add(Value residual, Value update) {
+    FloatAttr alpha = b.getF64FloatAttr(
+        block.getDeepnormAlpha() ? block.getDeepnormAlpha()->convertToDouble()
+                                 : 1.0);
+    return ResidualAddOp::create(b, loc, residual.getType(), residual, update,
+                                 alpha);
+  }
+
+  DecoderBlockOp block;
+  PatternRewriter &b;
+  Location loc;
+  int64_t kvOffset;
+  llvm::StringMap<SmallVector<int64_t>> shapes;
+};
+} // namespace
+
+Value BlockExpander::slice(Value x, int64_t dim, int64_t offset, int64_t size) {
+  auto type = cast<RankedTensorType>(x.getType());
+  SmallVector<OpFoldResult> offsets, sizes, strides;
+  SmallVector<int64_t> shape(type.getShape());
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    offsets.push_back(b.getIndexAttr(d == dim ? offset : 0));
+    sizes.push_back(d == dim ? b.getIndexAttr(size)
+                             : tensor::getMixedSize(b, loc, x, d));
+    strides.push_back(b.getIndexAttr(1));
+  }
+  shape[dim] = size;
+  return tensor::ExtractSliceOp::create(b, loc, tensor(shape), x, offsets,
+                                        sizes, strides);
+}
+
+FailureOr<Value> BlockExpander::attention(Value x) {
+  AttentionAttr attn = block.getAttention();
+  int64_t heads = attn.getHeads(), kvHeads = attn.getKvHeads();
+  int64_t headDim = attn.getHeadDim(), valueDim = attn.getValueHeadDim();
+  Value pos = block.getPosition();
+  auto rope = dyn_cast<RopeAttr>(block.getPositionEncoding());
+  if (attn.getClipQkv())
+    return block.emitOpError("clip_qkv is not lowered yet");
+  if (isa<RelativeBiasAttr>(block.getPositionEncoding()))
+    return block.emitOpError("relative position bias is not lowered yet");
+
+  Value q, k, v;
+  if (MLAAttr mla = attn.getMla()) {
+    int64_t nope = mla.getQkNopeHeadDim(), ropeDim = mla.getQkRopeHeadDim();
+    Value qFlat = mla.getQLoraRank() == 0
+                      ? linear(x, "q_proj", "")
+                      : linear(rmsNorm(linear(x, "q_a_proj", ""), "q_a_norm"),
+                               "q_b_proj", "");
+    q = splitHeads(qFlat, heads, headDim);
+    Value qNope = slice(q, 2, 0, nope);
+    Value qRope = RopeOp::create(b, loc, tensor({rows(x), heads, ropeDim}),
+                                 slice(q, 2, nope, ropeDim), pos, rope);
+    Value kvA = linear(x, "kv_a_proj", "");
+    Value latent = rmsNorm(slice(kvA, 1, 0, mla.getKvLoraRank()), "kv_a_norm");
+    Value kRope = RopeOp::create(
+        b, loc, tensor({rows(x), 1, ropeDim}),
+        splitHeads(slice(kvA, 1, mla.getKvLoraRank(), ropeDim), 1, ropeDim),
+        pos, rope);
+    Value kv = splitHeads(linear(latent, "kv_b_proj", ""), heads,
+                          nope + valueDim);
+    Value kNope = slice(kv, 2, 0, nope);
+    v = slice(kv, 2, nope, valueDim);
+    // The rotated key is shared by every head.
+    SmallVector<Value> copies(heads, kRope);
+    Value kRopeAll = tensor::ConcatOp::create(b, loc, 1, copies);
+    q = tensor::ConcatOp::create(b, loc, 2, ValueRange{qNope, qRope});
+    k = tensor::ConcatOp::create(b, loc, 2, ValueRange{kNope, kRopeAll});
+  } else {
+    if (auto packing = block.getQkvPacking()) {
+      Value qkv = linear(x, "qkv_proj", "qkv_bias");
+      auto split = SplitQKVOp::create(
+          b, loc, tensor({rows(x), heads, headDim}),
+          tensor({rows(x), kvHeads, headDim}), tensor({rows(x), kvHeads, headDim}),
+          qkv, QKVPackingAttr::get(b.getContext(), *packing),
+          b.getI64IntegerAttr(heads), b.getI64IntegerAttr(kvHeads));
+      q = split.getQ();
+      k = split.getK();
+      v = split.getV();
+    } else {
+      q = linear(x, "q_proj", "q_bias");
+      k = linear(x, "k_proj", "k_bias");
+      v = splitHeads(linear(x, "v_proj", "v_bias"), kvHeads, valueDim);
+      // olmo2 normalises the whole projection before splitting heads.
+      if (attn.getQkNorm() == QKNorm::Full) {
+        q = rmsNorm(q, "q_norm");
+        k = rmsNorm(k, "k_norm");
+      }
+      q = splitHeads(q, heads, headDim);
+      k = splitHeads(k, kvHeads, headDim);
+    }
+    // qwen3 normalises each head over head_dim.
+    if (attn.getQkNorm() == QKNorm::PerHead) {
+      q = rmsNorm(q, "q_norm");
+      k = rmsNorm(k, "k_norm");
+    }
+    if (rope) {
+      q = RopeOp::create(b, loc, q.getType(), q, pos, rope);
+      k = RopeOp::create(b, loc, k.getType(), k, pos, rope);
+    }
+  }
+
+  // Append this step's keys and values, then attend over the whole cache.
+  KVCacheAppendOp::create(b, loc, k, v, block.getCache(), pos,
+                          b.getI64IntegerAttr(kvOffset));
+  Value n = tensor::DimOp::create(b, loc, x, 0);
+  Value length = arith::AddIOp::create(b, loc, pos, n);
+  int64_t cachedHeads = cast<RankedTensorType>(k.getType()).getDimSize(1);
+  auto read = KVCacheReadOp::create(
+      b, loc, tensor({ShapedType::kDynamic, cachedHeads, headDim}),
+      tensor({ShapedType::kDynamic, cachedHeads, valueDim}), block.getCache(),
+      length, b.getI64IntegerAttr(kvOffset));
+
+  auto window = attn.getWindow() ? b.getI64IntegerAttr(*attn.getWindow())
+                                 : IntegerAttr();
+  FloatAttr softcap = attn.getSoftcap()
+                          ? b.getF64FloatAttr(attn.getSoftcap()->convertToDouble())
+                          : FloatAttr();
+  auto alibi = dyn_cast<AlibiAttr>(block.getPositionEncoding());
+  Value out = AttentionOp::create(
+      b, loc, tensor({rows(x), heads, valueDim}), q, read.getKey(),
+      read.getValue(), pos, /*bias=*/Value(),
+      b.getF64FloatAttr(attn.getScaleValue()), window, softcap, alibi);
+  return linear(mergeHeads(out), "o_proj", "o_bias");
+}
+
+Value BlockExpander::mlp(Value x, StringRef prefix, bool bias) {
+  FFNAttr ffn = block.getFfn();
+  auto role = [&](StringRef name) { return (prefix + name).str(); };
+  auto biasRole = [&](StringRef name) { return bias ? role(name) : ""; };
+  auto kind = ActivationAttr::get(b.getContext(), ffn.getActivation());
+  Value up = linear(x, role("up_proj"), biasRole("up_bias"));
+  Value hidden;
+  if (ffn.getGated()) {
+    Value gate = linear(x, role("gate_proj"), biasRole("gate_bias"));
+    hidden = GLUOp::create(b, loc, gate.getType(), kind, gate, up);
+  } else {
+    hidden = ActivationOp::create(b, loc, up.getType(), kind, up);
+  }
+  return linear(hidden, role("down_proj"), biasRole("down_bias"));
+}
+
+Value BlockExpander::feedForward(Value x) {
+  MoEAttr moe = block.getMoeAttr();
+  if (!moe)
+    return mlp(x, "", block.getFfn().getBias());
+  SmallVector<Value> gates, ups, downs;
+  for (int64_t e = 0; e < moe.getExperts(); ++e) {
+    std::string p = "expert." + std::to_string(e) + ".";
+    if (block.getFfn().getGated())
+      gates.push_back(weight(p + "gate_proj"));
+    ups.push_back(weight(p + "up_proj"));
+    downs.push_back(weight(p + "down_proj"));
+  }
+  double scale = moe.getRoutedScale() ? moe.getRoutedScale()->convertToDouble() : 1.0;
+  Value routed = MoEOp::create(
+      b, loc, x.getType(), x, weight("router"), gates, ups, downs,
+      ActivationAttr::get(b.getContext(), block.getFfn().getActivation()),
+      b.getI64IntegerAttr(moe.getTopK()),
+      moe.getRenormalize() ? b.getUnitAttr() : UnitAttr(),
+      b.getF64FloatAttr(scale));
+  if (moe.getShared() == 0)
+    return routed;
+  Value shared = mlp(x, "shared.", false);
+  return ResidualAddOp::create(b, loc, x.getType(), routed, shared,
+                               b.getF64FloatAttr(1.0));
+}
+
+FailureOr<Value> BlockExpander::expand() {
+  Value x = block.getInput();
+  NormPlacement placement = block.getPlacement();
+  bool normBefore =
+      placement == NormPlacement::Pre || placement == NormPlacement::Sandwich;
+  bool normAfterAdd =
+      placement == NormPlacement::Post || placement == NormPlacement::DeepNorm;
+  bool normSublayerOut = placement == NormPlacement::Sandwich ||
+                         placement == NormPlacement::PostSublayer;
+
+  if (block.getShape() == BlockShape::Parallel) {
+    // y = x + attn(n1(x)) + mlp(n2(x)); n2 = n1 with a shared norm.
+    Value attnIn = norm(x, "attn_norm");
+    Value mlpIn = block.getSharedNorm() ? attnIn : norm(x, "ffn_norm");
+    FailureOr<Value> a = attention(attnIn);
+    if (failed(a))
+      return failure();
+    Value m = feedForward(mlpIn);
+    return add(add(x, *a), m);
+  }
+
+  FailureOr<Value> a = attention(normBefore ? norm(x, "attn_norm") : x);
+  if (failed(a))
+    return failure();
+  Value attnOut = normSublayerOut ? norm(*a, "post_attn_norm") : *a;
+  Value h = add(x, attnOut);
+  if (normAfterAdd)
+    h = norm(h, "attn_norm");
+  Value m = feedForward(normBefore ? norm(h, "ffn_norm") : h);
+  if (normSublayerOut)
+    m = norm(m, "post_ffn_norm");
+  Value y = add(h, m);
+  if (normAfterAdd)
+    y = norm(y, "ffn_norm");
+  return y;
+}
+
+namespace {
+struct ExpandDecoderBlock : OpRewritePattern<DecoderBlockOp> {
+  ExpandDecoderBlock(MLIRContext *ctx,
+                     const llvm::DenseMap<Operation *, int64_t> &offsets)
+      : OpRewritePattern(ctx), offsets(offsets) {}
+
+  LogicalResult matchAndRewrite(DecoderBlockOp block,
+                                PatternRewriter &rewriter) const override {
+    BlockExpander expander(block, rewriter, offsets.lookup(block));
+    FailureOr<Value> result = expander.expand();
+    if (failed(result))
+      return failure();
+    rewriter.replaceOp(block, *result);
+    return success();
+  }
+
+  const llvm::DenseMap<Operation *, int64_t> &offsets;
+};
+
+struct TFCExpandBlocksPass
+    : tfc::impl::TFCExpandBlocksBase<TFCExpandBlocksPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    // Each layer owns the next columns of a cache row, in program order.
+    llvm::DenseMap<Operation *, int64_t> offsets;
+    int64_t width = 0;
+    module.walk([&](DecoderBlockOp block) {
+      offsets[block] = width;
+      width += block.getKVFloatsPerToken();
+    });
+    if (width > 0)
+      module->setAttr("tfc.kv_floats_per_token",
+                      IntegerAttr::get(IntegerType::get(&getContext(), 64), width));
+
+    RewritePatternSet patterns(&getContext());
+    patterns.add<ExpandDecoderBlock>(&getContext(), offsets);
+    GreedyRewriteConfig config;
+    config.setStrictness(GreedyRewriteStrictness::ExistingOps);
+    if (failed(applyPatternsGreedily(module, std::move(patterns), config)))
+      return signalPassFailure();
+    bool left = false;
+    module.walk([&](DecoderBlockOp block) {
+      block.emitOpError("could not be expanded");
+      left = true;
+    });
+    if (left)
+      signalPassFailure();
+  }
+};
+} // namespace
