@@ -16,6 +16,8 @@ config.test_exec_root = os.path.join(config.tfc_obj_root, "test")
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 llvm_config.with_system_environment(["HOME", "TMPDIR"])
 llvm_config.use_default_substitutions()
+# `not`, `count` and FileCheck live in the LLVM tools directory.
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.tfc_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["tfc-opt"], tool_dirs)

@@ -114,6 +114,7 @@ OwningOpRef<ModuleOp> ModelEmitter::emit() {
   OwningOpRef<ModuleOp> owned = ModuleOp::create(loc);
   module = *owned;
   module->setAttr("tfc.model_type", b.getStringAttr(spec.modelType));
+  module->setAttr("tfc.num_layers", b.getI64IntegerAttr(spec.layers.size()));
   b.setInsertionPointToStart(module.getBody());
   declPoint = b.saveInsertionPoint();
 

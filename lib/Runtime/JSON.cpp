@@ -101,9 +101,11 @@ private:
       value.kind = JSONValue::Kind::Null;
       return true;
     }
-    if (static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f)
+    if (static_cast<unsigned char>(c) >= 0x20 &&
+        static_cast<unsigned char>(c) < 0x7f)
       return fail(std::string("unexpected character '") + c + "'");
-    return fail("unexpected byte " + std::to_string(static_cast<unsigned char>(c)));
+    return fail("unexpected byte " +
+                std::to_string(static_cast<unsigned char>(c)));
   }
 
   bool parseObject(JSONValue &value, int depth) {
@@ -246,11 +248,11 @@ private:
         out += '\t';
         break;
       case 'u': {
-        uint32_t code;
+        uint32_t code = 0;
         if (!parseHex4(code))
           return false;
         if (code >= 0xD800 && code < 0xDC00) {
-          uint32_t low;
+          uint32_t low = 0;
           if (!consumeWord("\\u") || !parseHex4(low) || low < 0xDC00 ||
               low >= 0xE000)
             return fail("unpaired surrogate in \\u escape");

@@ -154,9 +154,9 @@ bool ManifestParser::parseLine(const std::vector<std::string_view> &fields) {
   }
   int64_t value;
   if (!parseInt64(fields[1], value) || value < intKey->min)
-    return fail("'" + key + "' must be an integer >= " +
-                std::to_string(intKey->min) + ", got '" +
-                std::string(fields[1]) + "'");
+    return fail("'" + key +
+                "' must be an integer >= " + std::to_string(intKey->min) +
+                ", got '" + std::string(fields[1]) + "'");
   *intKey->field = value;
   return true;
 }
@@ -226,9 +226,8 @@ const Manifest *tfc::runtime::getLibraryManifest(std::string &error) {
   static std::string parseError;
   static bool ok;
   static std::once_flag once;
-  std::call_once(once, [] {
-    ok = parseManifest(tfc_manifest, manifest, parseError);
-  });
+  std::call_once(
+      once, [] { ok = parseManifest(tfc_manifest, manifest, parseError); });
   if (!ok) {
     error = parseError;
     return nullptr;

@@ -67,8 +67,8 @@ std::unique_ptr<Model> Model::create(int64_t maxContext, std::string &error) {
   if (__builtin_mul_overflow(manifest->kvFloatsPerToken, maxContext,
                              &kvBytes) ||
       __builtin_mul_overflow(kvBytes, int64_t(sizeof(float)), &kvBytes)) {
-    error = "KV cache of " + std::to_string(maxContext) +
-            " positions is too large";
+    error =
+        "KV cache of " + std::to_string(maxContext) + " positions is too large";
     return nullptr;
   }
   std::string allocError;
@@ -108,9 +108,13 @@ bool Model::run(bool isDecode, const int64_t *tokens, int64_t n,
             ": no weights bound (call tfc_model_bind_weights first)";
     return false;
   }
-  if (n <= 0 || !tokens) {
+  if (n <= 0) {
     error = std::string(what) + ": needs at least one token, got " +
             std::to_string(n);
+    return false;
+  }
+  if (!tokens) {
+    error = std::string(what) + ": tokens is NULL";
     return false;
   }
   for (int64_t i = 0; i < n; ++i)
@@ -125,9 +129,8 @@ bool Model::run(bool isDecode, const int64_t *tokens, int64_t n,
     error = isDecode ? "decode: the KV cache is full (position " +
                            std::to_string(position) + " = max_context " +
                            std::to_string(maxContext) + ")"
-                     : "prefill: position " + std::to_string(position) +
-                           " + " + std::to_string(n) +
-                           " tokens exceeds max_context " +
+                     : "prefill: position " + std::to_string(position) + " + " +
+                           std::to_string(n) + " tokens exceeds max_context " +
                            std::to_string(maxContext);
     return false;
   }
@@ -143,9 +146,8 @@ bool Model::run(bool isDecode, const int64_t *tokens, int64_t n,
     omp_set_num_threads(threads); // per calling thread, so set on every call
   MemRef1DI8 arenaRef = makeMemRef1D(reinterpret_cast<int8_t *>(arena.data()),
                                      manifest->arenaBytes);
-  MemRef1DF32 kvRef =
-      makeMemRef1D(reinterpret_cast<float *>(kvCache.data()),
-                   manifest->kvFloatsPerToken * maxContext);
+  MemRef1DF32 kvRef = makeMemRef1D(reinterpret_cast<float *>(kvCache.data()),
+                                   manifest->kvFloatsPerToken * maxContext);
   // The callee only reads the tokens.
   MemRef1DI64 tokensRef = makeMemRef1D(const_cast<int64_t *>(tokens), n);
   auto *logitsData = reinterpret_cast<float *>(logits.data());
@@ -155,8 +157,8 @@ bool Model::run(bool isDecode, const int64_t *tokens, int64_t n,
                            {n, manifest->vocabSize},
                            {manifest->vocabSize, 1}};
   if (isDecode)
-    _mlir_ciface_tfc_decode(&arenaRef, &kvRef, &tokensRef, position,
-                            maxContext, &logitsRef);
+    _mlir_ciface_tfc_decode(&arenaRef, &kvRef, &tokensRef, position, maxContext,
+                            &logitsRef);
   else
     _mlir_ciface_tfc_prefill(&arenaRef, &kvRef, &tokensRef, position,
                              maxContext, &logitsRef);

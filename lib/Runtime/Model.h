@@ -59,8 +59,7 @@ public:
 private:
   Model(const Manifest &manifest, int64_t maxContext)
       : manifest(&manifest), maxContext(maxContext) {}
-  bool run(bool isDecode, const int64_t *tokens, int64_t n,
-           std::string &error);
+  bool run(bool isDecode, const int64_t *tokens, int64_t n, std::string &error);
 
   const Manifest *manifest;
   int64_t maxContext;

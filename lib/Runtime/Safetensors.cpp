@@ -36,8 +36,8 @@ SafetensorsFile::~SafetensorsFile() {
     munmap(mapping, size);
 }
 
-std::unique_ptr<SafetensorsFile>
-SafetensorsFile::open(const std::string &path, std::string &error) {
+std::unique_ptr<SafetensorsFile> SafetensorsFile::open(const std::string &path,
+                                                       std::string &error) {
   std::unique_ptr<SafetensorsFile> file(new SafetensorsFile());
   file->path = path;
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -58,8 +58,8 @@ SafetensorsFile::open(const std::string &path, std::string &error) {
   }
   file->size = static_cast<size_t>(st.st_size);
   if (file->size < 8) {
-    error = path + ": truncated safetensors file: " +
-            std::to_string(file->size) +
+    error = path +
+            ": truncated safetensors file: " + std::to_string(file->size) +
             " bytes, less than the 8-byte header length";
     ::close(fd);
     return nullptr;
@@ -188,7 +188,8 @@ bool SafetensorsFile::parseHeader(std::string &error) {
   for (size_t i = 1; i < ranges.size(); ++i) {
     const TensorInfo &prev = tensors[ranges[i - 1].second];
     const TensorInfo &cur = tensors[ranges[i].second];
-    if (prev.numBytes > 0 && ranges[i].first < ranges[i - 1].first + prev.numBytes) {
+    if (prev.numBytes > 0 &&
+        ranges[i].first < ranges[i - 1].first + prev.numBytes) {
       error = "corrupt safetensors header: the data of tensors '" + prev.name +
               "' and '" + cur.name + "' overlap";
       return false;
@@ -251,8 +252,8 @@ static bool readSmallFile(const std::string &path, std::string &text,
   return true;
 }
 
-std::unique_ptr<Checkpoint>
-Checkpoint::open(const std::string &path, std::vector<std::string> &errors) {
+std::unique_ptr<Checkpoint> Checkpoint::open(const std::string &path,
+                                             std::vector<std::string> &errors) {
   std::unique_ptr<Checkpoint> checkpoint(new Checkpoint());
   if (!exists(path)) {
     errors.push_back(std::strerror(errno));
@@ -302,8 +303,8 @@ bool Checkpoint::openIndex(const std::string &indexPath,
     errors.push_back(indexPath + ": corrupt index: " + error);
     return false;
   }
-  const JSONValue *weightMap = index.isObject() ? index.get("weight_map")
-                                                : nullptr;
+  const JSONValue *weightMap =
+      index.isObject() ? index.get("weight_map") : nullptr;
   if (!weightMap || !weightMap->isObject()) {
     errors.push_back(indexPath + ": not a safetensors index: no \"weight_map\" "
                                  "object");

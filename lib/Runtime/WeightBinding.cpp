@@ -38,14 +38,13 @@ bool tfc::runtime::checkCheckpoint(const Manifest &manifest,
     }
     if (tensor->shape != weight.shape)
       problems.push_back("shape mismatch for '" + weight.name +
-                         "': the checkpoint has " +
-                         formatShape(tensor->shape) + ", the model expects " +
-                         formatShape(weight.shape));
+                         "': the checkpoint has " + formatShape(tensor->shape) +
+                         ", the model expects " + formatShape(weight.shape));
     if (!isConvertibleToF32(tensor->dtype))
       problems.push_back("dtype mismatch for '" + weight.name +
                          "': unsupported dtype " + dtypeName(tensor->dtype) +
-                         " in the checkpoint (the model reads " +
-                         weight.dtype + ", converted from F32, F16 or BF16)");
+                         " in the checkpoint (the model reads " + weight.dtype +
+                         ", converted from F32, F16 or BF16)");
   }
   for (const TensorInfo *tensor : checkpoint.getTensorsByName())
     if (!used.count(tensor->name) && !isIgnoredCheckpointTensor(tensor->name))

@@ -4,8 +4,10 @@
 #include "mlir/InitAllPasses.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
+#include "tfc/Conversion/Passes.h"
 #include "tfc/Dialect/TFC/IR/TFCDialect.h"
 #include "tfc/Dialect/TFC/Transforms/Passes.h"
+#include "tfc/Pipelines/Pipelines.h"
 
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
@@ -14,6 +16,8 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   registry.insert<mlir::tfc::TFCDialect>();
   mlir::tfc::registerTFCPasses();
+  mlir::tfc::registerTFCConversionPasses();
+  mlir::tfc::registerTFCPipelines();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "tfc optimizer driver\n", registry));
 }

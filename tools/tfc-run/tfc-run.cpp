@@ -90,8 +90,8 @@ int64_t parseCount(const std::string &option, const std::string &text,
                    int64_t min) {
   int64_t value;
   if (!parseInteger(text, value) || value < min)
-    fatal(option + " expects an integer >= " + std::to_string(min) +
-          ", got '" + text + "'");
+    fatal(option + " expects an integer >= " + std::to_string(min) + ", got '" +
+          text + "'");
   return value;
 }
 
@@ -142,9 +142,9 @@ Options parseArgs(int argc, char **argv) {
       continue;
     }
     static const char *const kValued[] = {
-        "--weights", "--tokens",     "--max-new-tokens", "--dump-logits",
-        "--threads", "--max-context", "--bench-prompt",  "--bench-gen",
-        "--bench-reps"};
+        "--weights",      "--tokens",    "--max-new-tokens",
+        "--dump-logits",  "--threads",   "--max-context",
+        "--bench-prompt", "--bench-gen", "--bench-reps"};
     if (std::find_if(std::begin(kValued), std::end(kValued),
                      [&](const char *known) { return name == known; }) ==
         std::end(kValued))
@@ -179,7 +179,8 @@ Options parseArgs(int argc, char **argv) {
           "...; see --help)");
   if (opts.weightsPath.empty())
     fatal("missing --weights PATH");
-  if (!opts.haveTokens && (opts.maxNewTokens > 0 || !opts.dumpLogitsPath.empty()))
+  if (!opts.haveTokens &&
+      (opts.maxNewTokens > 0 || !opts.dumpLogitsPath.empty()))
     fatal("--max-new-tokens and --dump-logits need --tokens");
   return opts;
 }

@@ -4,4 +4,53 @@
 
 include "mlir/Pass/PassBase.td"
 
+def TFCCreateEntryPoints : Pass<"tfc-create-entry-points", "::mlir::ModuleOp"> {
+  let summary = "Create the prefill/decode entry points of the compiled model";
+  let description = [{
+    Turns the model function `@forward(tokens, position, kv_cache)` into the
+    two C-ABI entry points of docs/ABI.md, `@tfc_prefill` (any number of
+    tokens) and `@tfc_decode` (one token), each a specialised copy. Weights
+    become views of the weight arena at the offsets of the manifest, which is
+    emitted as the `tfc_manifest` string. Requires expanded blocks (the module
+    attribute `tfc.kv_floats_per_token`).
+
+    ```mlir
+    func.func @tfc_prefill(%arena: memref<?xi8>, %kv: memref<?xf32>,
+        %tokens: memref<?xi64>, %pos: index, %max_context: index,
+        %logits: memref<?x?xf32>) attributes {llvm.emit_c_interface}
+    ```
+  }];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::LLVM::LLVMDialect"];
+}
+
+def TFCLowerToLinalg : Pass<"tfc-lower-to-linalg", "::mlir::ModuleOp"> {
+  let summary = "Lower op-level tfc ops to linalg, tensor, arith and math";
+  let description = [{
+    Each op-level tfc op becomes `linalg.generic` ops on tensors (projections
+    are contractions, norms and softmax reductions followed by elementwise
+    maps); KV-cache ops become `memref.subview` writes and reads. The result
+    is ready for one-shot bufferization.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::bufferization::BufferizationDialect"];
+}
+
+def TFCMemRefCopyToLinalg : Pass<"tfc-memref-copy-to-linalg"> {
+  let summary = "Rewrite memref.copy as linalg.copy";
+  let description = [{
+    Strided `memref.copy` lowers to a call into MLIR's runner-utils library;
+    as `linalg.copy` it becomes loops like the rest of the model, so a compiled
+    model depends on nothing but libc, libm and libomp.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 #endif // TFC_CONVERSION_PASSES_TD

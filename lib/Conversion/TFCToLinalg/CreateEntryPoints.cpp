@@ -1,0 +1,186 @@
+//===- CreateEntryPoints.cpp - The compiled model's C-ABI entry points ----===//
+//
+// @forward(tokens, position, cache) -> logits becomes @tfc_prefill and
+// @tfc_decode with the signature of docs/ABI.md, and the weight manifest
+// becomes the `tfc_manifest` string the runtime checks checkpoints against.
+//
+//===----------------------------------------------------------------------===//
+#include "tfc/Conversion/Passes.h"
+#include "tfc/Dialect/TFC/IR/TFCOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/StringMap.h"
+
+namespace mlir::tfc {
+#define GEN_PASS_DEF_TFCCREATEENTRYPOINTS
+#include "tfc/Conversion/Passes.h.inc"
+} // namespace mlir::tfc
+
+using namespace mlir;
+using namespace mlir::tfc;
+
+namespace {
+struct WeightSlot {
+  WeightDeclOp decl;
+  int64_t offset;
+};
+
+struct TFCCreateEntryPointsPass
+    : tfc::impl::TFCCreateEntryPointsBase<TFCCreateEntryPointsPass> {
+  void runOnOperation() override;
+
+  /// A copy of `forward` named `name`; `tokenCount` is 1 for decode.
+  LogicalResult createEntry(func::FuncOp forward, StringRef name,
+                            int64_t tokenCount,
+                            const llvm::StringMap<WeightSlot> &slots,
+                            int64_t kvWidth);
+};
+} // namespace
+
+LogicalResult TFCCreateEntryPointsPass::createEntry(
+    func::FuncOp forward, StringRef name, int64_t tokenCount,
+    const llvm::StringMap<WeightSlot> &slots, int64_t kvWidth) {
+  MLIRContext *ctx = &getContext();
+  OpBuilder b(forward);
+  Location loc = forward.getLoc();
+  Type f32 = b.getF32Type(), i64 = b.getI64Type(), index = b.getIndexType();
+  int64_t dyn = ShapedType::kDynamic;
+  auto logitsType = cast<RankedTensorType>(forward.getResultTypes()[0]);
+
+  auto arenaType = MemRefType::get({dyn}, b.getI8Type());
+  auto kvType = MemRefType::get({dyn}, f32);
+  auto tokensType = MemRefType::get({tokenCount}, i64);
+  auto outType = MemRefType::get({dyn, dyn}, f32);
+  auto entry = func::FuncOp::create(
+      b, loc, name,
+      b.getFunctionType({arenaType, kvType, tokensType, index, index, outType},
+                        {}));
+  entry->setAttr("llvm.emit_c_interface", b.getUnitAttr());
+  Block *body = entry.addEntryBlock();
+  b.setInsertionPointToStart(body);
+  Value arena = body->getArgument(0), kv = body->getArgument(1),
+        tokens = body->getArgument(2), pos = body->getArgument(3),
+        maxContext = body->getArgument(4), logits = body->getArgument(5);
+
+  IRMapping map;
+  Value tokenTensor = bufferization::ToTensorOp::create(
+      b, loc, RankedTensorType::get({tokenCount}, i64), tokens,
+      /*restrict=*/true, /*writable=*/false);
+  Type forwardTokens = forward.getArgumentTypes()[0];
+  if (tokenTensor.getType() != forwardTokens)
+    tokenTensor = tensor::CastOp::create(b, loc, forwardTokens, tokenTensor);
+  map.map(forward.getArgument(0), tokenTensor);
+  map.map(forward.getArgument(1), pos);
+  // The flat cache seen as [max_context, floats per token].
+  Value cache = memref::ExpandShapeOp::create(
+      b, loc, MemRefType::get({dyn, kvWidth}, f32), kv,
+      ArrayRef<ReassociationIndices>{{0, 1}},
+      ArrayRef<OpFoldResult>{maxContext, b.getIndexAttr(kvWidth)});
+  map.map(forward.getArgument(2),
+          memref::CastOp::create(b, loc, forward.getArgumentTypes()[2], cache));
+
+  for (Operation &op : forward.getBody().front()) {
+    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      Value result = map.lookup(ret.getOperand(0));
+      Value dest = memref::CastOp::create(
+          b, loc,
+          MemRefType::get({dyn, logitsType.getDimSize(1)}, f32), logits);
+      bufferization::MaterializeInDestinationOp::create(
+          b, loc, TypeRange(), result, dest, /*restrict=*/true,
+          /*writable=*/true);
+      func::ReturnOp::create(b, loc);
+      continue;
+    }
+    if (auto weight = dyn_cast<WeightOp>(op)) {
+      const WeightSlot &slot = slots.lookup(weight.getName());
+      WeightDeclOp decl = slot.decl;
+      RankedTensorType type = decl.getTensorType();
+      Value offset = arith::ConstantIndexOp::create(b, loc, slot.offset);
+      Value view = memref::ViewOp::create(
+          b, loc, MemRefType::get(type.getShape(), f32), arena, offset,
+          ValueRange());
+      map.map(weight.getResult(),
+              bufferization::ToTensorOp::create(b, loc, type, view,
+                                                /*restrict=*/true,
+                                                /*writable=*/false));
+      continue;
+    }
+    b.clone(op, map);
+  }
+  (void)ctx;
+  return success();
+}
+
+void TFCCreateEntryPointsPass::runOnOperation() {
+  ModuleOp module = getOperation();
+  auto forward = module.lookupSymbol<func::FuncOp>("forward");
+  if (!forward) {
+    module.emitError("expected the model function @forward");
+    return signalPassFailure();
+  }
+  auto tokensType = forward.getNumArguments() == 3
+                        ? dyn_cast<RankedTensorType>(forward.getArgumentTypes()[0])
+                        : RankedTensorType();
+  if (!forward.getBody().hasOneBlock() || !tokensType ||
+      tokensType.getRank() != 1 || !tokensType.getElementType().isInteger(64) ||
+      forward.getNumResults() != 1) {
+    forward.emitOpError("must be (tokens: tensor<?xi64>, position: index, "
+                        "kv_cache: memref<?x?xf32>) -> logits in one block");
+    return signalPassFailure();
+  }
+  if (!forward.getBody().getOps<DecoderBlockOp>().empty()) {
+    forward.emitOpError("still has tfc.decoder_block ops: run "
+                        "tfc-expand-blocks first");
+    return signalPassFailure();
+  }
+  auto kvAttr = module->getAttrOfType<IntegerAttr>("tfc.kv_floats_per_token");
+  int64_t kvWidth = kvAttr ? kvAttr.getInt() : 0;
+
+  // Arena layout: declaration order, 64-byte aligned.
+  llvm::StringMap<WeightSlot> slots;
+  std::string manifest;
+  llvm::raw_string_ostream os(manifest);
+  auto logitsType = cast<RankedTensorType>(forward.getResultTypes()[0]);
+  int64_t hidden = 0, layers = 0;
+  forward.walk([&](EmbeddingOp op) {
+    hidden = op.getType().getDimSize(1);
+  });
+  if (auto layerCount = module->getAttrOfType<IntegerAttr>("tfc.num_layers"))
+    layers = layerCount.getInt();
+  int64_t offset = 0;
+  std::string weights;
+  llvm::raw_string_ostream wos(weights);
+  for (auto decl : module.getOps<WeightDeclOp>()) {
+    RankedTensorType type = decl.getTensorType();
+    slots[decl.getSymName()] = {decl, offset};
+    wos << "weight " << decl.getSymName() << " f32 ";
+    llvm::interleave(type.getShape(), wos, "x");
+    wos << " " << offset << "\n";
+    offset += llvm::alignTo(type.getNumElements() * 4, 64);
+  }
+  auto modelType = module->getAttrOfType<StringAttr>("tfc.model_type");
+  os << "tfc-manifest 1\n"
+     << "model " << (modelType ? modelType.getValue() : "unknown") << "\n"
+     << "vocab_size " << logitsType.getDimSize(1) << "\n"
+     << "hidden_size " << hidden << "\n"
+     << "num_layers " << layers << "\n"
+     << "kv_floats_per_token " << kvWidth << "\n"
+     << "arena_bytes " << offset << "\n"
+     << weights << "end\n";
+
+  if (failed(createEntry(forward, "tfc_prefill", ShapedType::kDynamic, slots,
+                         kvWidth)) ||
+      failed(createEntry(forward, "tfc_decode", 1, slots, kvWidth)))
+    return signalPassFailure();
+
+  OpBuilder b(module.getBody(), module.getBody()->end());
+  manifest.push_back('\0');
+  auto type = LLVM::LLVMArrayType::get(b.getI8Type(), manifest.size());
+  LLVM::GlobalOp::create(b, module.getLoc(), type, /*isConstant=*/true,
+                         LLVM::Linkage::External, "tfc_manifest",
+                         b.getStringAttr(manifest));
+  forward.erase();
+  for (auto decl : llvm::make_early_inc_range(module.getOps<WeightDeclOp>()))
+    decl.erase();
+}

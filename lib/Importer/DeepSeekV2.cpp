@@ -1,0 +1,220 @@
+//===- DeepSeekV2.cpp - deepseek_v2: latent attention and shared-expert MoE ===//
+//
+// DeepSeek-V2 (docs/families.md section 16): multi-head latent attention with
+// a decoupled RoPE key, dense MLPs in the first layers and a routed MoE plus
+// shared experts after. Where HF's native port (modular_deepseek_v2.py) and
+// DeepSeek's own modeling_deepseek.py (the published checkpoint's auto_map)
+// differ, this follows the published reference and says so.
+//
+//===----------------------------------------------------------------------===//
+#include "RopeParameters.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::tfc;
+
+LogicalResult mlir::tfc::readDeepSeekV2(ConfigReader &c, ModelSpec &spec) {
+  // DeepseekV2Config defaults.
+  spec.vocabSize = c.getInt("vocab_size", 32000);
+  spec.hiddenSize = c.getInt("hidden_size", 4096);
+  int64_t intermediate = c.getInt("intermediate_size", 11008);
+  int64_t layers = c.getInt("num_hidden_layers", 32);
+  int64_t heads = c.getInt("num_attention_heads", 32);
+  // Every MLA head gets its own key and value from kv_b_proj:
+  // num_key_value_heads does not enter the computation.
+  c.getInt("num_key_value_heads", heads);
+  // DeepseekV2Config.__post_init__ overwrites head_dim with
+  // qk_rope_head_dim; v5 writes it back out. Derived, never read.
+  c.ignore({"head_dim"});
+
+  MLASpec mla;
+  // q_lora_rank: absent means the class default 1536; null means a plain
+  // q_proj (DeepSeek-V2-Lite).
+  mla.qLoraRank = c.present("q_lora_rank") ? c.optInt("q_lora_rank").value_or(0)
+                                           : 1536;
+  mla.kvLoraRank = c.getInt("kv_lora_rank", 512);
+  mla.qkNopeHeadDim = c.getInt("qk_nope_head_dim", 128);
+  mla.qkRopeHeadDim = c.getInt("qk_rope_head_dim", 64);
+  mla.vHeadDim = c.getInt("v_head_dim", 128);
+  if (mla.qkRopeHeadDim % 2)
+    c.error("qk_rope_head_dim",
+            llvm::formatv("value {0} is odd; RoPE rotates pairs of dims",
+                          mla.qkRopeHeadDim));
+
+  double eps = c.getFloat("rms_norm_eps", 1e-6);
+  // q_a_layernorm / kv_a_layernorm are built as DeepseekV2RMSNorm(rank),
+  // eps 1e-6 whatever rms_norm_eps says; tfc's block normalises them with
+  // the block's eps.
+  if (eps != 1e-6)
+    c.getDiags().warning(llvm::formatv(
+        "field '{0}': {1} also becomes the eps of q_a_layernorm and "
+        "kv_a_layernorm, which HF builds with the default 1e-6",
+        c.where("rms_norm_eps"), eps));
+  std::optional<Activation> act = readActivation(c, "hidden_act", "silu");
+  bool tied = c.getBool("tie_word_embeddings", false);
+  // attention_bias puts biases on q_a_proj, kv_a_proj_with_mqa and o_proj;
+  // mlp_bias (HF only) on the dense and shared MLPs. tfc's MLA roles and MoE
+  // experts have no biases.
+  if (c.getBool("attention_bias", false))
+    c.error("attention_bias",
+            "biases on the MLA projections (q_a_proj, kv_a_proj_with_mqa, "
+            "o_proj) are not supported: tfc's latent attention has no bias "
+            "roles; accepted: false");
+  if (c.getBool("mlp_bias", false))
+    c.error("mlp_bias", "biases on the dense and shared-expert MLPs are not "
+                        "supported with MoE layers; accepted: false");
+
+  RopeSpec rope;
+  // HF apply_rotary_emb: view_as_complex(x.reshape(..., -1, 2)) rotates the
+  // pairs (2i, 2i+1) by position * theta^(-2i/d): tfc's interleaved style.
+  // The remote code de-interleaves and then uses rotate_half, which rotates
+  // the same pairs by the same angles but stores the result permuted; the
+  // rotated q and k only meet in q.k, so a common permutation cancels.
+  rope.style = RopeStyle::Interleaved;
+  readHFRope(c, rope, 10000.0,
+             " (DeepSeek-V2's yarn also multiplies the attention scale by "
+             "(0.1 * mscale_all_dim * ln(factor) + 1)^2; tfc's RoPE has no "
+             "yarn frequency ramp)");
+
+  // Routed experts. A null n_routed_experts makes every layer dense
+  // (remote DeepseekV2DecoderLayer); absent means 64.
+  bool anyMoE = !(c.present("n_routed_experts") && !c.has("n_routed_experts"));
+  int64_t experts = anyMoE ? c.getInt("n_routed_experts", 64) : 0;
+  int64_t firstDense = c.getInt("first_k_dense_replace", 0, 0);
+  // Remote: MoE iff i >= first_k_dense_replace and i % moe_layer_freq == 0.
+  // HF native ignores moe_layer_freq; the published configs all say 1.
+  int64_t layerFreq = c.getInt("moe_layer_freq", 1);
+  auto isMoE = [&](int64_t i) {
+    return anyMoE && i >= firstDense && i % layerFreq == 0;
+  };
+  bool hasMoE = false;
+  for (int64_t i = 0; i < layers; ++i)
+    hasMoE |= isMoE(i);
+
+  std::optional<MoESpec> moe;
+  if (hasMoE) {
+    MoESpec m;
+    m.experts = experts;
+    m.intermediate = c.getInt("moe_intermediate_size", 1407);
+    // num_experts_per_tok defaults to None: without it HF's router cannot
+    // run, so it is required once a layer is MoE.
+    m.topK = c.requireInt("num_experts_per_tok");
+    if (m.topK > m.experts)
+      c.error("num_experts_per_tok",
+              llvm::formatv("num_experts_per_tok = {0} exceeds "
+                            "n_routed_experts = {1}",
+                            m.topK, m.experts));
+    // n_shared_experts: one dense MLP of width moe_intermediate_size *
+    // n_shared_experts (DeepseekV2MoE.shared_experts); null means none.
+    m.shared = c.present("n_shared_experts") && !c.has("n_shared_experts")
+                   ? 0
+                   : c.getInt("n_shared_experts", 2, 0);
+    m.sharedIntermediate = m.shared * m.intermediate;
+
+    // Router: softmax over all experts, then top-k.
+    c.getChoice("scoring_func", "softmax", {"softmax"});
+    std::string method = c.getString("topk_method", "greedy");
+    std::optional<int64_t> groups = c.optInt("n_group");
+    std::optional<int64_t> topkGroup = c.optInt("topk_group");
+    if (method == "group_limited_greedy") {
+      // Keeping every group masks nothing: the same choice as greedy.
+      if (!groups || !topkGroup || *topkGroup != *groups)
+        c.error("topk_method",
+                llvm::formatv("\"group_limited_greedy\" with n_group = {0} and "
+                              "topk_group = {1} is not supported: tfc's router "
+                              "is a plain top-k over all experts; accepted: "
+                              "\"greedy\" (or group_limited_greedy keeping "
+                              "every group)",
+                              groups ? std::to_string(*groups) : "null",
+                              topkGroup ? std::to_string(*topkGroup) : "null"));
+    } else if (method != "greedy") {
+      c.error("topk_method", "unsupported value \"" + method +
+                                 "\"; accepted: \"greedy\"");
+    }
+
+    // Remote MoEGate (the reference the checkpoints were published with):
+    //   if top_k > 1 and norm_topk_prob: w /= sum(w) + 1e-20
+    //   else:                            w *= routed_scaling_factor
+    // HF native never renormalises and always scales.
+    bool norm = c.getBool("norm_topk_prob", false);
+    double routedScale = c.getFloat("routed_scaling_factor", 1.0);
+    m.renormalize = norm && m.topK > 1;
+    if (!m.renormalize && routedScale != 1.0)
+      m.routedScale = routedScale;
+    if (m.renormalize)
+      c.getDiags().warning(
+          "field '" + c.where("norm_topk_prob") +
+          "': renormalising the top-k weights without routed_scaling_factor "
+          "follows DeepSeek's modeling_deepseek.py; HF's native DeepseekV2Moe "
+          "ignores norm_topk_prob and scales instead");
+    moe = m;
+  } else {
+    c.ignore({"moe_intermediate_size", "num_experts_per_tok",
+              "n_shared_experts", "scoring_func", "topk_method", "n_group",
+              "topk_group", "norm_topk_prob", "routed_scaling_factor"});
+  }
+  // Training-only router settings (aux loss) and expert parallelism.
+  c.ignore({"aux_loss_alpha", "seq_aux", "ep_size", "output_router_logits",
+            "router_aux_loss_coef"});
+  if (!act || !c.getDiags().errors.empty())
+    return failure();
+
+  NormSpec norm{NormKind::RMSNorm, eps, std::nullopt, false};
+  spec.embedding = "model.embed_tokens.weight";
+  spec.lmHead = tied ? spec.embedding : "lm_head.weight";
+  spec.finalNorm = norm;
+  spec.finalNormWeight = "model.norm.weight";
+  int64_t qkHeadDim = mla.qkNopeHeadDim + mla.qkRopeHeadDim;
+  for (int64_t i = 0; i < layers; ++i) {
+    std::string p = "model.layers." + std::to_string(i) + ".";
+    LayerSpec l;
+    l.norm = norm;
+    l.rope = rope;
+    l.attention.heads = heads;
+    l.attention.kvHeads = heads;
+    l.attention.headDim = qkHeadDim;
+    // DeepseekV2Attention.scaling = qk_head_dim ** -0.5 (no yarn mscale:
+    // yarn is rejected above).
+    l.attention.scale = 1.0 / std::sqrt(static_cast<double>(qkHeadDim));
+    l.attention.mla = mla;
+    auto &w = l.weights;
+    w["attn_norm"] = p + "input_layernorm.weight";
+    w["ffn_norm"] = p + "post_attention_layernorm.weight";
+    std::string a = p + "self_attn.";
+    if (mla.qLoraRank == 0) {
+      w["q_proj"] = a + "q_proj.weight";
+    } else {
+      w["q_a_proj"] = a + "q_a_proj.weight";
+      w["q_a_norm"] = a + "q_a_layernorm.weight";
+      w["q_b_proj"] = a + "q_b_proj.weight";
+    }
+    w["kv_a_proj"] = a + "kv_a_proj_with_mqa.weight";
+    w["kv_a_norm"] = a + "kv_a_layernorm.weight";
+    w["kv_b_proj"] = a + "kv_b_proj.weight";
+    w["o_proj"] = a + "o_proj.weight";
+    if (isMoE(i)) {
+      l.moe = moe;
+      l.ffn = {*act, /*gated=*/true, moe->intermediate, /*bias=*/false};
+      w["router"] = p + "mlp.gate.weight";
+      for (int64_t e = 0; e < moe->experts; ++e) {
+        std::string ep = p + "mlp.experts." + std::to_string(e) + ".";
+        std::string role = "expert." + std::to_string(e) + ".";
+        for (const char *proj : {"gate_proj", "up_proj", "down_proj"})
+          w[role + proj] = ep + proj + ".weight";
+      }
+      if (moe->shared > 0)
+        for (const char *proj : {"gate_proj", "up_proj", "down_proj"})
+          w[std::string("shared.") + proj] =
+              p + "mlp.shared_experts." + proj + ".weight";
+    } else {
+      l.ffn = {*act, /*gated=*/true, intermediate, /*bias=*/false};
+      for (const char *proj : {"gate_proj", "up_proj", "down_proj"})
+        w[proj] = p + "mlp." + proj + ".weight";
+    }
+    spec.layers.push_back(std::move(l));
+  }
+  return success();
+}

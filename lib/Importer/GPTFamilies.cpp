@@ -1,0 +1,681 @@
+//===- GPTFamilies.cpp - gpt2, gpt_neox, phi, falcon, bloom, mpt ----------===//
+//
+// The families that predate llama's layout: LayerNorm (with or without bias),
+// plain (non-gated) MLPs, fused QKV projections in three row orders, learned
+// absolute positions (gpt2), ALiBi (bloom, mpt), partial RoPE (gpt_neox,
+// phi) and parallel blocks (gpt_neox, phi, falcon). Defaults are those of the
+// HF configuration classes (configuration_<family>.py); docs/families.md
+// sections 8-13 give the computation and the tensor names.
+//
+// Tensor names are those `save_pretrained` of the *ForCausalLM class writes
+// (its base_model_prefix included: `transformer.`, `gpt_neox.`, `model.`).
+// The published gpt2 and bigscience bloom files were saved from the base
+// model and lack the `transformer.` prefix (docs/families.md 0.7); binding
+// them needs the prefix added or stripped when the checkpoint is read.
+//
+//===----------------------------------------------------------------------===//
+#include "RopeParameters.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::tfc;
+
+//===----------------------------------------------------------------------===//
+// Shared helpers
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// A setting HF accepts under several names (`attribute_map` aliases such as
+/// n_embd / hidden_size): its value and the name it was read from (the first
+/// name when absent), for messages.
+struct Aliased {
+  int64_t value;
+  llvm::StringRef key;
+};
+} // namespace
+
+/// Reads an integer spelled as any of `keys`; two spellings with different
+/// values are an error (HF would keep one of them silently).
+static Aliased readAliasedInt(ConfigReader &c,
+                              llvm::ArrayRef<llvm::StringRef> keys,
+                              int64_t dflt, int64_t min = 1) {
+  std::optional<int64_t> value;
+  llvm::StringRef from = keys.front();
+  for (llvm::StringRef key : keys) {
+    std::optional<int64_t> v = c.optInt(key, min);
+    if (!v)
+      continue;
+    if (!value) {
+      value = v;
+      from = key;
+    } else if (*v != *value) {
+      c.error(key, llvm::formatv("{0} = {1} conflicts with {2} = {3}; both "
+                                 "name the same setting",
+                                 key, *v, from, *value));
+    }
+  }
+  return {value.value_or(dflt), from};
+}
+
+/// hidden / heads, with an error when heads does not divide hidden (every
+/// family here derives head_dim that way and has no head_dim key).
+static int64_t readHeadDim(ConfigReader &c, Aliased hidden, Aliased heads) {
+  if (hidden.value % heads.value) {
+    c.error(heads.key, llvm::formatv("{0} = {1} is not divisible by {2} = {3}",
+                                     hidden.key, hidden.value, heads.key,
+                                     heads.value));
+    return 1;
+  }
+  return hidden.value / heads.value;
+}
+
+/// A rotated fraction in (0, 1] that rotates an even, positive number of a
+/// head's dims (HF: rotary_ndims = int(head_dim * fraction)).
+static void checkRotaryFraction(ConfigReader &c, llvm::StringRef key,
+                                double fraction, int64_t headDim) {
+  if (fraction > 1.0) {
+    c.error(key, llvm::formatv("value {0} is out of range; expected a number "
+                               "in (0, 1]",
+                               fraction));
+    return;
+  }
+  int64_t rotated =
+      static_cast<int64_t>(static_cast<double>(headDim) * fraction);
+  if (rotated <= 0 || rotated % 2)
+    c.error(key, llvm::formatv("{0} = {1} rotates int({2} * {1}) = {3} dims of "
+                               "each head; RoPE needs an even, positive number",
+                               key, fraction, headDim, rotated));
+}
+
+/// The partial rotary fraction: `keys` at top level (4.x), or
+/// `rope_parameters.partial_rotary_factor` (v5 folds it in there).
+static double readRotaryFraction(ConfigReader &c,
+                                 llvm::ArrayRef<llvm::StringRef> keys,
+                                 double dflt, int64_t headDim) {
+  std::string where;
+  std::optional<double> fraction;
+  // A rope_parameters that is not an object is readHFRope's to report.
+  size_t errorsBefore = c.getDiags().errors.size();
+  const llvm::json::Object *params = c.optObject("rope_parameters");
+  c.getDiags().errors.resize(errorsBefore);
+  if (params) {
+    ConfigReader p(*params, c.getDiags(), c.where("rope_parameters"));
+    fraction = p.optFloat("partial_rotary_factor");
+    where = "partial_rotary_factor";
+    if (fraction) {
+      checkRotaryFraction(p, where, *fraction, headDim);
+      c.ignore(keys);
+      return *fraction;
+    }
+  }
+  for (llvm::StringRef key : keys) {
+    std::optional<double> f = c.optFloat(key);
+    if (f && !fraction) {
+      fraction = f;
+      where = key.str();
+    }
+  }
+  if (!fraction)
+    return dflt;
+  checkRotaryFraction(c, where, *fraction, headDim);
+  return *fraction;
+}
+
+static void setRotaryFraction(RopeSpec &rope, double fraction) {
+  if (fraction != 1.0)
+    rope.fraction = fraction;
+}
+
+/// LayerNorm `<name>.weight` (and `<name>.bias`) under `role`.
+static void addNorm(LayerSpec &l, llvm::StringRef role, const std::string &name,
+                    bool bias) {
+  l.weights[role] = name + ".weight";
+  if (bias)
+    l.weights[(role + "_bias").str()] = name + ".bias";
+}
+
+/// A linear layer `<name>.weight` (and `<name>.bias`) under `role` /
+/// `biasRole`.
+static void addLinear(LayerSpec &l, llvm::StringRef role,
+                      llvm::StringRef biasRole, const std::string &name,
+                      bool bias) {
+  l.weights[role] = name + ".weight";
+  if (bias)
+    l.weights[biasRole] = name + ".bias";
+}
+
+static NormSpec layerNorm(double eps, bool bias) {
+  return NormSpec{NormKind::LayerNorm, eps, std::nullopt, bias};
+}
+
+/// A layer with the attention shape set and MHA when kvHeads == heads.
+static LayerSpec baseLayer(const NormSpec &norm, int64_t heads,
+                           int64_t kvHeads, int64_t headDim) {
+  LayerSpec l;
+  l.norm = norm;
+  l.attention.heads = heads;
+  l.attention.kvHeads = kvHeads;
+  l.attention.headDim = headDim;
+  return l;
+}
+
+static std::string layerPrefix(llvm::StringRef prefix, int64_t i) {
+  return (prefix + llvm::Twine(i) + ".").str();
+}
+
+//===----------------------------------------------------------------------===//
+// gpt2
+//===----------------------------------------------------------------------===//
+
+LogicalResult mlir::tfc::readGPT2(ConfigReader &c, ModelSpec &spec) {
+  // GPT2Config defaults; attribute_map: hidden_size -> n_embd,
+  // num_hidden_layers -> n_layer, num_attention_heads -> n_head,
+  // max_position_embeddings -> n_positions.
+  spec.vocabSize = c.getInt("vocab_size", 50257);
+  Aliased hidden = readAliasedInt(c, {"n_embd", "hidden_size"}, 768);
+  Aliased layers = readAliasedInt(c, {"n_layer", "num_hidden_layers"}, 12);
+  Aliased heads = readAliasedInt(c, {"n_head", "num_attention_heads"}, 12);
+  Aliased positions =
+      readAliasedInt(c, {"n_positions", "max_position_embeddings"}, 1024);
+  spec.hiddenSize = hidden.value;
+  int64_t headDim = readHeadDim(c, hidden, heads);
+  // GPT2MLP: n_inner if not None else 4 * hidden_size.
+  int64_t inner = c.getInt("n_inner", 4 * hidden.value);
+  std::optional<Activation> act =
+      readActivation(c, "activation_function", "gelu_new");
+  double eps = c.getFloat("layer_norm_epsilon", 1e-5);
+  bool tied = c.getBool("tie_word_embeddings", true);
+  // GPT2Attention._attn: scores / sqrt(head_dim) when scale_attn_weights,
+  // then / (layer_idx + 1) when scale_attn_by_inverse_layer_idx.
+  bool scaleByHeadDim = c.getBool("scale_attn_weights", true);
+  bool scaleByLayer = c.getBool("scale_attn_by_inverse_layer_idx", false);
+  if (c.getBool("add_cross_attention", false))
+    c.error("add_cross_attention",
+            "cross-attention (an encoder-decoder GPT-2) is not supported: tfc "
+            "compiles decoder-only models; accepted: false");
+  // Upcasting to f32 changes no math at f32.
+  c.ignore({"reorder_and_upcast_attn"});
+  if (!act || !c.getDiags().errors.empty())
+    return failure();
+
+  spec.embedding = "transformer.wte.weight";
+  spec.absolutePosition = AbsolutePosition::Learned;
+  spec.positionTable = "transformer.wpe.weight";
+  spec.maxPositions = positions.value;
+  spec.finalNorm = layerNorm(eps, true);
+  spec.finalNormWeight = "transformer.ln_f.weight";
+  spec.finalNormBias = "transformer.ln_f.bias";
+  // GPT2LMHeadModel ties lm_head to wte; the file has no lm_head.weight.
+  spec.lmHead = tied ? spec.embedding : "lm_head.weight";
+  for (int64_t i = 0; i < layers.value; ++i) {
+    std::string p = layerPrefix("transformer.h.", i);
+    LayerSpec l = baseLayer(*spec.finalNorm, heads.value, heads.value, headDim);
+    l.position = PositionKind::None;
+    if (!scaleByHeadDim || scaleByLayer) {
+      double scale =
+          scaleByHeadDim ? 1.0 / std::sqrt(static_cast<double>(headDim)) : 1.0;
+      if (scaleByLayer)
+        scale /= static_cast<double>(i + 1);
+      l.attention.scale = scale;
+    }
+    l.attention.qkvBias = l.attention.outBias = true;
+    l.ffn = {*act, /*gated=*/false, inner, /*bias=*/true};
+    // Conv1D stores [in, out]; c_attn's output is q | k | v, each the heads
+    // in order (GPT2Attention: c_attn(x).split(split_size, dim=2)).
+    l.layout = WeightLayout::InOut;
+    l.qkvPacking = QKVPacking::Concat;
+    addNorm(l, "attn_norm", p + "ln_1", true);
+    addNorm(l, "ffn_norm", p + "ln_2", true);
+    addLinear(l, "qkv_proj", "qkv_bias", p + "attn.c_attn", true);
+    addLinear(l, "o_proj", "o_bias", p + "attn.c_proj", true);
+    addLinear(l, "up_proj", "up_bias", p + "mlp.c_fc", true);
+    addLinear(l, "down_proj", "down_bias", p + "mlp.c_proj", true);
+    spec.layers.push_back(std::move(l));
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// gpt_neox
+//===----------------------------------------------------------------------===//
+
+LogicalResult mlir::tfc::readGPTNeoX(ConfigReader &c, ModelSpec &spec) {
+  spec.vocabSize = c.getInt("vocab_size", 50432);
+  Aliased hidden = readAliasedInt(c, {"hidden_size"}, 6144);
+  int64_t layers = c.getInt("num_hidden_layers", 44);
+  Aliased heads = readAliasedInt(c, {"num_attention_heads"}, 64);
+  spec.hiddenSize = hidden.value;
+  int64_t headDim = readHeadDim(c, hidden, heads);
+  int64_t intermediate = c.getInt("intermediate_size", 24576);
+  std::optional<Activation> act = readActivation(c, "hidden_act", "gelu");
+  double eps = c.getFloat("layer_norm_eps", 1e-5);
+  bool parallel = c.getBool("use_parallel_residual", true);
+  // GPTNeoXAttention: query_key_value and dense have bias=attention_bias;
+  // GPTNeoXMLP's linears always have a bias.
+  bool attnBias = c.getBool("attention_bias", true);
+  bool tied = c.getBool("tie_word_embeddings", false);
+
+  // 4.x: rotary_emb_base / rotary_pct (the config also stores them as
+  // rope_theta / partial_rotary_factor, and rotary_* win when both are
+  // written); v5: rope_parameters.
+  RopeSpec rope;
+  readHFRope(c, rope, 10000.0);
+  if (!c.has("rope_parameters")) {
+    if (std::optional<double> base = c.optFloat("rotary_emb_base"))
+      rope.theta = *base;
+  } else {
+    c.ignore({"rotary_emb_base"});
+  }
+  setRotaryFraction(rope,
+                    readRotaryFraction(c, {"rotary_pct", "partial_rotary_factor"},
+                                       0.25, headDim));
+  if (!act || !c.getDiags().errors.empty())
+    return failure();
+
+  spec.embedding = "gpt_neox.embed_in.weight";
+  spec.finalNorm = layerNorm(eps, true);
+  spec.finalNormWeight = "gpt_neox.final_layer_norm.weight";
+  spec.finalNormBias = "gpt_neox.final_layer_norm.bias";
+  spec.lmHead = tied ? spec.embedding : "embed_out.weight";
+  for (int64_t i = 0; i < layers; ++i) {
+    std::string p = layerPrefix("gpt_neox.layers.", i);
+    LayerSpec l = baseLayer(*spec.finalNorm, heads.value, heads.value, headDim);
+    // Parallel: x + attn(ln1(x)) + mlp(ln2(x)), two norms.
+    l.shape = parallel ? BlockShape::Parallel : BlockShape::Serial;
+    l.rope = rope;
+    l.attention.qkvBias = l.attention.outBias = attnBias;
+    l.ffn = {*act, /*gated=*/false, intermediate, /*bias=*/true};
+    // query_key_value output viewed as [heads, 3 * head_dim]: q, k, v of
+    // each head together (GPTNeoXAttention), i.e. groups of one.
+    l.qkvPacking = QKVPacking::Grouped;
+    addNorm(l, "attn_norm", p + "input_layernorm", true);
+    addNorm(l, "ffn_norm", p + "post_attention_layernorm", true);
+    addLinear(l, "qkv_proj", "qkv_bias", p + "attention.query_key_value",
+              attnBias);
+    addLinear(l, "o_proj", "o_bias", p + "attention.dense", attnBias);
+    addLinear(l, "up_proj", "up_bias", p + "mlp.dense_h_to_4h", true);
+    addLinear(l, "down_proj", "down_bias", p + "mlp.dense_4h_to_h", true);
+    spec.layers.push_back(std::move(l));
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// phi
+//===----------------------------------------------------------------------===//
+
+LogicalResult mlir::tfc::readPhi(ConfigReader &c, ModelSpec &spec) {
+  spec.vocabSize = c.getInt("vocab_size", 51200);
+  Aliased hidden = readAliasedInt(c, {"hidden_size"}, 2048);
+  int64_t intermediate = c.getInt("intermediate_size", 8192);
+  int64_t layers = c.getInt("num_hidden_layers", 24);
+  Aliased heads = readAliasedInt(c, {"num_attention_heads"}, 32);
+  int64_t kvHeads = c.getInt("num_key_value_heads", heads.value);
+  checkHeads(c, "num_attention_heads", "num_key_value_heads", heads.value,
+             kvHeads);
+  spec.hiddenSize = hidden.value;
+  int64_t headDim = readHeadDim(c, hidden, heads);
+  std::optional<Activation> act = readActivation(c, "hidden_act", "gelu_new");
+  double eps = c.getFloat("layer_norm_eps", 1e-5);
+  bool tied = c.getBool("tie_word_embeddings", false);
+  RopeSpec rope;
+  readHFRope(c, rope, 10000.0);
+  setRotaryFraction(
+      rope, readRotaryFraction(c, {"partial_rotary_factor"}, 0.5, headDim));
+  // PhiAttention: q_layernorm / k_layernorm are nn.LayerNorm(head_dim) with
+  // a bias; tfc's qk_norm is an RMSNorm without bias.
+  if (c.getBool("qk_layernorm", false))
+    c.error("qk_layernorm",
+            "qk_layernorm = true is not supported: phi normalises queries and "
+            "keys with a LayerNorm with bias per head, and tfc's qk_norm is an "
+            "RMSNorm; accepted: false");
+  if (!act || !c.getDiags().errors.empty())
+    return failure();
+
+  spec.embedding = "model.embed_tokens.weight";
+  spec.finalNorm = layerNorm(eps, true);
+  spec.finalNormWeight = "model.final_layernorm.weight";
+  spec.finalNormBias = "model.final_layernorm.bias";
+  // PhiForCausalLM: lm_head = nn.Linear(hidden, vocab, bias=True); a tie
+  // shares the weight only.
+  spec.lmHead = tied ? spec.embedding : "lm_head.weight";
+  spec.lmHeadBias = "lm_head.bias";
+  for (int64_t i = 0; i < layers; ++i) {
+    std::string p = layerPrefix("model.layers.", i);
+    LayerSpec l = baseLayer(*spec.finalNorm, heads.value, kvHeads, headDim);
+    // PhiDecoderLayer: n = input_layernorm(x); x + attn(n) + mlp(n).
+    l.shape = BlockShape::Parallel;
+    l.sharedNorm = true;
+    l.rope = rope;
+    l.attention.qkvBias = l.attention.outBias = true;
+    l.ffn = {*act, /*gated=*/false, intermediate, /*bias=*/true};
+    addNorm(l, "attn_norm", p + "input_layernorm", true);
+    for (const char *proj : {"q", "k", "v"})
+      addLinear(l, std::string(proj) + "_proj", std::string(proj) + "_bias",
+                p + "self_attn." + proj + "_proj", true);
+    addLinear(l, "o_proj", "o_bias", p + "self_attn.dense", true);
+    addLinear(l, "up_proj", "up_bias", p + "mlp.fc1", true);
+    addLinear(l, "down_proj", "down_bias", p + "mlp.fc2", true);
+    spec.layers.push_back(std::move(l));
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// falcon
+//===----------------------------------------------------------------------===//
+
+LogicalResult mlir::tfc::readFalcon(ConfigReader &c, ModelSpec &spec) {
+  // FalconConfig defaults. hidden_size also accepts the legacy `n_embed`
+  // (FalconConfig.__init__); n_head / n_layer / n_head_kv are the RW
+  // remote-code spellings (docs/families.md 11).
+  spec.vocabSize = c.getInt("vocab_size", 65024);
+  Aliased hidden = readAliasedInt(c, {"hidden_size", "n_embed"}, 4544);
+  Aliased layers = readAliasedInt(c, {"num_hidden_layers", "n_layer"}, 32);
+  Aliased heads = readAliasedInt(c, {"num_attention_heads", "n_head"}, 71);
+  spec.hiddenSize = hidden.value;
+  int64_t headDim = readHeadDim(c, hidden, heads);
+  bool newArch = c.getBool("new_decoder_architecture", false);
+  bool multiQuery = c.getBool("multi_query", true);
+  bool parallelAttn = c.getBool("parallel_attn", true);
+  bool bias = c.getBool("bias", false);
+  bool alibi = c.getBool("alibi", false);
+  double eps = c.getFloat("layer_norm_epsilon", 1e-5);
+  int64_t ffn = c.getInt("ffn_hidden_size", 4 * hidden.value);
+  std::optional<Activation> act = readActivation(c, "activation", "gelu");
+  bool tied = c.getBool("tie_word_embeddings", true);
+  std::optional<int64_t> numLn = c.optInt("num_ln_in_parallel_attn");
+
+  // FalconAttention.num_kv_heads: num_kv_heads (default heads) with the new
+  // architecture or without multi_query; one K/V head otherwise.
+  Aliased kvKey = readAliasedInt(c, {"num_kv_heads", "n_head_kv"}, heads.value);
+  int64_t kvHeads = kvKey.value;
+  if (newArch) {
+    checkHeads(c, heads.key, kvKey.key, heads.value, kvHeads);
+  } else if (multiQuery) {
+    kvHeads = 1;
+  } else if (kvHeads != heads.value) {
+    // The old layout packs q, k, v per head ([3 * hidden, hidden]); HF
+    // reshapes its keys to num_kv_heads heads, which only fits kv = heads.
+    c.error(kvKey.key,
+            llvm::formatv("{0} = {1} needs new_decoder_architecture: without "
+                          "it and without multi_query every head has its own "
+                          "key and value ({2} = {3})",
+                          kvKey.key, kvHeads, heads.key, heads.value));
+  }
+
+  // FalconDecoderLayer. New architecture: parallel, with ln_attn / ln_mlp
+  // (num_ln_in_parallel_attn null or 2) or one input_layernorm (1). Old
+  // architecture: one shared input_layernorm when parallel_attn, else
+  // input_layernorm + post_attention_layernorm, serial.
+  enum class Norms { Shared, Two, Serial } norms = Norms::Serial;
+  if (newArch) {
+    // HF < 4.40 makes every new-architecture block parallel; later releases
+    // fail to build one with parallel_attn false and two norms, and compute
+    // nothing sensible with one: accept the former, reject the latter.
+    int64_t n = numLn.value_or(2);
+    if (n != 1 && n != 2)
+      c.error("num_ln_in_parallel_attn",
+              llvm::formatv("value {0} is not supported; accepted: 1 or 2 "
+                            "(or null, meaning 2)",
+                            n));
+    else if (n == 1 && !parallelAttn)
+      c.error("num_ln_in_parallel_attn",
+              "num_ln_in_parallel_attn = 1 needs parallel_attn = true (HF "
+              "FalconDecoderLayer has no serial form with one norm)");
+    norms = n == 1 ? Norms::Shared : Norms::Two;
+  } else if (parallelAttn) {
+    if (numLn == 2)
+      c.error("num_ln_in_parallel_attn",
+              "num_ln_in_parallel_attn = 2 needs new_decoder_architecture "
+              "(the old architecture's forward reads one input_layernorm)");
+    norms = Norms::Shared;
+  }
+
+  // FalconAttention (alibi path): scores = (q.k + alibi) / sqrt(head_dim),
+  // with bf16-rounded slopes; tfc's ALiBi bias is added after the scale.
+  if (alibi)
+    c.error("alibi",
+            "alibi = true is not supported: falcon scales the ALiBi bias by "
+            "1/sqrt(head_dim) together with q.k (and rounds the slopes to "
+            "bf16), while tfc's #tfc.alibi adds slope * j to the already "
+            "scaled scores; accepted: false");
+  RopeSpec rope;
+  readHFRope(c, rope, 10000.0);
+  // Not read by HF's FalconConfig; published files carry false. The RW
+  // remote code took the residual from the normalised input when true.
+  if (c.getBool("apply_residual_connection_post_layernorm", false))
+    c.error("apply_residual_connection_post_layernorm",
+            "a residual taken from the normalised input is not supported (HF "
+            "FalconModel ignores this field); accepted: false");
+  if (!act || !c.getDiags().errors.empty())
+    return failure();
+
+  spec.embedding = "transformer.word_embeddings.weight";
+  spec.finalNorm = layerNorm(eps, true);
+  spec.finalNormWeight = "transformer.ln_f.weight";
+  spec.finalNormBias = "transformer.ln_f.bias";
+  // Tied by default (FalconForCausalLM._tied_weights_keys); some files also
+  // store an identical lm_head.weight, which HF ignores.
+  spec.lmHead = tied ? spec.embedding : "lm_head.weight";
+  for (int64_t i = 0; i < layers.value; ++i) {
+    std::string p = layerPrefix("transformer.h.", i);
+    LayerSpec l = baseLayer(*spec.finalNorm, heads.value, kvHeads, headDim);
+    l.shape = norms == Norms::Serial ? BlockShape::Serial : BlockShape::Parallel;
+    l.sharedNorm = norms == Norms::Shared;
+    l.rope = rope;
+    l.attention.qkvBias = l.attention.outBias = bias;
+    l.ffn = {*act, /*gated=*/false, ffn, bias};
+    // FalconAttention._split_heads: new architecture view(kv, heads/kv + 2,
+    // hd) (grouped); old multi_query view(heads + 2, hd) (all q, then the
+    // one k, then the one v); old MHA view(heads, 3, hd) (groups of one).
+    l.qkvPacking =
+        !newArch && multiQuery ? QKVPacking::Concat : QKVPacking::Grouped;
+    switch (norms) {
+    case Norms::Two:
+      addNorm(l, "attn_norm", p + "ln_attn", true);
+      addNorm(l, "ffn_norm", p + "ln_mlp", true);
+      break;
+    case Norms::Shared:
+      addNorm(l, "attn_norm", p + "input_layernorm", true);
+      break;
+    case Norms::Serial:
+      addNorm(l, "attn_norm", p + "input_layernorm", true);
+      addNorm(l, "ffn_norm", p + "post_attention_layernorm", true);
+      break;
+    }
+    addLinear(l, "qkv_proj", "qkv_bias", p + "self_attention.query_key_value",
+              bias);
+    addLinear(l, "o_proj", "o_bias", p + "self_attention.dense", bias);
+    addLinear(l, "up_proj", "up_bias", p + "mlp.dense_h_to_4h", bias);
+    addLinear(l, "down_proj", "down_bias", p + "mlp.dense_4h_to_h", bias);
+    spec.layers.push_back(std::move(l));
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// bloom
+//===----------------------------------------------------------------------===//
+
+LogicalResult mlir::tfc::readBloom(ConfigReader &c, ModelSpec &spec) {
+  // BloomConfig defaults (a tiny test model: 64 wide, 2 layers, 8 heads);
+  // attribute_map num_hidden_layers -> n_layer, num_attention_heads ->
+  // n_head; hidden_size also accepts the legacy `n_embed`.
+  spec.vocabSize = c.getInt("vocab_size", 250880);
+  Aliased hidden = readAliasedInt(c, {"hidden_size", "n_embed"}, 64);
+  Aliased layers = readAliasedInt(c, {"n_layer", "num_hidden_layers"}, 2);
+  Aliased heads = readAliasedInt(c, {"n_head", "num_attention_heads"}, 8);
+  spec.hiddenSize = hidden.value;
+  int64_t headDim = readHeadDim(c, hidden, heads);
+  double eps = c.getFloat("layer_norm_epsilon", 1e-5);
+  bool tied = c.getBool("tie_word_embeddings", true);
+  if (c.getBool("apply_residual_connection_post_layernorm", false))
+    c.error("apply_residual_connection_post_layernorm",
+            "a residual taken from the normalised input (x' = ln(x) + "
+            "f(ln(x))) is not a tfc norm placement; accepted: false");
+  // BloomMLP hard-codes 4 * hidden_size and never reads n_inner; the tensor
+  // parallel slicing (pretraining_tp, slow_but_exact) is the same sum; the
+  // rest are Megatron training settings.
+  c.ignore({"n_inner", "slow_but_exact", "offset_alibi", "skip_bias_add",
+            "skip_bias_add_qkv", "masked_softmax_fusion",
+            "attention_softmax_in_fp32", "bias_dropout_fusion",
+            "unk_token_id"});
+  if (!c.getDiags().errors.empty())
+    return failure();
+
+  spec.embedding = "transformer.word_embeddings.weight";
+  spec.embeddingNorm = layerNorm(eps, true);
+  spec.embeddingNormWeight = "transformer.word_embeddings_layernorm.weight";
+  spec.embeddingNormBias = "transformer.word_embeddings_layernorm.bias";
+  spec.finalNorm = layerNorm(eps, true);
+  spec.finalNormWeight = "transformer.ln_f.weight";
+  spec.finalNormBias = "transformer.ln_f.bias";
+  spec.lmHead = tied ? spec.embedding : "lm_head.weight";
+  for (int64_t i = 0; i < layers.value; ++i) {
+    std::string p = layerPrefix("transformer.h.", i);
+    LayerSpec l = baseLayer(*spec.finalNorm, heads.value, heads.value, headDim);
+    // build_alibi_tensor: slopes 2^(-8 (h+1) / n), interleaved for n not a
+    // power of two; added unscaled to scale * q.k (BloomAttention baddbmm).
+    l.position = PositionKind::Alibi;
+    l.alibiMaxBias = 8.0;
+    l.attention.qkvBias = l.attention.outBias = true;
+    // BloomGelu -> bloom_gelu_forward: the tanh approximation.
+    l.ffn = {Activation::GELUTanh, /*gated=*/false, 4 * hidden.value,
+             /*bias=*/true};
+    // BloomAttention._split_heads: view(heads, 3, head_dim).
+    l.qkvPacking = QKVPacking::Grouped;
+    addNorm(l, "attn_norm", p + "input_layernorm", true);
+    addNorm(l, "ffn_norm", p + "post_attention_layernorm", true);
+    addLinear(l, "qkv_proj", "qkv_bias", p + "self_attention.query_key_value",
+              true);
+    addLinear(l, "o_proj", "o_bias", p + "self_attention.dense", true);
+    addLinear(l, "up_proj", "up_bias", p + "mlp.dense_h_to_4h", true);
+    addLinear(l, "down_proj", "down_bias", p + "mlp.dense_4h_to_h", true);
+    spec.layers.push_back(std::move(l));
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// mpt
+//===----------------------------------------------------------------------===//
+
+LogicalResult mlir::tfc::readMPT(ConfigReader &c, ModelSpec &spec) {
+  // MptConfig defaults; attribute_map hidden_size -> d_model,
+  // num_attention_heads -> n_heads, num_hidden_layers -> n_layers.
+  spec.vocabSize = c.getInt("vocab_size", 50368);
+  Aliased hidden = readAliasedInt(c, {"d_model", "hidden_size"}, 2048);
+  Aliased heads = readAliasedInt(c, {"n_heads", "num_attention_heads"}, 16);
+  Aliased layers = readAliasedInt(c, {"n_layers", "num_hidden_layers"}, 24);
+  spec.hiddenSize = hidden.value;
+  int64_t headDim = readHeadDim(c, hidden, heads);
+  int64_t maxSeqLen = c.getInt("max_seq_len", 2048);
+  double eps = c.getFloat("layer_norm_epsilon", 1e-5);
+  // HF MptModel hard-codes bias=False and removes the LayerNorm biases; the
+  // reference (llm-foundry) keeps every bias when no_bias is false.
+  bool bias = !c.getBool("no_bias", true);
+  // llm-foundry: low_precision_layernorm is LayerNorm run in the autocast
+  // dtype, the same math at f32. HF builds nn.LayerNorm for any value.
+  c.getChoice("norm_type", "low_precision_layernorm",
+              {"low_precision_layernorm", "layernorm"});
+  bool tied = c.getBool("tie_word_embeddings", true);
+  bool learnedPos = c.getBool("learned_pos_emb", true);
+  // HF's MptMLP hard-codes 4 * d_model; llm-foundry uses expansion_ratio
+  // (resolve_ffn_hidden_size: an error unless d_model * ratio is whole).
+  double ratio = c.getFloat("expansion_ratio", 4.0);
+  int64_t intermediate =
+      static_cast<int64_t>(static_cast<double>(hidden.value) * ratio);
+  if (static_cast<double>(intermediate) !=
+      static_cast<double>(hidden.value) * ratio)
+    c.error("expansion_ratio",
+            llvm::formatv("d_model * expansion_ratio = {0} * {1} is not a "
+                          "whole number",
+                          hidden.value, ratio));
+  if (const llvm::json::Object *ffnConfig = c.optObject("ffn_config")) {
+    ConfigReader f(*ffnConfig, c.getDiags(), c.where("ffn_config"));
+    f.getChoice("ffn_type", "mptmlp", {"mptmlp"});
+    f.warnUnknown();
+  }
+  // MPTForCausalLM (llm-foundry) multiplies the logits by logit_scale; HF
+  // ignores it; tfc has no logit scale.
+  if (c.has("logit_scale"))
+    c.error("logit_scale", "a logit scale is not supported; accepted: null");
+  // Training only: embedding_fraction scales the gradient, not the value.
+  c.ignore({"embedding_fraction", "emb_pdrop", "init_config", "init_device",
+            "verbose", "tokenizer_name", "fc_type", "use_pad_tok_in_ffn"});
+
+  LayerSpec l = baseLayer(layerNorm(eps, bias), heads.value, heads.value,
+                          headDim);
+  bool alibi = true;
+  if (const llvm::json::Object *attnConfig = c.optObject("attn_config")) {
+    ConfigReader a(*attnConfig, c.getDiags(), c.where("attn_config"));
+    // HF MptAttention is multi-head only (Wqkv [3 * d_model, d_model]).
+    a.getChoice("attn_type", "multihead_attention", {"multihead_attention"});
+    alibi = a.getBool("alibi", true);
+    l.alibiMaxBias = a.getFloat("alibi_bias_max", 8.0);
+    l.attention.scale = a.optFloat("softmax_scale");
+    // llm-foundry: Wqkv output clamped to [-clip_qkv, clip_qkv].
+    l.attention.clipQkv = a.optFloat("clip_qkv");
+    if (a.getBool("qk_ln", false))
+      a.error("qk_ln", "qk_ln = true is not supported: mpt normalises q and k "
+                       "with a LayerNorm over d_model, and tfc's qk_norm is an "
+                       "RMSNorm; accepted: false");
+    if (a.getBool("qk_gn", false))
+      a.error("qk_gn", "qk_gn = true is not supported; accepted: false");
+    if (a.getBool("rope", false))
+      a.error("rope", "rope = true is not supported for mpt; accepted: false");
+    if (a.getInt("sliding_window_size", -1, -1) != -1)
+      a.error("sliding_window_size",
+              "a sliding window is not supported for mpt; accepted: -1");
+    // llm-foundry generates with the whole prompt as a bidirectional prefix
+    // when prefix_lm is set; every tfc attention is causal.
+    if (a.getBool("prefix_lm", false))
+      a.error("prefix_lm", "prefix_lm = true (a bidirectional prompt) is not "
+                           "supported: tfc attention is causal; accepted: "
+                           "false");
+    // Sequence ids only separate packed training sequences; attn_impl picks
+    // a kernel.
+    a.ignore({"attn_uses_sequence_id", "attn_impl", "attn_pdrop"});
+    a.warnUnknown();
+  }
+  if (!c.getDiags().errors.empty())
+    return failure();
+
+  spec.embedding = "transformer.wte.weight";
+  // llm-foundry: ALiBi (or RoPE) turns learned_pos_emb off (MPTConfig); with
+  // neither, learned_pos_emb adds transformer.wpe [max_seq_len, d_model].
+  // HF's MptModel always applies ALiBi and has no wpe.
+  if (!alibi && learnedPos) {
+    spec.absolutePosition = AbsolutePosition::Learned;
+    spec.positionTable = "transformer.wpe.weight";
+    spec.maxPositions = maxSeqLen;
+  }
+  spec.finalNorm = layerNorm(eps, bias);
+  spec.finalNormWeight = "transformer.norm_f.weight";
+  if (bias)
+    spec.finalNormBias = "transformer.norm_f.bias";
+  // MPTForCausalLM reads logits through wte (no lm_head tensor).
+  spec.lmHead = tied ? spec.embedding : "lm_head.weight";
+  l.position = alibi ? PositionKind::Alibi : PositionKind::None;
+  l.attention.qkvBias = l.attention.outBias = bias;
+  // MptMLP: nn.GELU(approximate="none").
+  l.ffn = {Activation::GELU, /*gated=*/false, intermediate, bias};
+  // MptAttention: Wqkv(x).chunk(3): all q, then all k, then all v.
+  l.qkvPacking = QKVPacking::Concat;
+  for (int64_t i = 0; i < layers.value; ++i) {
+    std::string p = layerPrefix("transformer.blocks.", i);
+    LayerSpec layer = l;
+    addNorm(layer, "attn_norm", p + "norm_1", bias);
+    addNorm(layer, "ffn_norm", p + "norm_2", bias);
+    addLinear(layer, "qkv_proj", "qkv_bias", p + "attn.Wqkv", bias);
+    addLinear(layer, "o_proj", "o_bias", p + "attn.out_proj", bias);
+    addLinear(layer, "up_proj", "up_bias", p + "ffn.up_proj", bias);
+    addLinear(layer, "down_proj", "down_bias", p + "ffn.down_proj", bias);
+    spec.layers.push_back(std::move(layer));
+  }
+  return success();
+}

@@ -1,0 +1,63 @@
+//===- Pipelines.cpp - tfc's named pass pipelines -------------------------===//
+//
+// Each pipeline is a list readable in one place; each stage can be printed
+// with --mlir-print-ir-after-all.
+//
+//===----------------------------------------------------------------------===//
+#include "tfc/Pipelines/Pipelines.h"
+
+#include "mlir/Pass/PassRegistry.h"
+
+using namespace mlir;
+
+static constexpr const char *kTFCToLinalg =
+    "tfc-expand-blocks,"
+    "tfc-create-entry-points,"
+    "tfc-lower-to-linalg,"
+    "canonicalize,cse";
+
+// Function boundaries keep identity layouts: the entry points' memrefs are the
+// descriptors the runtime builds (docs/ABI.md).
+static constexpr const char *kLinalgToLLVMCPU =
+    "one-shot-bufferize{bufferize-function-boundaries "
+    "function-boundary-type-conversion=identity-layout-map},"
+    "buffer-deallocation-pipeline,"
+    "tfc-memref-copy-to-linalg,"
+    "convert-linalg-to-loops,"
+    "expand-strided-metadata,"
+    "lower-affine,"
+    "convert-scf-to-cf,"
+    "convert-math-to-llvm,"
+    "convert-math-to-libm,"
+    "finalize-memref-to-llvm,"
+    "convert-arith-to-llvm,"
+    "convert-index-to-llvm,"
+    "convert-func-to-llvm,"
+    "convert-cf-to-llvm,"
+    "reconcile-unrealized-casts";
+
+LogicalResult mlir::tfc::buildTFCToLinalgPipeline(OpPassManager &pm) {
+  return parsePassPipeline(kTFCToLinalg, pm);
+}
+
+LogicalResult mlir::tfc::buildLinalgToLLVMCPUPipeline(OpPassManager &pm) {
+  return parsePassPipeline(kLinalgToLLVMCPU, pm);
+}
+
+void mlir::tfc::registerTFCPipelines() {
+  PassPipelineRegistration<>(
+      "tfc-to-linalg",
+      "Lower model-level tfc IR to linalg entry points (expand, entry points, "
+      "lower)",
+      [](OpPassManager &pm) { (void)buildTFCToLinalgPipeline(pm); });
+  PassPipelineRegistration<>(
+      "tfc-linalg-to-llvm-cpu",
+      "Bufferize linalg entry points and lower them to the LLVM dialect",
+      [](OpPassManager &pm) { (void)buildLinalgToLLVMCPUPipeline(pm); });
+  PassPipelineRegistration<>(
+      "tfc-cpu-pipeline", "Model-level tfc IR to the LLVM dialect for a CPU",
+      [](OpPassManager &pm) {
+        (void)buildTFCToLinalgPipeline(pm);
+        (void)buildLinalgToLLVMCPUPipeline(pm);
+      });
+}
