@@ -9,7 +9,7 @@ config.name = "TFC"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".test", ".json"]
 config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py",
-                   "reference", "README.md"]
+                   "reference", "README.md", "check-model.sh"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.tfc_obj_root, "test")
 
@@ -30,6 +30,7 @@ for tool in ["tfc-compile", "tfc-run"]:
 python = "/usr/bin/python3"
 config.substitutions.append(("%python", python))
 config.substitutions.append(("%tfc_src", config.tfc_src_root))
+config.substitutions.append(("%tfc_bin", config.tfc_tools_dir))
 config.substitutions.append(("%reference", os.path.join(
     config.tfc_src_root, "test", "e2e", "reference")))
 if os.system(python + " -c 'import torch, numpy' >/dev/null 2>&1") == 0:

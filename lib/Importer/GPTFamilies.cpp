@@ -19,6 +19,7 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
+#include <cstdio>
 
 using namespace mlir;
 using namespace mlir::tfc;
@@ -60,13 +61,20 @@ static Aliased readAliasedInt(ConfigReader &c,
   return {value.value_or(dflt), from};
 }
 
+/// A number as the config wrote it (formatv's default keeps two decimals).
+static std::string num(double v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%g", v);
+  return buffer;
+}
+
 /// hidden / heads, with an error when heads does not divide hidden (every
 /// family here derives head_dim that way and has no head_dim key).
 static int64_t readHeadDim(ConfigReader &c, Aliased hidden, Aliased heads) {
   if (hidden.value % heads.value) {
-    c.error(heads.key, llvm::formatv("{0} = {1} is not divisible by {2} = {3}",
-                                     hidden.key, hidden.value, heads.key,
-                                     heads.value));
+    c.error(heads.key,
+            llvm::formatv("{0} = {1} is not divisible by {2} = {3}", hidden.key,
+                          hidden.value, heads.key, heads.value));
     return 1;
   }
   return hidden.value / heads.value;
@@ -77,9 +85,8 @@ static int64_t readHeadDim(ConfigReader &c, Aliased hidden, Aliased heads) {
 static void checkRotaryFraction(ConfigReader &c, llvm::StringRef key,
                                 double fraction, int64_t headDim) {
   if (fraction > 1.0) {
-    c.error(key, llvm::formatv("value {0} is out of range; expected a number "
-                               "in (0, 1]",
-                               fraction));
+    c.error(key, "value " + num(fraction) +
+                     " is out of range; expected a number in (0, 1]");
     return;
   }
   int64_t rotated =
@@ -87,7 +94,7 @@ static void checkRotaryFraction(ConfigReader &c, llvm::StringRef key,
   if (rotated <= 0 || rotated % 2)
     c.error(key, llvm::formatv("{0} = {1} rotates int({2} * {1}) = {3} dims of "
                                "each head; RoPE needs an even, positive number",
-                               key, fraction, headDim, rotated));
+                               key, num(fraction), headDim, rotated));
 }
 
 /// The partial rotary fraction: `keys` at top level (4.x), or
@@ -152,8 +159,8 @@ static NormSpec layerNorm(double eps, bool bias) {
 }
 
 /// A layer with the attention shape set and MHA when kvHeads == heads.
-static LayerSpec baseLayer(const NormSpec &norm, int64_t heads,
-                           int64_t kvHeads, int64_t headDim) {
+static LayerSpec baseLayer(const NormSpec &norm, int64_t heads, int64_t kvHeads,
+                           int64_t headDim) {
   LayerSpec l;
   l.norm = norm;
   l.attention.heads = heads;
@@ -269,9 +276,9 @@ LogicalResult mlir::tfc::readGPTNeoX(ConfigReader &c, ModelSpec &spec) {
   } else {
     c.ignore({"rotary_emb_base"});
   }
-  setRotaryFraction(rope,
-                    readRotaryFraction(c, {"rotary_pct", "partial_rotary_factor"},
-                                       0.25, headDim));
+  setRotaryFraction(
+      rope, readRotaryFraction(c, {"rotary_pct", "partial_rotary_factor"}, 0.25,
+                               headDim));
   if (!act || !c.getDiags().errors.empty())
     return failure();
 
@@ -464,7 +471,8 @@ LogicalResult mlir::tfc::readFalcon(ConfigReader &c, ModelSpec &spec) {
   for (int64_t i = 0; i < layers.value; ++i) {
     std::string p = layerPrefix("transformer.h.", i);
     LayerSpec l = baseLayer(*spec.finalNorm, heads.value, kvHeads, headDim);
-    l.shape = norms == Norms::Serial ? BlockShape::Serial : BlockShape::Parallel;
+    l.shape =
+        norms == Norms::Serial ? BlockShape::Serial : BlockShape::Parallel;
     l.sharedNorm = norms == Norms::Shared;
     l.rope = rope;
     l.attention.qkvBias = l.attention.outBias = bias;
@@ -594,7 +602,7 @@ LogicalResult mlir::tfc::readMPT(ConfigReader &c, ModelSpec &spec) {
     c.error("expansion_ratio",
             llvm::formatv("d_model * expansion_ratio = {0} * {1} is not a "
                           "whole number",
-                          hidden.value, ratio));
+                          hidden.value, num(ratio)));
   if (const llvm::json::Object *ffnConfig = c.optObject("ffn_config")) {
     ConfigReader f(*ffnConfig, c.getDiags(), c.where("ffn_config"));
     f.getChoice("ffn_type", "mptmlp", {"mptmlp"});
@@ -608,8 +616,8 @@ LogicalResult mlir::tfc::readMPT(ConfigReader &c, ModelSpec &spec) {
   c.ignore({"embedding_fraction", "emb_pdrop", "init_config", "init_device",
             "verbose", "tokenizer_name", "fc_type", "use_pad_tok_in_ffn"});
 
-  LayerSpec l = baseLayer(layerNorm(eps, bias), heads.value, heads.value,
-                          headDim);
+  LayerSpec l =
+      baseLayer(layerNorm(eps, bias), heads.value, heads.value, headDim);
   bool alibi = true;
   if (const llvm::json::Object *attnConfig = c.optObject("attn_config")) {
     ConfigReader a(*attnConfig, c.getDiags(), c.where("attn_config"));

@@ -139,8 +139,10 @@ LogicalResult mlir::tfc::readHFConfig(const llvm::json::Object &config,
   }
   spec.modelType = *modelType;
   ignoreCommonFields(reader);
-  if (failed(family->read(reader, spec)) || !diags.errors.empty())
-    return failure();
+  LogicalResult read = family->read(reader, spec);
+  // Unknown fields are reported even when the import fails: a misspelt key
+  // (its default applied instead) is often what caused the error. Readers
+  // read every field before they fail, so none is reported wrongly.
   reader.warnUnknown();
-  return success();
+  return failure(failed(read) || !diags.errors.empty());
 }

@@ -85,6 +85,9 @@ private:
   /// Fills derived defaults and checks that the fields agree; `where` names
   /// the object the layer comes from ("block", "layers[2]").
   std::optional<LayerSpec> finish(const BlockDraft &d, llvm::StringRef where);
+  std::optional<NormSpec> readNormChoice(const llvm::json::Object &o,
+                                         ConfigReader &r, llvm::StringRef key,
+                                         const NormSpec &blockNorm, bool dflt);
   void error(llvm::StringRef where, llvm::StringRef field,
              const llvm::Twine &msg) {
     diags.error("field '" + where + "." + field + "': " + msg);
@@ -396,9 +399,8 @@ std::optional<LayerSpec> CardReader::finish(const BlockDraft &d,
     double fraction = d.rope.fraction.value_or(1.0);
     if (!(fraction > 0.0 && fraction <= 1.0))
       fail("position.fraction",
-           llvm::formatv("value {0} is out of range; expected a number in "
-                         "(0, 1]",
-                         fraction));
+           "value " + describe(llvm::json::Value(fraction)) +
+               " is out of range; expected a number in (0, 1]");
     else if (a.headDim > 0) {
       auto rotated = static_cast<int64_t>(static_cast<double>(a.headDim) *
                                           fraction);
@@ -418,9 +420,9 @@ std::optional<LayerSpec> CardReader::finish(const BlockDraft &d,
            "original_max_positions");
     else if (!(*s.highFreqFactor > *s.lowFreqFactor))
       fail("position.scaling.high_freq_factor",
-           llvm::formatv("high_freq_factor = {0} must exceed low_freq_factor "
-                         "= {1}",
-                         *s.highFreqFactor, *s.lowFreqFactor));
+           "high_freq_factor = " + describe(*s.highFreqFactor) +
+               " must exceed low_freq_factor = " +
+               describe(*s.lowFreqFactor));
   }
 
   // Feed-forward and experts.
@@ -525,25 +527,106 @@ static void nameLayerWeights(ModelSpec &spec) {
 // The card
 //===----------------------------------------------------------------------===//
 
+/// `key` of `o`: true (the block's norm), false (none) or a norm object that
+/// changes some of the block's norm fields; absent or null means `dflt`.
+std::optional<NormSpec> CardReader::readNormChoice(const llvm::json::Object &o,
+                                                   ConfigReader &r,
+                                                   llvm::StringRef key,
+                                                   const NormSpec &blockNorm,
+                                                   bool dflt) {
+  const llvm::json::Value *value = o.get(key);
+  std::optional<NormSpec> norm;
+  if (value && value->getAsObject()) {
+    NormSpec n = blockNorm;
+    nested(r, key, [&](ConfigReader &nr) { applyNorm(nr, n); });
+    norm = n;
+  } else if (!value || value->kind() == llvm::json::Value::Null ||
+             value->getAsBoolean()) {
+    if (r.getBool(key, dflt))
+      norm = blockNorm;
+  } else {
+    r.ignore({key});
+    r.error(key, "expected true, false or a norm object, got " +
+                     describe(*value));
+  }
+  if (norm && norm->bias && norm->kind != NormKind::LayerNorm)
+    r.error(key, "a bias needs \"kind\": \"layer_norm\"; rms_norm has none");
+  return norm;
+}
+
 LogicalResult CardReader::read(const llvm::json::Object &card,
                                ModelSpec &spec) {
   ConfigReader r(card, diags);
   spec.modelType = "card";
-  if (r.requireString("format") != "tfc-model-card" && diags.errors.empty())
-    r.error("format", "expected \"tfc-model-card\"");
-  int64_t version = r.requireInt("version");
-  if (version != 1 && diags.errors.empty())
-    r.error("version", llvm::formatv("unsupported version {0}; accepted: 1",
-                                     version));
+  std::string format = r.requireString("format");
+  if (!format.empty() && format != "tfc-model-card")
+    r.error("format", "unsupported value \"" + format +
+                          "\"; accepted: \"tfc-model-card\"");
+  if (std::optional<int64_t> version = r.optInt("version")) {
+    if (*version != 1)
+      r.error("version", llvm::formatv("unsupported version {0}; accepted: 1",
+                                       *version));
+  } else if (!r.present("version")) {
+    r.error("version", "required field is missing");
+  }
   r.optString("name");
   r.optString("description");
   spec.vocabSize = r.requireInt("vocab_size");
+  size_t beforeHidden = diags.errors.size();
   hidden = spec.hiddenSize = r.requireInt("hidden_size");
+  // The block's defaults (head_dim) derive from hidden_size: without it,
+  // checking the block would only add follow-on errors.
+  bool hiddenRead = diags.errors.size() == beforeHidden;
   int64_t layers = r.requireInt("num_layers");
+
+  // The block: every layer starts from it.
+  BlockDraft base;
+  size_t errors = diags.errors.size();
+  if (const llvm::json::Object *block = r.optObject("block")) {
+    ConfigReader br(*block, diags, "block");
+    applyBlock(*block, br, base);
+    br.warnUnknown();
+  } else if (!r.present("block")) {
+    r.error("block", "required field is missing");
+  }
+  if (diags.errors.size() != errors || !r.has("block") || !hiddenRead)
+    return failure();
+  std::optional<LayerSpec> baseLayer = finish(base, "block");
+  if (!baseLayer)
+    return failure();
+
+  // The layer pattern: each entry changes some fields of the block for
+  // `repeat` consecutive layers; the pattern repeats until num_layers (the
+  // last repetition may be cut short).
+  std::vector<LayerSpec> pattern;
+  if (const llvm::json::Array *entries = r.optArray("layers")) {
+    if (entries->empty())
+      r.error("layers", "expected at least one entry");
+    for (auto [k, entry] : llvm::enumerate(*entries)) {
+      std::string where = llvm::formatv("layers[{0}]", k).str();
+      const llvm::json::Object *o = entry.getAsObject();
+      if (!o) {
+        diags.error("field '" + where + "': expected an object, got " +
+                    describe(entry));
+        continue;
+      }
+      ConfigReader er(*o, diags, where);
+      int64_t repeat = er.getInt("repeat", 1);
+      BlockDraft d = base;
+      size_t errors = diags.errors.size();
+      applyBlock(*o, er, d);
+      er.warnUnknown();
+      if (diags.errors.size() != errors)
+        continue;
+      if (std::optional<LayerSpec> l = finish(d, where))
+        pattern.insert(pattern.end(), repeat, *l);
+    }
+  } else {
+    pattern.push_back(*baseLayer);
+  }
 
   // Embedding and absolute positions.
   spec.embedding = "embed.weight";
-  std::optional<NormSpec> embeddingNorm;
   if (const llvm::json::Object *e = r.optObject("embedding")) {
     ConfigReader er(*e, diags, "embedding");
     const llvm::json::Value *scale = e->get("scale");
@@ -568,113 +651,29 @@ LogicalResult CardReader::read(const llvm::json::Object &card,
     } else if (er.has("max_positions")) {
       er.error("max_positions", "only used with \"positions\": \"learned\"");
     }
-    spec.sinusoidalBase = er.getFloat("sinusoidal_base", 10000.0);
-    const llvm::json::Value *norm = e->get("norm");
-    if (norm && norm->getAsBoolean()) {
-      if (er.getBool("norm", false))
-        embeddingNorm = NormSpec(); // the block's norm, filled below
-    } else if (norm && norm->getAsObject()) {
-      embeddingNorm = NormSpec(); // marks "object": applied below
-    } else if (norm && norm->kind() != llvm::json::Value::Null) {
-      er.ignore({"norm"});
-      er.error("norm", "expected true, false or a norm object, got " +
-                           describe(*norm));
+    if (std::optional<double> base = er.optFloat("sinusoidal_base")) {
+      if (positions != AbsolutePosition::Sinusoidal)
+        er.error("sinusoidal_base",
+                 "only used with \"positions\": \"sinusoidal\"");
+      spec.sinusoidalBase = *base;
     }
-    if (!embeddingNorm || !norm->getAsObject())
-      er.warnUnknown();
-    else {
-      // Applied once the block's norm is known; warn at the end.
+    if (std::optional<NormSpec> n =
+            readNormChoice(*e, er, "norm", base.norm, /*dflt=*/false)) {
+      spec.embeddingNorm = n;
+      spec.embeddingNormWeight = "embed_norm.weight";
+      if (n->bias)
+        spec.embeddingNormBias = "embed_norm.bias";
     }
+    er.warnUnknown();
   }
 
-  // The block.
-  BlockDraft base;
-  const llvm::json::Object *block = r.optObject("block");
-  if (!block) {
-    if (!r.present("block"))
-      r.error("block", "required field is missing");
-    return failure();
-  }
-  {
-    ConfigReader br(*block, diags, "block");
-    applyBlock(*block, br, base);
-    br.warnUnknown();
-  }
-  if (!diags.errors.empty())
-    return failure();
-  std::optional<LayerSpec> baseLayer = finish(base, "block");
-  if (!baseLayer)
-    return failure();
-
-  // The layer pattern: entries apply onto the block, each for `repeat`
-  // consecutive layers; the pattern repeats until num_layers (the last
-  // repetition may be cut short).
-  std::vector<LayerSpec> pattern;
-  if (const llvm::json::Array *entries = r.optArray("layers")) {
-    if (entries->empty())
-      r.error("layers", "expected at least one entry");
-    for (auto [k, entry] : llvm::enumerate(*entries)) {
-      std::string where = llvm::formatv("layers[{0}]", k).str();
-      const llvm::json::Object *o = entry.getAsObject();
-      if (!o) {
-        diags.error("field '" + where + "': expected an object, got " +
-                    describe(entry));
-        continue;
-      }
-      ConfigReader er(*o, diags, where);
-      int64_t repeat = er.getInt("repeat", 1);
-      BlockDraft d = base;
-      applyBlock(*o, er, d);
-      er.warnUnknown();
-      if (!diags.errors.empty())
-        continue;
-      if (std::optional<LayerSpec> l = finish(d, where))
-        pattern.insert(pattern.end(), repeat, *l);
-    }
-  } else {
-    pattern.push_back(*baseLayer);
-  }
-
-  // Final norm (default: the block's), LM head, soft-cap.
-  const llvm::json::Value *finalNorm = card.get("final_norm");
-  if (!finalNorm || finalNorm->getAsBoolean()) {
-    if (r.getBool("final_norm", true))
-      spec.finalNorm = base.norm;
-  } else if (finalNorm->getAsObject()) {
-    NormSpec n = base.norm;
-    nested(r, "final_norm", [&](ConfigReader &nr) { applyNorm(nr, n); });
+  // Final norm (default: the block's), LM head, final soft-cap.
+  if (std::optional<NormSpec> n =
+          readNormChoice(card, r, "final_norm", base.norm, /*dflt=*/true)) {
     spec.finalNorm = n;
-  } else if (finalNorm->kind() != llvm::json::Value::Null) {
-    r.ignore({"final_norm"});
-    r.error("final_norm", "expected true, false or a norm object, got " +
-                              describe(*finalNorm));
-  }
-  if (spec.finalNorm) {
-    if (spec.finalNorm->bias && spec.finalNorm->kind != NormKind::LayerNorm)
-      r.error("final_norm", "a bias needs \"kind\": \"layer_norm\"");
     spec.finalNormWeight = "final_norm.weight";
-    if (spec.finalNorm->bias)
+    if (n->bias)
       spec.finalNormBias = "final_norm.bias";
-  }
-  if (embeddingNorm) {
-    NormSpec n = base.norm;
-    const llvm::json::Object *e = card.getObject("embedding");
-    if (const llvm::json::Object *o = e->getObject("norm")) {
-      ConfigReader nr(*o, diags, "embedding.norm");
-      applyNorm(nr, n);
-      nr.warnUnknown();
-      ConfigReader er(*e, diags, "embedding");
-      er.ignore({"scale", "positions", "max_positions", "sinusoidal_base",
-                 "norm"});
-      er.warnUnknown();
-    }
-    if (n.bias && n.kind != NormKind::LayerNorm)
-      diags.error("field 'embedding.norm': a bias needs \"kind\": "
-                  "\"layer_norm\"");
-    spec.embeddingNorm = n;
-    spec.embeddingNormWeight = "embed_norm.weight";
-    if (n.bias)
-      spec.embeddingNormBias = "embed_norm.bias";
   }
   bool tied = r.getBool("tie_embeddings", false);
   spec.lmHead = tied ? spec.embedding : "head.weight";

@@ -1,77 +1,272 @@
 //===- tfc-compile.cpp - config.json / model card / .mlir -> compiled model ===//
+#include "tfc/Conversion/Passes.h"
 #include "tfc/Dialect/TFC/IR/TFCDialect.h"
+#include "tfc/Dialect/TFC/Transforms/Passes.h"
 #include "tfc/Importer/Importer.h"
+#include "tfc/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
 #include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
 #include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/SubtargetFeature.h"
+
+#include <chrono>
 
 using namespace mlir;
 namespace cl = llvm::cl;
 
 static cl::OptionCategory category("tfc-compile options");
 
+static cl::opt<std::string> inputPath(
+    cl::Positional, cl::Required, cl::cat(category),
+    cl::desc("<config.json | model directory | model card | .mlir>"));
 static cl::opt<std::string>
-    inputPath(cl::Positional, cl::Required, cl::cat(category),
-              cl::desc("<config.json | model directory | model card | .mlir>"));
-static cl::opt<std::string> outputPath("o", cl::desc("Output file ('-' for stdout)"),
-                                       cl::value_desc("file"), cl::init("-"),
-                                       cl::cat(category));
-enum class Emit { TFC };
+    outputPath("o", cl::cat(category), cl::value_desc("file"),
+               cl::desc("Output file (default: stdout for text, model.o / "
+                        "model.so for binaries)"));
+
+enum class Emit { TFC, Linalg, LLVMIR, Obj, SO };
 static cl::opt<Emit> emitKind(
-    "emit", cl::desc("What to produce"), cl::init(Emit::TFC), cl::cat(category),
-    cl::values(clEnumValN(Emit::TFC, "tfc", "model-level tfc IR")));
+    "emit", cl::desc("What to produce (default: so)"), cl::init(Emit::SO),
+    cl::cat(category),
+    cl::values(clEnumValN(Emit::TFC, "tfc", "model-level tfc IR"),
+               clEnumValN(Emit::Linalg, "linalg",
+                          "entry points on linalg/tensor (before bufferization)"),
+               clEnumValN(Emit::LLVMIR, "llvm-ir", "LLVM IR (.ll)"),
+               clEnumValN(Emit::Obj, "obj", "object file (.o)"),
+               clEnumValN(Emit::SO, "so",
+                          "shared library with the C API of tfc/Runtime/tfc.h")));
 
-int main(int argc, char **argv) {
-  llvm::InitLLVM init(argc, argv);
-  cl::HideUnrelatedOptions(category);
-  cl::ParseCommandLineOptions(
-      argc, argv,
-      "tfc-compile: compiles a decoder-only Transformer described by a Hugging "
-      "Face config.json (or a directory holding one), a tfc model card, or tfc "
-      "IR (.mlir)\n");
+enum class Target { CPU, CUDA };
+static cl::opt<Target> target(
+    "target", cl::desc("Where the model runs (default: cpu)"),
+    cl::init(Target::CPU), cl::cat(category),
+    cl::values(clEnumValN(Target::CPU, "cpu", "the host CPU through LLVM"),
+               clEnumValN(Target::CUDA, "cuda",
+                          "NVIDIA GPUs (not available yet)")));
+static cl::opt<std::string>
+    cpuName("cpu", cl::cat(category), cl::value_desc("name"),
+            cl::desc("CPU to generate code for (default: the host's, e.g. "
+                     "znver4, skylake-avx512, x86-64-v3)"));
+static cl::opt<bool> quiet("quiet", cl::cat(category),
+                           cl::desc("Do not print progress to stderr"));
 
-  MLIRContext context;
-  context.loadDialect<tfc::TFCDialect, func::FuncDialect>();
+static int fail(const llvm::Twine &message) {
+  llvm::WithColor::error(llvm::errs(), "tfc-compile") << message << "\n";
+  return 1;
+}
 
-  OwningOpRef<ModuleOp> module;
+namespace {
+/// Prints one line per stage with its duration.
+struct Progress {
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point start = Clock::now();
+  void step(llvm::StringRef what) {
+    if (quiet)
+      return;
+    double s = std::chrono::duration<double>(Clock::now() - start).count();
+    llvm::errs() << llvm::format("tfc-compile: [%6.2fs] ", s) << what << "\n";
+  }
+};
+} // namespace
+
+static OwningOpRef<ModuleOp> loadModel(MLIRContext &context) {
   if (llvm::StringRef(inputPath).ends_with(".mlir")) {
     llvm::SourceMgr sourceMgr;
     SourceMgrDiagnosticHandler handler(sourceMgr, &context);
     std::string error;
     auto file = openInputFile(inputPath, &error);
     if (!file) {
-      llvm::WithColor::error(llvm::errs(), "tfc-compile") << error << "\n";
-      return 1;
+      fail(error);
+      return nullptr;
     }
     sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-    module = parseSourceFile<ModuleOp>(sourceMgr, &context);
-    if (!module)
-      return 1;
-  } else {
-    tfc::ImportDiagnostics diags;
-    module = tfc::importModel(inputPath, &context, diags);
-    for (const std::string &w : diags.warnings)
-      llvm::WithColor::warning(llvm::errs(), diags.file) << w << "\n";
-    for (const std::string &e : diags.errors)
-      llvm::WithColor::error(llvm::errs(), diags.file) << e << "\n";
-    if (!module)
-      return 1;
+    return parseSourceFile<ModuleOp>(sourceMgr, &context);
   }
+  tfc::ImportDiagnostics diags;
+  OwningOpRef<ModuleOp> module = tfc::importModel(inputPath, &context, diags);
+  for (const std::string &w : diags.warnings)
+    llvm::WithColor::warning(llvm::errs(), diags.file) << w << "\n";
+  for (const std::string &e : diags.errors)
+    llvm::WithColor::error(llvm::errs(), diags.file) << e << "\n";
+  return module;
+}
 
+static std::unique_ptr<llvm::TargetMachine> createTargetMachine() {
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
   std::string error;
-  auto output = openOutputFile(outputPath, &error);
-  if (!output) {
-    llvm::WithColor::error(llvm::errs(), "tfc-compile") << error << "\n";
-    return 1;
+  const llvm::Target *t = llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!t) {
+    fail("no LLVM target for " + triple.str() + ": " + error);
+    return nullptr;
   }
-  module->print(output->os());
-  output->keep();
+  std::string cpu = cpuName.empty() ? llvm::sys::getHostCPUName().str()
+                                    : cpuName.getValue();
+  llvm::SubtargetFeatures features;
+  if (cpuName.empty())
+    for (const auto &feature : llvm::sys::getHostCPUFeatures())
+      features.AddFeature(feature.first(), feature.second);
+  std::unique_ptr<llvm::TargetMachine> tm(t->createTargetMachine(
+      triple, cpu, features.getString(), llvm::TargetOptions(),
+      llvm::Reloc::PIC_, std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+  if (!tm) {
+    fail("cannot create a target machine for CPU '" + cpu + "'");
+    return nullptr;
+  }
+  return tm;
+}
+
+/// The directory holding libTFCRuntime.a: ../lib from this executable.
+static std::string runtimeLibrary(const char *argv0) {
+  std::string exe = llvm::sys::fs::getMainExecutable(
+      argv0, reinterpret_cast<void *>(&runtimeLibrary));
+  llvm::SmallString<256> path(llvm::sys::path::parent_path(
+      llvm::sys::path::parent_path(exe)));
+  llvm::sys::path::append(path, "lib", "libTFCRuntime.a");
+  return path.str().str();
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  registerAllPasses();
+  tfc::registerTFCPasses();
+  tfc::registerTFCConversionPasses();
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "tfc-compile: compiles a decoder-only Transformer described by a Hugging "
+      "Face config.json (or a directory holding one), a tfc model card "
+      "(docs/model-card.md), or tfc IR (.mlir) into a shared library with the "
+      "C API of include/tfc/Runtime/tfc.h.\n");
+  if (target == Target::CUDA)
+    return fail("--target=cuda is not available yet: the GPU backend has not "
+                "landed; use --target=cpu");
+
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  registry.insert<tfc::TFCDialect>();
+  MLIRContext context(registry);
+  context.loadDialect<tfc::TFCDialect, func::FuncDialect>();
+
+  std::string output = outputPath;
+  if (output.empty())
+    output = emitKind == Emit::SO ? "model.so"
+             : emitKind == Emit::Obj ? "model.o"
+                                     : "-";
+  Progress progress;
+  progress.step("reading " + inputPath);
+  OwningOpRef<ModuleOp> module = loadModel(context);
+  if (!module)
+    return 1;
+
+  auto writeText = [&](llvm::function_ref<void(llvm::raw_ostream &)> print) {
+    std::string error;
+    auto file = openOutputFile(output, &error);
+    if (!file)
+      return fail(error);
+    print(file->os());
+    file->keep();
+    return 0;
+  };
+  if (emitKind == Emit::TFC)
+    return writeText([&](llvm::raw_ostream &os) { module->print(os); });
+
+  progress.step("lowering to linalg (tfc-to-linalg)");
+  PassManager toLinalg(&context);
+  if (failed(tfc::buildTFCToLinalgPipeline(toLinalg)) ||
+      failed(toLinalg.run(*module)))
+    return fail("lowering to linalg failed");
+  if (emitKind == Emit::Linalg)
+    return writeText([&](llvm::raw_ostream &os) { module->print(os); });
+
+  progress.step("bufferizing and lowering to LLVM (tfc-linalg-to-llvm-cpu)");
+  PassManager toLLVM(&context);
+  if (failed(tfc::buildLinalgToLLVMCPUPipeline(toLLVM)) ||
+      failed(toLLVM.run(*module)))
+    return fail("lowering to the LLVM dialect failed");
+
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(*module, llvmContext, "tfc_model");
+  if (!llvmModule)
+    return fail("translation to LLVM IR failed");
+  std::unique_ptr<llvm::TargetMachine> tm = createTargetMachine();
+  if (!tm)
+    return 1;
+  llvmModule->setDataLayout(tm->createDataLayout());
+  llvmModule->setTargetTriple(tm->getTargetTriple());
+  progress.step("optimising LLVM IR (O3, cpu " + tm->getTargetCPU().str() + ")");
+  if (llvm::Error err = makeOptimizingTransformer(3, 0, tm.get())(llvmModule.get()))
+    return fail("LLVM optimisation failed: " + llvm::toString(std::move(err)));
+  if (emitKind == Emit::LLVMIR)
+    return writeText([&](llvm::raw_ostream &os) { llvmModule->print(os, nullptr); });
+
+  // The object goes to the output, or next to it when linking a library.
+  std::string objectPath = emitKind == Emit::Obj ? output : output + ".o";
+  {
+    progress.step("generating machine code");
+    std::error_code ec;
+    llvm::ToolOutputFile object(objectPath, ec, llvm::sys::fs::OF_None);
+    if (ec)
+      return fail("cannot write " + objectPath + ": " + ec.message());
+    llvm::legacy::PassManager codegen;
+    if (tm->addPassesToEmitFile(codegen, object.os(), nullptr,
+                                llvm::CodeGenFileType::ObjectFile))
+      return fail("the target cannot emit object files");
+    codegen.run(*llvmModule);
+    object.keep();
+  }
+  if (emitKind == Emit::Obj)
+    return 0;
+
+  progress.step("linking " + output);
+  std::string runtime = runtimeLibrary(argv[0]);
+  if (!llvm::sys::fs::exists(runtime))
+    return fail("runtime library not found at " + runtime);
+  std::string linker = TFC_CLANGXX;
+  std::string libDir = TFC_LLVM_LIB_DIR;
+  // --whole-archive: the generated object uses no runtime symbol, yet the
+  // library must export the whole C API.
+  llvm::SmallVector<std::string> owned = {
+      linker, "-shared", "-o", output, objectPath, "-Wl,--whole-archive",
+      runtime, "-Wl,--no-whole-archive", "-L" + libDir, "-lomp", "-lm",
+      "-Wl,-rpath," + libDir};
+  llvm::SmallVector<llvm::StringRef> argRefs(owned.begin(), owned.end());
+  std::string error;
+  int rc = llvm::sys::ExecuteAndWait(linker, argRefs, std::nullopt, {}, 0, 0,
+                                     &error);
+  llvm::sys::fs::remove(objectPath);
+  if (rc != 0)
+    return fail("linking failed (" + linker + "): " +
+                (error.empty() ? "exit code " + std::to_string(rc) : error));
+  progress.step("done: " + output);
   return 0;
 }

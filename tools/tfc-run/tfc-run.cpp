@@ -33,6 +33,9 @@ prints the model's shape.
                           model.safetensors.index.json, a .safetensors file or
                           an index .json file (required)
   --tokens A,B,C          prompt token ids, comma separated; prefilled at once
+  --prefill-tokens K      prefill only the first K prompt tokens, then feed
+                          the rest one at a time through decode (the KV-cache
+                          path); --dump-logits still holds every position
   --max-new-tokens N      after the prompt, generate N tokens greedily (argmax,
                           lowest id on ties) and print their ids on one line,
                           comma separated (default 0)
@@ -61,6 +64,7 @@ struct Options {
   std::vector<int64_t> tokens;
   int64_t maxNewTokens = 0;
   std::string dumpLogitsPath;
+  int64_t prefillTokens = 0; // 0: the whole prompt
   int64_t threads = 0;
   int64_t maxContext = 0;
   bool bench = false;
@@ -144,7 +148,8 @@ Options parseArgs(int argc, char **argv) {
     static const char *const kValued[] = {
         "--weights",      "--tokens",    "--max-new-tokens",
         "--dump-logits",  "--threads",   "--max-context",
-        "--bench-prompt", "--bench-gen", "--bench-reps"};
+        "--bench-prompt", "--bench-gen", "--bench-reps",
+        "--prefill-tokens"};
     if (std::find_if(std::begin(kValued), std::end(kValued),
                      [&](const char *known) { return name == known; }) ==
         std::end(kValued))
@@ -173,6 +178,8 @@ Options parseArgs(int argc, char **argv) {
       opts.benchGen = parseCount(name, value, 1);
     else if (name == "--bench-reps")
       opts.benchReps = parseCount(name, value, 1);
+    else if (name == "--prefill-tokens")
+      opts.prefillTokens = parseCount(name, value, 1);
   }
   if (opts.modelPath.empty())
     fatal("no model library given (usage: tfc-run MODEL.so --weights PATH "
@@ -182,6 +189,10 @@ Options parseArgs(int argc, char **argv) {
   if (!opts.haveTokens &&
       (opts.maxNewTokens > 0 || !opts.dumpLogitsPath.empty()))
     fatal("--max-new-tokens and --dump-logits need --tokens");
+  if (opts.prefillTokens > static_cast<int64_t>(opts.tokens.size()))
+    fatal("--prefill-tokens " + std::to_string(opts.prefillTokens) +
+          " exceeds the prompt's " + std::to_string(opts.tokens.size()) +
+          " tokens");
   return opts;
 }
 
@@ -258,7 +269,9 @@ private:
       failWithLastError();
   }
   int64_t argmaxOfLastRow();
+  void appendLogits();
   void dumpLogits();
+  std::vector<float> promptLogits;
   void generate();
   void bench(int64_t threads);
   void printSummary();
@@ -271,14 +284,19 @@ int64_t Runner::argmaxOfLastRow() {
   return std::max_element(row, row + vocab) - row;
 }
 
-void Runner::dumpLogits() {
+void Runner::appendLogits() {
   int64_t rows = 0;
   const float *logits = api.tfc_model_logits(model, &rows);
+  promptLogits.insert(promptLogits.end(), logits, logits + rows * vocab);
+}
+
+void Runner::dumpLogits() {
+  const float *logits = promptLogits.data();
   FILE *out = std::fopen(opts.dumpLogitsPath.c_str(), "wb");
   if (!out)
     fatal("cannot write '" + opts.dumpLogitsPath +
           "': " + std::strerror(errno));
-  size_t count = static_cast<size_t>(rows * vocab);
+  size_t count = promptLogits.size();
   bool ok = std::fwrite(logits, sizeof(float), count, out) == count;
   ok &= std::fclose(out) == 0;
   if (!ok)
@@ -389,7 +407,13 @@ int Runner::run() {
   check(api.tfc_model_bind_weights(model, opts.weightsPath.c_str()));
 
   if (opts.haveTokens) {
-    check(api.tfc_model_prefill(model, opts.tokens.data(), prompt));
+    int64_t first = opts.prefillTokens ? opts.prefillTokens : prompt;
+    check(api.tfc_model_prefill(model, opts.tokens.data(), first));
+    appendLogits();
+    for (int64_t i = first; i < prompt; ++i) {
+      check(api.tfc_model_decode(model, opts.tokens[i]));
+      appendLogits();
+    }
     if (!opts.dumpLogitsPath.empty())
       dumpLogits();
     if (opts.maxNewTokens > 0)

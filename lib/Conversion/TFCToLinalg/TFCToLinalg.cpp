@@ -428,6 +428,21 @@ struct LowerSoftcap : TFCPattern<SoftcapOp> {
   }
 };
 
+struct LowerClamp : TFCPattern<ClampOp> {
+  using TFCPattern::TFCPattern;
+  LogicalResult matchAndRewrite(ClampOp op,
+                                PatternRewriter &rewriter) const override {
+    Emitter e{rewriter, op.getLoc()};
+    double limit = op.getLimit().convertToDouble();
+    rewriter.replaceOp(op, e.map(op.getInput(), [&](OpBuilder &b, Location l,
+                                                    ValueRange a) {
+      Value low = arith::MaximumFOp::create(b, l, a[0], e.cst(-limit));
+      return arith::MinimumFOp::create(b, l, low, e.cst(limit)).getResult();
+    }));
+    return success();
+  }
+};
+
 struct LowerResidualAdd : TFCPattern<ResidualAddOp> {
   using TFCPattern::TFCPattern;
   LogicalResult matchAndRewrite(ResidualAddOp op,
@@ -916,7 +931,7 @@ struct TFCLowerToLinalgPass
     patterns.add<LowerEmbedding, LowerLearnedPositions, LowerSinusoidalPositions,
                  LowerRMSNorm, LowerLayerNorm, LowerProjection<LinearOp>,
                  LowerProjection<LMHeadOp>, LowerActivation, LowerGLU,
-                 LowerSoftcap, LowerResidualAdd, LowerSplitQKV, LowerRope,
+                 LowerSoftcap, LowerClamp, LowerResidualAdd, LowerSplitQKV, LowerRope,
                  LowerAttention, LowerKVCacheAppend, LowerKVCacheRead,
                  LowerMoE>(ctx);
     if (failed(applyPartialConversion(getOperation(), target,

@@ -149,14 +149,14 @@ int64_t DecoderBlockOp::getKVFloatsPerToken() {
 }
 
 LogicalResult DecoderBlockOp::verify() {
-  int64_t hidden = getHiddenSize();
-  if (ShapedType::isDynamic(hidden))
-    return emitOpError() << "the hidden size (input dimension 1) must be static";
   if (getInput().getType().getRank() != 2)
     return emitOpError() << "'input' must be [tokens, hidden], got "
                          << getInput().getType();
-  if (getLayer() < 0)
-    return emitOpError() << "'layer' must not be negative, got " << getLayer();
+  if (ShapedType::isDynamic(getHiddenSize()))
+    return emitOpError() << "the hidden size (input dimension 1) must be static";
+  if (getLayerAttr().getInt() < 0)
+    return emitOpError() << "'layer' must not be negative, got "
+                         << getLayerAttr().getInt();
 
   NormPlacement placement = getPlacement();
   if ((placement == NormPlacement::DeepNorm) != getDeepnormAlpha().has_value())

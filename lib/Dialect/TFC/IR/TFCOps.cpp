@@ -212,6 +212,10 @@ LogicalResult LMHeadOp::verify() {
                           getLayout(), getType());
 }
 
+LogicalResult ClampOp::verify() {
+  return checkPositive(*this, "limit", getLimit().convertToDouble());
+}
+
 LogicalResult SoftcapOp::verify() {
   return checkPositive(*this, "cap", getCap().convertToDouble());
 }
@@ -278,6 +282,9 @@ LogicalResult AttentionOp::verify() {
   if (ShapedType::isDynamic(q[1]) || ShapedType::isDynamic(k[1]) ||
       ShapedType::isDynamic(q[2]) || ShapedType::isDynamic(v[2]))
     return emitOpError() << "head counts and head dims must be static";
+  if (q[1] <= 0 || k[1] <= 0)
+    return emitOpError() << "query heads (" << q[1] << ") and key heads ("
+                         << k[1] << ") must be positive";
   if (q[1] % k[1])
     return emitOpError() << "query heads (" << q[1]
                          << ") must be a multiple of key heads (" << k[1]
@@ -306,8 +313,9 @@ LogicalResult AttentionOp::verify() {
   }
   if (failed(checkPositive(op, "scale", getScale().convertToDouble())))
     return failure();
-  if (getWindow() && *getWindow() <= 0)
-    return emitOpError() << "'window' must be positive, got " << *getWindow();
+  if (getWindowAttr() && getWindowAttr().getInt() <= 0)
+    return emitOpError() << "'window' must be positive, got "
+                         << getWindowAttr().getInt();
   if (getSoftcap() &&
       failed(checkPositive(op, "softcap", getSoftcap()->convertToDouble())))
     return failure();

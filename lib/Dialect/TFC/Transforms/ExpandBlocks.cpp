@@ -134,11 +134,16 @@ FailureOr<Value> BlockExpander::attention(Value x) {
   int64_t headDim = attn.getHeadDim(), valueDim = attn.getValueHeadDim();
   Value pos = block.getPosition();
   auto rope = dyn_cast<RopeAttr>(block.getPositionEncoding());
-  if (attn.getClipQkv())
-    return block.emitOpError("clip_qkv is not lowered yet");
   if (isa<RelativeBiasAttr>(block.getPositionEncoding()))
     return block.emitOpError("relative position bias is not lowered yet");
 
+  // mpt clamps the q/k/v projections (HF MptAttention: clip_qkv).
+  auto clip = [&](Value x) -> Value {
+    if (!attn.getClipQkv())
+      return x;
+    return ClampOp::create(b, loc, x.getType(), x,
+                           b.getF64FloatAttr(attn.getClipQkv()->convertToDouble()));
+  };
   Value q, k, v;
   if (MLAAttr mla = attn.getMla()) {
     int64_t nope = mla.getQkNopeHeadDim(), ropeDim = mla.getQkRopeHeadDim();
@@ -167,7 +172,7 @@ FailureOr<Value> BlockExpander::attention(Value x) {
     k = tensor::ConcatOp::create(b, loc, 2, ValueRange{kNope, kRopeAll});
   } else {
     if (auto packing = block.getQkvPacking()) {
-      Value qkv = linear(x, "qkv_proj", "qkv_bias");
+      Value qkv = clip(linear(x, "qkv_proj", "qkv_bias"));
       auto split = SplitQKVOp::create(
           b, loc, tensor({rows(x), heads, headDim}),
           tensor({rows(x), kvHeads, headDim}), tensor({rows(x), kvHeads, headDim}),
@@ -177,9 +182,9 @@ FailureOr<Value> BlockExpander::attention(Value x) {
       k = split.getK();
       v = split.getV();
     } else {
-      q = linear(x, "q_proj", "q_bias");
-      k = linear(x, "k_proj", "k_bias");
-      v = splitHeads(linear(x, "v_proj", "v_bias"), kvHeads, valueDim);
+      q = clip(linear(x, "q_proj", "q_bias"));
+      k = clip(linear(x, "k_proj", "k_bias"));
+      v = splitHeads(clip(linear(x, "v_proj", "v_bias")), kvHeads, valueDim);
       // olmo2 normalises the whole projection before splitting heads.
       if (attn.getQkNorm() == QKNorm::Full) {
         q = rmsNorm(q, "q_norm");

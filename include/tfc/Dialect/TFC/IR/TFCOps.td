@@ -301,6 +301,21 @@ def TFC_SoftcapOp : TFC_Op<"softcap", [Pure, AllTypesMatch<["input", "result"]>]
   let hasVerifier = 1;
 }
 
+def TFC_ClampOp : TFC_Op<"clamp", [Pure, AllTypesMatch<["input", "result"]>]> {
+  let summary = "clamps every element to `[-limit, limit]`";
+  let description = [{
+    MPT's `clip_qkv` applied to the fused QKV projection.
+
+    ```mlir
+    %y = tfc.clamp %qkv {limit = 8.000000e+00 : f64} : tensor<?x12288xf32>
+    ```
+  }];
+  let arguments = (ins TFC_F32Tensor:$input, F64Attr:$limit);
+  let results = (outs TFC_F32Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
 def TFC_ResidualAddOp : TFC_Op<"residual_add", [Pure,
     AllTypesMatch<["residual", "update", "result"]>]> {
   let summary = "residual connection `alpha * residual + update`";
@@ -350,7 +365,7 @@ def TFC_RopeOp : TFC_Op<"rope", [Pure, AllTypesMatch<["input", "result"]>]> {
     pairing them as `style` says.
 
     ```mlir
-    %qr = tfc.rope %q at %pos #tfc.rope<theta = 1.000000e+04> : tensor<?x32x128xf32>
+    %qr = tfc.rope %q at %pos <theta = 1.000000e+04> : tensor<?x32x128xf32>
     ```
   }];
   let arguments = (ins TFC_F32Tensor:$input, Index:$position, TFC_RopeAttr:$rope);
@@ -395,7 +410,7 @@ def TFC_RelativePositionBiasOp : TFC_Op<"relative_position_bias", [Pure]> {
     `table[bucket(j - (position + i)), h]`.
 
     ```mlir
-    %b = tfc.relative_position_bias %table at %pos, %q_len, %kv_len #tfc.relative_bias<buckets = 32, max_distance = 128>
+    %b = tfc.relative_position_bias %table at %pos, %q_len, %kv_len <buckets = 32, max_distance = 128>
         : tensor<32x8xf32> -> tensor<8x?x?xf32>
     ```
   }];
@@ -483,7 +498,7 @@ def TFC_MoEOp : TFC_Op<"moe", [Pure, AttrSizedOperandSegments]> {
   let assemblyFormat = [{
     $input `,` $router `gate` `(` $gate_weights `)` `up` `(` $up_weights `)`
     `down` `(` $down_weights `)` attr-dict `:` type($input) `,` type($router)
-    `,` `gate` `(` type($gate_weights) `)` `,` `up` `(` type($up_weights) `)`
+    `,` (`gate` `(` type($gate_weights)^ `)` `,`)? `up` `(` type($up_weights) `)`
     `,` `down` `(` type($down_weights) `)` `->` type($result)
   }];
   let hasVerifier = 1;

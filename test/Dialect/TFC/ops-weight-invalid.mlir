@@ -1,0 +1,75 @@
+// Verifier errors of tfc.weight_decl and tfc.weight.
+// RUN: tfc-opt %s -split-input-file -verify-diagnostics
+
+// A checkpoint tensor has a static shape.
+// expected-error@+1 {{'tfc.weight_decl' op weight 'w' must have a static shape, got 'tensor<?x64xf32>'}}
+tfc.weight_decl @w : tensor<?x64xf32>
+
+// -----
+
+// Weights are computed in f32.
+// expected-error@+1 {{'tfc.weight_decl' op attribute 'type' failed to satisfy constraint: type attribute of ranked tensor of 32-bit float values}}
+tfc.weight_decl @w : tensor<64xf16>
+
+// -----
+
+// A weight is a ranked tensor.
+// expected-error@+1 {{'tfc.weight_decl' op attribute 'type' failed to satisfy constraint: type attribute of ranked tensor of 32-bit float values}}
+tfc.weight_decl @w : tensor<*xf32>
+
+// -----
+
+// Two declarations of one checkpoint name.
+// expected-note@+1 {{see existing symbol definition here}}
+tfc.weight_decl @w : tensor<64xf32>
+// expected-error@+1 {{redefinition of symbol named 'w'}}
+tfc.weight_decl @w : tensor<64xf32>
+
+// -----
+
+// tfc.weight must name a tfc.weight_decl, not another symbol.
+func.func private @g()
+func.func @f() -> tensor<64xf32> {
+  // expected-error@+1 {{'tfc.weight' op 'g' does not name a tfc.weight_decl}}
+  %0 = tfc.weight @g : tensor<64xf32>
+  return %0 : tensor<64xf32>
+}
+
+// -----
+
+// tfc.weight must name an existing symbol.
+func.func @f() -> tensor<64xf32> {
+  // expected-error@+1 {{'tfc.weight' op 'missing' does not name a tfc.weight_decl}}
+  %0 = tfc.weight @missing : tensor<64xf32>
+  return %0 : tensor<64xf32>
+}
+
+// -----
+
+// The result type is the declared type: a different shape.
+tfc.weight_decl @w : tensor<64xf32>
+func.func @f() -> tensor<32xf32> {
+  // expected-error@+1 {{'tfc.weight' op type 'tensor<32xf32>' of 'w' differs from its declaration 'tensor<64xf32>'}}
+  %0 = tfc.weight @w : tensor<32xf32>
+  return %0 : tensor<32xf32>
+}
+
+// -----
+
+// The result type is the declared type: not even a dynamic extent.
+tfc.weight_decl @w : tensor<64xf32>
+func.func @f() -> tensor<?xf32> {
+  // expected-error@+1 {{'tfc.weight' op type 'tensor<?xf32>' of 'w' differs from its declaration 'tensor<64xf32>'}}
+  %0 = tfc.weight @w : tensor<?xf32>
+  return %0 : tensor<?xf32>
+}
+
+// -----
+
+// Malformed: the name is a flat symbol reference.
+tfc.weight_decl @w : tensor<64xf32>
+func.func @f() -> tensor<64xf32> {
+  // expected-error@+1 {{invalid kind of attribute specified}}
+  %0 = tfc.weight @w::@x : tensor<64xf32>
+  return %0 : tensor<64xf32>
+}

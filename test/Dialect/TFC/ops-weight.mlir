@@ -1,0 +1,32 @@
+// Round trip of tfc.weight_decl and tfc.weight.
+// RUN: tfc-opt %s | FileCheck %s
+// RUN: tfc-opt %s | tfc-opt | FileCheck %s
+// RUN: tfc-opt %s --mlir-print-op-generic | tfc-opt | FileCheck %s
+
+// A checkpoint name with dots is a single flat symbol.
+// CHECK: tfc.weight_decl @model.layers.0.self_attn.q_proj.weight : tensor<64x64xf32>
+tfc.weight_decl @model.layers.0.self_attn.q_proj.weight : tensor<64x64xf32>
+// A vector weight.
+// CHECK: tfc.weight_decl @model.norm.weight : tensor<64xf32>
+tfc.weight_decl @model.norm.weight : tensor<64xf32>
+// A name that is not a bare identifier is quoted.
+// CHECK: tfc.weight_decl @"transformer.h.0.attn.c_attn/weight" : tensor<64x192xf32>
+tfc.weight_decl @"transformer.h.0.attn.c_attn/weight" : tensor<64x192xf32>
+// A rank-3 tensor (a stacked expert weight).
+// CHECK: tfc.weight_decl @experts.w1 : tensor<4x32x64xf32>
+tfc.weight_decl @experts.w1 : tensor<4x32x64xf32>
+
+// tfc.weight reads a declared weight by its symbol.
+// CHECK-LABEL: func.func @weights
+// CHECK: %[[Q:.*]] = tfc.weight @model.layers.0.self_attn.q_proj.weight : tensor<64x64xf32>
+// CHECK: %[[N:.*]] = tfc.weight @model.norm.weight : tensor<64xf32>
+// CHECK: %[[C:.*]] = tfc.weight @"transformer.h.0.attn.c_attn/weight" : tensor<64x192xf32>
+// CHECK: %[[E:.*]] = tfc.weight @experts.w1 : tensor<4x32x64xf32>
+// CHECK: return %[[Q]], %[[N]]
+func.func @weights() -> (tensor<64x64xf32>, tensor<64xf32>) {
+  %q = tfc.weight @model.layers.0.self_attn.q_proj.weight : tensor<64x64xf32>
+  %n = tfc.weight @model.norm.weight : tensor<64xf32>
+  %c = tfc.weight @"transformer.h.0.attn.c_attn/weight" : tensor<64x192xf32>
+  %e = tfc.weight @experts.w1 : tensor<4x32x64xf32>
+  return %q, %n : tensor<64x64xf32>, tensor<64xf32>
+}

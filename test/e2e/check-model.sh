@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# End-to-end check of one model against the independent PyTorch reference:
+#   check-model.sh WORKDIR FAMILY [make_model.py options...]
+# makes a random checkpoint and its expected logits (test/e2e/reference),
+# compiles the config with tfc-compile, runs the prompt with tfc-run and
+# compares all prompt logits (max abs error <= 1e-4 * max |logit|: f32 code
+# against a float64 reference); then runs the same prompt as a short prefill
+# followed by token-by-token decode, which must agree too (the KV-cache path).
+# TFC_BIN names the directory of tfc-compile and tfc-run.
+set -euo pipefail
+work=$1; family=$2; shift 2
+here=$(cd "$(dirname "$0")" && pwd)
+ref="$here/reference"
+bin=${TFC_BIN:?set TFC_BIN to the directory of tfc-compile and tfc-run}
+py=/usr/bin/python3
+
+rm -rf "$work"; mkdir -p "$work"
+"$py" "$ref/make_model.py" --family "$family" --out "$work/model" "$@" >/dev/null
+"$bin/tfc-compile" "$work/model" -o "$work/model.so" --quiet
+tokens=$(cat "$work/model/tokens.txt")
+vocab=$("$py" -c 'import json,sys; c=json.load(open(sys.argv[1])); print(c.get("vocab_size") or c["padded_vocab_size"])' "$work/model/config.json")
+
+"$bin/tfc-run" "$work/model.so" --weights "$work/model" --tokens "$tokens" \
+  --dump-logits "$work/prefill.f32" --threads 2
+echo "prefill vs reference:"
+"$py" "$ref/compare.py" "$work/prefill.f32" "$work/model/logits.f32" --vocab "$vocab"
+
+"$bin/tfc-run" "$work/model.so" --weights "$work/model" --tokens "$tokens" \
+  --prefill-tokens 3 --dump-logits "$work/decode.f32" --threads 2
+echo "prefill 3 + decode vs reference:"
+"$py" "$ref/compare.py" "$work/decode.f32" "$work/model/logits.f32" --vocab "$vocab"

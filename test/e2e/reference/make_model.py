@@ -1,0 +1,793 @@
+#!/usr/bin/python3
+"""Write a tiny random Hugging Face style checkpoint plus float64-reference logits.
+
+  /usr/bin/python3 make_model.py --family NAME --out DIR [--seed 0] [--dtype f32|f16|bf16]
+                                 [--shards 1|2] [--prompt-len N] [--variant V]
+  /usr/bin/python3 make_model.py --list            # supported families, one per line
+  /usr/bin/python3 make_model.py --list-variants   # FAMILY VARIANT lines
+  /usr/bin/python3 make_model.py --selftest        # internal consistency checks (a few seconds)
+
+DIR receives config.json, model.safetensors (or model-0000X-of-00002.safetensors +
+model.safetensors.index.json), tokens.txt (comma-separated ids) and logits.f32
+(float32 row-major [n, vocab], computed in float64 by hf_models.forward from the
+weights re-read from DIR, i.e. after rounding to the stored dtype).
+"""
+
+import argparse
+import json
+import math
+import os
+import shutil
+import sys
+import tempfile
+
+import torch
+
+sys.dont_write_bytecode = True  # keep the source directory clean
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import hf_models  # noqa: E402
+
+DTYPES = {"f32": (torch.float32, "float32"), "f16": (torch.float16, "float16"), "bf16": (torch.bfloat16, "bfloat16")}
+V = 256  # vocab for most families
+
+
+# --------------------------------------------------------------------------
+# configs (field sets modelled on the published checkpoints' config.json)
+# --------------------------------------------------------------------------
+def _base_llama_like(arch, mtype, **kw):
+    c = {
+        "architectures": [arch],
+        "model_type": mtype,
+        "vocab_size": V,
+        "hidden_size": 64,
+        "intermediate_size": 128,
+        "num_hidden_layers": 2,
+        "num_attention_heads": 4,
+        "num_key_value_heads": 2,
+        "hidden_act": "silu",
+        "max_position_embeddings": 512,
+        "initializer_range": 0.02,
+        "rms_norm_eps": 1e-5,
+        "use_cache": True,
+        "bos_token_id": 1,
+        "eos_token_id": 2,
+        "tie_word_embeddings": False,
+        "rope_theta": 10000.0,
+        "attention_dropout": 0.0,
+    }
+    c.update(kw)
+    return c
+
+
+def config_for(family, variant):
+    f, v = family, variant
+    if f == "llama":
+        c = _base_llama_like("LlamaForCausalLM", "llama", attention_bias=False, mlp_bias=False,
+                             pretraining_tp=1, rope_scaling=None)
+        if v == "tied":
+            c["tie_word_embeddings"] = True
+        elif v == "llama3":
+            c.update(rope_theta=500000.0, head_dim=16,
+                     rope_scaling={"factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0,
+                                   "original_max_position_embeddings": 64, "rope_type": "llama3"})
+        elif v == "linear":
+            c["rope_scaling"] = {"type": "linear", "factor": 4.0}
+        elif v == "bias":
+            c.update(attention_bias=True, mlp_bias=True)
+        return c
+    if f == "mistral":
+        return _base_llama_like("MistralForCausalLM", "mistral", sliding_window=8)
+    if f == "qwen2":
+        c = _base_llama_like("Qwen2ForCausalLM", "qwen2", num_hidden_layers=3, rms_norm_eps=1e-6,
+                             rope_theta=1000000.0, use_sliding_window=True, sliding_window=8,
+                             max_window_layers=1, tie_word_embeddings=True, bos_token_id=0, eos_token_id=1)
+        if v == "nosw":
+            c.update(use_sliding_window=False, sliding_window=32768, max_window_layers=3)
+        return c
+    if f == "qwen3":
+        return _base_llama_like("Qwen3ForCausalLM", "qwen3", head_dim=32, rms_norm_eps=1e-6,
+                                rope_theta=1000000.0, attention_bias=False, use_sliding_window=False,
+                                sliding_window=None, max_window_layers=2, tie_word_embeddings=True,
+                                rope_scaling=None, bos_token_id=0, eos_token_id=1)
+    if f == "gemma":
+        c = _base_llama_like("GemmaForCausalLM", "gemma", num_key_value_heads=1, head_dim=32,
+                             hidden_act="gelu_pytorch_tanh", hidden_activation="gelu_pytorch_tanh",
+                             rms_norm_eps=1e-6, attention_bias=False, pad_token_id=0, bos_token_id=2,
+                             eos_token_id=1, rope_scaling=None)
+        del c["tie_word_embeddings"]  # gemma default: tied
+        return c
+    if f == "gemma2":
+        c = _base_llama_like("Gemma2ForCausalLM", "gemma2", num_hidden_layers=4, head_dim=16,
+                             hidden_act="gelu_pytorch_tanh", hidden_activation="gelu_pytorch_tanh",
+                             rms_norm_eps=1e-6, attention_bias=False, pad_token_id=0, bos_token_id=2,
+                             eos_token_id=1, query_pre_attn_scalar=24, sliding_window=8,
+                             attn_logit_softcapping=20.0, final_logit_softcapping=10.0,
+                             cache_implementation="hybrid")
+        del c["tie_word_embeddings"]
+        return c
+    if f == "mixtral":
+        return _base_llama_like("MixtralForCausalLM", "mixtral", intermediate_size=96, rope_theta=1000000.0,
+                                num_local_experts=4, num_experts_per_tok=2, sliding_window=12,
+                                router_aux_loss_coef=0.02, output_router_logits=False)
+    if f == "olmo2":
+        return _base_llama_like("Olmo2ForCausalLM", "olmo2", rms_norm_eps=1e-6, rope_theta=500000.0,
+                                attention_bias=False, rope_scaling=None, pad_token_id=1, bos_token_id=None,
+                                eos_token_id=2)
+    if f == "starcoder2":
+        c = _base_llama_like("Starcoder2ForCausalLM", "starcoder2", intermediate_size=256,
+                             hidden_act="gelu_pytorch_tanh", norm_epsilon=1e-5, use_bias=True,
+                             sliding_window=8, rope_theta=100000.0, residual_dropout=0.0,
+                             embedding_dropout=0.0, bos_token_id=0, eos_token_id=0)
+        del c["rms_norm_eps"], c["tie_word_embeddings"]  # starcoder2 default: tied
+        return c
+    if f == "deepseek_v2":
+        c = _base_llama_like("DeepseekV2ForCausalLM", "deepseek_v2", num_hidden_layers=3,
+                             num_key_value_heads=4, rms_norm_eps=1e-6, first_k_dense_replace=1,
+                             moe_layer_freq=1, n_routed_experts=4, num_experts_per_tok=2, n_shared_experts=1,
+                             moe_intermediate_size=32, norm_topk_prob=False, routed_scaling_factor=2.0,
+                             topk_method="greedy", n_group=1, topk_group=1, scoring_func="softmax",
+                             q_lora_rank=32, kv_lora_rank=32, qk_nope_head_dim=16, qk_rope_head_dim=8,
+                             v_head_dim=12, aux_loss_alpha=0.001, seq_aux=True, pretraining_tp=1,
+                             attention_bias=False, bos_token_id=0, eos_token_id=1)
+        if v == "q_proj":
+            c["q_lora_rank"] = None
+        return c
+    if f == "gpt2":
+        return {
+            "architectures": ["GPT2LMHeadModel"], "model_type": "gpt2", "vocab_size": V,
+            "n_embd": 64, "n_layer": 2, "n_head": 4, "n_positions": 128, "n_ctx": 128, "n_inner": None,
+            "activation_function": "gelu_new", "layer_norm_epsilon": 1e-5, "initializer_range": 0.02,
+            "resid_pdrop": 0.1, "embd_pdrop": 0.1, "attn_pdrop": 0.1, "scale_attn_weights": True,
+            "summary_type": "cls_index", "summary_use_proj": True, "summary_activation": None,
+            "summary_proj_to_labels": True, "summary_first_dropout": 0.1,
+            "bos_token_id": 0, "eos_token_id": 0, "use_cache": True,
+        }
+    if f == "gpt_neox":
+        return {
+            "architectures": ["GPTNeoXForCausalLM"], "model_type": "gpt_neox", "vocab_size": V,
+            "hidden_size": 64, "intermediate_size": 256, "num_hidden_layers": 2, "num_attention_heads": 4,
+            "rotary_pct": 0.25, "rotary_emb_base": 10000, "hidden_act": "gelu", "layer_norm_eps": 1e-5,
+            "use_parallel_residual": v != "sequential", "tie_word_embeddings": False,
+            "max_position_embeddings": 128, "initializer_range": 0.02, "attention_dropout": 0.0,
+            "hidden_dropout": 0.0, "classifier_dropout": 0.1, "bos_token_id": 0, "eos_token_id": 0,
+            "use_cache": True,
+        }
+    if f == "phi":
+        return {
+            "architectures": ["PhiForCausalLM"], "model_type": "phi", "vocab_size": V, "hidden_size": 64,
+            "intermediate_size": 128, "num_hidden_layers": 2, "num_attention_heads": 4,
+            "num_key_value_heads": 2, "partial_rotary_factor": 0.4, "hidden_act": "gelu_new",
+            "layer_norm_eps": 1e-5, "max_position_embeddings": 512, "rope_theta": 10000.0,
+            "rope_scaling": None, "qk_layernorm": v == "qk_ln", "tie_word_embeddings": False,
+            "resid_pdrop": 0.1, "embd_pdrop": 0.0, "attention_dropout": 0.0, "initializer_range": 0.02,
+            "bos_token_id": 0, "eos_token_id": 0, "use_cache": True,
+        }
+    if f == "falcon":
+        c = {
+            "architectures": ["FalconForCausalLM"], "model_type": "falcon", "vocab_size": V,
+            "hidden_size": 64, "num_attention_heads": 4, "num_hidden_layers": 2, "layer_norm_epsilon": 1e-5,
+            "alibi": False, "bias": False, "parallel_attn": True, "multi_query": True,
+            "new_decoder_architecture": True, "num_kv_heads": 2, "max_position_embeddings": 128,
+            "rope_theta": 10000.0, "initializer_range": 0.02, "attention_dropout": 0.0,
+            "hidden_dropout": 0.0, "bos_token_id": 11, "eos_token_id": 11, "use_cache": True,
+        }
+        if v == "7b":  # falcon-7b style: old layout, multi-query (1 kv head), parallel attn, shared LN
+            c.update(new_decoder_architecture=False, multi_query=True, parallel_attn=True)
+            del c["num_kv_heads"]
+        elif v == "rw":  # falcon-rw style (without alibi): per-head fused qkv, sequential, biases
+            c.update(new_decoder_architecture=False, multi_query=False, parallel_attn=False, bias=True)
+            del c["num_kv_heads"]
+        elif v == "one_ln":  # new architecture with num_ln_in_parallel_attn = 1 (Falcon2-11B style)
+            c.update(num_ln_in_parallel_attn=1, ffn_hidden_size=192)
+        return c
+    if f == "bloom":
+        return {
+            "architectures": ["BloomForCausalLM"], "model_type": "bloom", "vocab_size": V,
+            "hidden_size": 96, "n_head": 6, "n_layer": 2, "layer_norm_epsilon": 1e-5,
+            "apply_residual_connection_post_layernorm": v == "post_ln_res", "attention_dropout": 0.0,
+            "hidden_dropout": 0.0, "attention_softmax_in_fp32": True, "bias_dropout_fusion": True,
+            "masked_softmax_fusion": True, "offset_alibi": 100, "pretraining_tp": 1,
+            "slow_but_exact": False, "skip_bias_add": True, "skip_bias_add_qkv": False,
+            "initializer_range": 0.02, "bos_token_id": 1, "eos_token_id": 2, "pad_token_id": 3,
+            "unk_token_id": 0, "use_cache": True,
+        }
+    if f == "mpt":
+        return {
+            "architectures": ["MptForCausalLM"], "model_type": "mpt", "vocab_size": V,
+            "d_model": 96, "n_heads": 6, "n_layers": 2, "expansion_ratio": 4, "max_seq_len": 128,
+            "no_bias": True, "layer_norm_epsilon": 1e-5, "learned_pos_emb": True, "logit_scale": None,
+            "norm_type": "low_precision_layernorm", "resid_pdrop": 0.0, "emb_pdrop": 0.0,
+            "embedding_fraction": 1.0, "init_device": "cpu", "verbose": 0, "use_cache": False,
+            "initializer_range": 0.02,
+            "attn_config": {
+                "alibi": True, "alibi_bias_max": 8, "attn_impl": "torch", "attn_pdrop": 0.0,
+                "attn_type": "multihead_attention", "attn_uses_sequence_id": False,
+                "clip_qkv": None if v == "noclip" else 1.5, "prefix_lm": False, "qk_ln": False,
+                "softmax_scale": 0.2 if v == "noclip" else None,
+            },
+        }
+    raise ValueError(f"unknown family {family!r}")
+
+
+VARIANTS = {
+    "llama": ["default", "tied", "llama3", "linear", "bias"],
+    "mistral": ["default"], "qwen2": ["default", "nosw"], "qwen3": ["default"], "gemma": ["default"],
+    "gemma2": ["default"], "mixtral": ["default"], "gpt2": ["default", "noprefix"],
+    "gpt_neox": ["default", "sequential"], "phi": ["default", "qk_ln"],
+    "falcon": ["default", "7b", "rw", "one_ln"], "bloom": ["default", "post_ln_res", "noprefix"],
+    "mpt": ["default", "noclip"], "olmo2": ["default"], "starcoder2": ["default"],
+    "deepseek_v2": ["default", "q_proj"],
+}
+
+
+# --------------------------------------------------------------------------
+# weight layouts: list of (name, shape, kind)
+#   kind: w (std 1/sqrt(fan_in)), w3 (3/sqrt(fan_in): first MLP projection, so that the
+#         activation's tails matter, e.g. exact vs tanh GELU), wT / wT3 (Conv1D [in,out]), emb, head, pos, norm (1+0.1N),
+#         gnorm (0.1N, gemma's 1+w), bias (0.05N)
+# --------------------------------------------------------------------------
+def _tied(c, default):
+    t = c.get("tie_word_embeddings", default)
+    return default if t is None else t
+
+
+def weight_spec(c, variant):
+    f = c["model_type"]
+    S = []
+
+    def add(name, shape, kind):
+        S.append((name, tuple(shape), kind))
+
+    if f in ("llama", "mistral", "qwen2", "qwen3", "gemma", "gemma2", "mixtral", "olmo2", "starcoder2"):
+        D, H, Hk, L, I = (c["hidden_size"], c["num_attention_heads"], c["num_key_value_heads"],
+                          c["num_hidden_layers"], c["intermediate_size"])
+        hd = c.get("head_dim") or D // H
+        nk = "gnorm" if f in ("gemma", "gemma2") else "norm"
+        ln = f == "starcoder2"
+        qkb = {"llama": c.get("attention_bias", False), "qwen2": True, "starcoder2": True}.get(f, False)
+        ob = {"llama": c.get("attention_bias", False), "starcoder2": True}.get(f, False)
+        mb = c.get("mlp_bias", False) if f == "llama" else False
+
+        def norm(name, size):
+            add(name + ".weight", [size], nk)
+            if ln:
+                add(name + ".bias", [size], "bias")
+
+        add("model.embed_tokens.weight", [V, D], "emb")
+        for i in range(L):
+            p = f"model.layers.{i}."
+            if f != "olmo2":
+                norm(p + "input_layernorm", D)
+            for nm, out in (("q_proj", H * hd), ("k_proj", Hk * hd), ("v_proj", Hk * hd)):
+                add(p + f"self_attn.{nm}.weight", [out, D], "w")
+                if qkb:
+                    add(p + f"self_attn.{nm}.bias", [out], "bias")
+            add(p + "self_attn.o_proj.weight", [D, H * hd], "w")
+            if ob:
+                add(p + "self_attn.o_proj.bias", [D], "bias")
+            if f == "qwen3":
+                add(p + "self_attn.q_norm.weight", [hd], "norm")
+                add(p + "self_attn.k_norm.weight", [hd], "norm")
+            if f == "olmo2":
+                add(p + "self_attn.q_norm.weight", [H * hd], "norm")
+                add(p + "self_attn.k_norm.weight", [Hk * hd], "norm")
+            norm(p + "post_attention_layernorm", D)
+            if f == "gemma2":
+                norm(p + "pre_feedforward_layernorm", D)
+            if f in ("gemma2", "olmo2"):
+                norm(p + "post_feedforward_layernorm", D)
+            if f == "mixtral":
+                E = c["num_local_experts"]
+                add(p + "block_sparse_moe.gate.weight", [E, D], "w")
+                for e in range(E):
+                    ep = p + f"block_sparse_moe.experts.{e}."
+                    add(ep + "w1.weight", [I, D], "w3")
+                    add(ep + "w2.weight", [D, I], "w")
+                    add(ep + "w3.weight", [I, D], "w")
+            elif f == "starcoder2":
+                add(p + "mlp.c_fc.weight", [I, D], "w3")
+                add(p + "mlp.c_fc.bias", [I], "bias")
+                add(p + "mlp.c_proj.weight", [D, I], "w")
+                add(p + "mlp.c_proj.bias", [D], "bias")
+            else:
+                for nm, shp in (("gate_proj", [I, D]), ("up_proj", [I, D]), ("down_proj", [D, I])):
+                    add(p + f"mlp.{nm}.weight", shp, "w3" if nm == "gate_proj" else "w")
+                    if mb:
+                        add(p + f"mlp.{nm}.bias", [shp[0]], "bias")
+        norm("model.norm", D)
+        if not _tied(c, hf_models._TIE_DEFAULT[f]):
+            add("lm_head.weight", [V, D], "head")
+        return S
+
+    if f == "deepseek_v2":
+        D, H, L, I = c["hidden_size"], c["num_attention_heads"], c["num_hidden_layers"], c["intermediate_size"]
+        nope, rope, vd = c["qk_nope_head_dim"], c["qk_rope_head_dim"], c["v_head_dim"]
+        qr, kvr = c["q_lora_rank"], c["kv_lora_rank"]
+        E, mI, ns = c["n_routed_experts"], c["moe_intermediate_size"], c["n_shared_experts"]
+        add("model.embed_tokens.weight", [V, D], "emb")
+        for i in range(L):
+            p = f"model.layers.{i}."
+            a = p + "self_attn."
+            add(p + "input_layernorm.weight", [D], "norm")
+            if qr is None:
+                add(a + "q_proj.weight", [H * (nope + rope), D], "w")
+            else:
+                add(a + "q_a_proj.weight", [qr, D], "w")
+                add(a + "q_a_layernorm.weight", [qr], "norm")
+                add(a + "q_b_proj.weight", [H * (nope + rope), qr], "w")
+            add(a + "kv_a_proj_with_mqa.weight", [kvr + rope, D], "w")
+            add(a + "kv_a_layernorm.weight", [kvr], "norm")
+            add(a + "kv_b_proj.weight", [H * (nope + vd), kvr], "w")
+            add(a + "o_proj.weight", [D, H * vd], "w")
+            add(p + "post_attention_layernorm.weight", [D], "norm")
+
+            def glu(pp, inter):
+                add(pp + "gate_proj.weight", [inter, D], "w3")
+                add(pp + "up_proj.weight", [inter, D], "w")
+                add(pp + "down_proj.weight", [D, inter], "w")
+            if i >= c["first_k_dense_replace"]:
+                add(p + "mlp.gate.weight", [E, D], "w")
+                for e in range(E):
+                    glu(p + f"mlp.experts.{e}.", mI)
+                glu(p + "mlp.shared_experts.", mI * ns)
+            else:
+                glu(p + "mlp.", I)
+        add("model.norm.weight", [D], "norm")
+        add("lm_head.weight", [V, D], "head")
+        return S
+
+    if f == "gpt2":
+        D, L = c["n_embd"], c["n_layer"]
+        I = c.get("n_inner") or 4 * D
+        pre = "" if variant == "noprefix" else "transformer."
+        add(pre + "wte.weight", [V, D], "emb")
+        add(pre + "wpe.weight", [c["n_positions"], D], "pos")
+        for i in range(L):
+            p = pre + f"h.{i}."
+            for ln in ("ln_1", "ln_2"):
+                add(p + ln + ".weight", [D], "norm")
+                add(p + ln + ".bias", [D], "bias")
+            add(p + "attn.c_attn.weight", [D, 3 * D], "wT")
+            add(p + "attn.c_attn.bias", [3 * D], "bias")
+            add(p + "attn.c_proj.weight", [D, D], "wT")
+            add(p + "attn.c_proj.bias", [D], "bias")
+            add(p + "mlp.c_fc.weight", [D, I], "wT3")
+            add(p + "mlp.c_fc.bias", [I], "bias")
+            add(p + "mlp.c_proj.weight", [I, D], "wT")
+            add(p + "mlp.c_proj.bias", [D], "bias")
+        add(pre + "ln_f.weight", [D], "norm")
+        add(pre + "ln_f.bias", [D], "bias")
+        return S
+
+    if f == "gpt_neox":
+        D, L, I = c["hidden_size"], c["num_hidden_layers"], c["intermediate_size"]
+        add("gpt_neox.embed_in.weight", [V, D], "emb")
+        for i in range(L):
+            p = f"gpt_neox.layers.{i}."
+            for ln in ("input_layernorm", "post_attention_layernorm"):
+                add(p + ln + ".weight", [D], "norm")
+                add(p + ln + ".bias", [D], "bias")
+            add(p + "attention.query_key_value.weight", [3 * D, D], "w")
+            add(p + "attention.query_key_value.bias", [3 * D], "bias")
+            add(p + "attention.dense.weight", [D, D], "w")
+            add(p + "attention.dense.bias", [D], "bias")
+            add(p + "mlp.dense_h_to_4h.weight", [I, D], "w3")
+            add(p + "mlp.dense_h_to_4h.bias", [I], "bias")
+            add(p + "mlp.dense_4h_to_h.weight", [D, I], "w")
+            add(p + "mlp.dense_4h_to_h.bias", [D], "bias")
+        add("gpt_neox.final_layer_norm.weight", [D], "norm")
+        add("gpt_neox.final_layer_norm.bias", [D], "bias")
+        add("embed_out.weight", [V, D], "head")
+        return S
+
+    if f == "phi":
+        D, H, L, I = c["hidden_size"], c["num_attention_heads"], c["num_hidden_layers"], c["intermediate_size"]
+        Hk = c.get("num_key_value_heads") or H
+        hd = D // H
+        add("model.embed_tokens.weight", [V, D], "emb")
+        for i in range(L):
+            p = f"model.layers.{i}."
+            add(p + "input_layernorm.weight", [D], "norm")
+            add(p + "input_layernorm.bias", [D], "bias")
+            for nm, out in (("q_proj", H * hd), ("k_proj", Hk * hd), ("v_proj", Hk * hd)):
+                add(p + f"self_attn.{nm}.weight", [out, D], "w")
+                add(p + f"self_attn.{nm}.bias", [out], "bias")
+            add(p + "self_attn.dense.weight", [D, H * hd], "w")
+            add(p + "self_attn.dense.bias", [D], "bias")
+            if c.get("qk_layernorm"):
+                for nm in ("q_layernorm", "k_layernorm"):
+                    add(p + f"self_attn.{nm}.weight", [hd], "norm")
+                    add(p + f"self_attn.{nm}.bias", [hd], "bias")
+            add(p + "mlp.fc1.weight", [I, D], "w3")
+            add(p + "mlp.fc1.bias", [I], "bias")
+            add(p + "mlp.fc2.weight", [D, I], "w")
+            add(p + "mlp.fc2.bias", [D], "bias")
+        add("model.final_layernorm.weight", [D], "norm")
+        add("model.final_layernorm.bias", [D], "bias")
+        add("lm_head.weight", [V, D], "head")
+        add("lm_head.bias", [V], "bias")
+        return S
+
+    if f == "falcon":
+        D, H, L = c["hidden_size"], c["num_attention_heads"], c["num_hidden_layers"]
+        hd = D // H
+        new, mq, par, b = c["new_decoder_architecture"], c["multi_query"], c["parallel_attn"], c["bias"]
+        Hkv = c.get("num_kv_heads") or H
+        F = c.get("ffn_hidden_size") or 4 * D
+        num_ln = c.get("num_ln_in_parallel_attn") or (2 if new else None)
+        qkv = (2 * Hkv + H) * hd if new else (D + 2 * hd if mq else 3 * D)
+
+        def lnorm(name):
+            add(name + ".weight", [D], "norm")
+            add(name + ".bias", [D], "bias")
+
+        def linear(name, o, i_, kind="w"):
+            add(name + ".weight", [o, i_], kind)
+            if b:
+                add(name + ".bias", [o], "bias")
+        add("transformer.word_embeddings.weight", [V, D], "emb")
+        for i in range(L):
+            p = f"transformer.h.{i}."
+            if new and num_ln == 2:
+                lnorm(p + "ln_attn")
+                lnorm(p + "ln_mlp")
+            else:
+                lnorm(p + "input_layernorm")
+                if not par:
+                    lnorm(p + "post_attention_layernorm")
+            linear(p + "self_attention.query_key_value", qkv, D)
+            linear(p + "self_attention.dense", D, D)
+            linear(p + "mlp.dense_h_to_4h", F, D, "w3")
+            linear(p + "mlp.dense_4h_to_h", D, F)
+        lnorm("transformer.ln_f")
+        if not _tied(c, True):
+            add("lm_head.weight", [V, D], "head")
+        return S
+
+    if f == "bloom":
+        D, L = c["hidden_size"], c["n_layer"]
+        pre = "" if variant == "noprefix" else "transformer."
+
+        def lnorm(name):
+            add(name + ".weight", [D], "norm")
+            add(name + ".bias", [D], "bias")
+        add(pre + "word_embeddings.weight", [V, D], "emb")
+        lnorm(pre + "word_embeddings_layernorm")
+        for i in range(L):
+            p = pre + f"h.{i}."
+            lnorm(p + "input_layernorm")
+            add(p + "self_attention.query_key_value.weight", [3 * D, D], "w")
+            add(p + "self_attention.query_key_value.bias", [3 * D], "bias")
+            add(p + "self_attention.dense.weight", [D, D], "w")
+            add(p + "self_attention.dense.bias", [D], "bias")
+            lnorm(p + "post_attention_layernorm")
+            add(p + "mlp.dense_h_to_4h.weight", [4 * D, D], "w3")
+            add(p + "mlp.dense_h_to_4h.bias", [4 * D], "bias")
+            add(p + "mlp.dense_4h_to_h.weight", [D, 4 * D], "w")
+            add(p + "mlp.dense_4h_to_h.bias", [D], "bias")
+        lnorm(pre + "ln_f")
+        return S
+
+    if f == "mpt":
+        D, L = c["d_model"], c["n_layers"]
+        add("transformer.wte.weight", [V, D], "emb")
+        for i in range(L):
+            p = f"transformer.blocks.{i}."
+            add(p + "norm_1.weight", [D], "norm")
+            add(p + "attn.Wqkv.weight", [3 * D, D], "w")
+            add(p + "attn.out_proj.weight", [D, D], "w")
+            add(p + "norm_2.weight", [D], "norm")
+            add(p + "ffn.up_proj.weight", [4 * D, D], "w3")
+            add(p + "ffn.down_proj.weight", [D, 4 * D], "w")
+        add("transformer.norm_f.weight", [D], "norm")
+        return S
+    raise ValueError(f)
+
+
+def make_weights(spec, seed, tdtype):
+    g = torch.Generator().manual_seed(seed)
+    out = {}
+    for name, shape, kind in spec:
+        r = torch.randn(shape, generator=g, dtype=torch.float32)
+        if kind == "w":
+            t = r / math.sqrt(shape[1])
+        elif kind == "w3":
+            t = r * (3.0 / math.sqrt(shape[1]))
+        elif kind == "wT":
+            t = r / math.sqrt(shape[0])
+        elif kind == "wT3":
+            t = r * (3.0 / math.sqrt(shape[0]))
+        elif kind in ("emb", "head"):
+            t = r * 0.2
+        elif kind == "pos":
+            t = r * 0.1
+        elif kind == "norm":
+            t = 1.0 + 0.1 * r
+        elif kind == "gnorm":
+            t = 0.1 * r
+        elif kind == "bias":
+            t = 0.05 * r
+        else:
+            raise ValueError(kind)
+        out[name] = t.to(tdtype).contiguous()
+    return out
+
+
+def write_checkpoint(out_dir, config, weights, shards):
+    os.makedirs(out_dir, exist_ok=True)
+    for fn in os.listdir(out_dir):
+        if fn.startswith("model") and (fn.endswith(".safetensors") or fn.endswith(".index.json")):
+            os.remove(os.path.join(out_dir, fn))
+    with open(os.path.join(out_dir, "config.json"), "w") as f:
+        json.dump(config, f, indent=2)
+        f.write("\n")
+    meta = {"format": "pt"}
+    if shards == 1:
+        hf_models.save_safetensors(os.path.join(out_dir, "model.safetensors"), weights, meta)
+        return
+    names = list(weights)
+    sizes = [weights[k].numel() * weights[k].element_size() for k in names]
+    total = sum(sizes)
+    parts = [[] for _ in range(shards)]
+    acc = 0
+    for k, s in zip(names, sizes):
+        idx = min(shards - 1, int(acc * shards // total))
+        parts[idx].append(k)
+        acc += s
+    wm = {}
+    for si, part in enumerate(parts):
+        fn = f"model-{si + 1:05d}-of-{shards:05d}.safetensors"
+        hf_models.save_safetensors(os.path.join(out_dir, fn), {k: weights[k] for k in part}, meta)
+        for k in part:
+            wm[k] = fn
+    with open(os.path.join(out_dir, "model.safetensors.index.json"), "w") as f:
+        json.dump({"metadata": {"total_size": total}, "weight_map": dict(sorted(wm.items()))}, f, indent=2)
+        f.write("\n")
+
+
+def make(family, out_dir, seed=0, dtype="f32", shards=1, prompt_len=24, variant="default", quiet=False):
+    if family not in hf_models.FAMILIES:
+        raise SystemExit(f"unknown family {family!r}; try --list")
+    if variant not in VARIANTS[family]:
+        raise SystemExit(f"unknown variant {variant!r} for {family}; known: {VARIANTS[family]}")
+    tdtype, tname = DTYPES[dtype]
+    config = config_for(family, variant)
+    config["torch_dtype"] = tname
+    config["transformers_version"] = "4.46.0"
+    spec = weight_spec(config, variant)
+    weights = make_weights(spec, seed, tdtype)
+    write_checkpoint(out_dir, config, weights, shards)
+
+    vocab = config["vocab_size"]
+    g = torch.Generator().manual_seed(seed + 1000003)
+    toks = torch.randint(0, vocab, (prompt_len,), generator=g).tolist()
+    with open(os.path.join(out_dir, "tokens.txt"), "w") as f:
+        f.write(",".join(str(t) for t in toks) + "\n")
+
+    windows = [config.get(k) for k in ("sliding_window",) if isinstance(config.get(k), int)]
+    if windows and prompt_len <= max(windows) and not quiet:
+        print(f"warning: prompt-len {prompt_len} does not exceed sliding window {max(windows)}", file=sys.stderr)
+
+    # Reference logits from the checkpoint exactly as written (round trip through our reader).
+    cfg2, w2 = hf_models.load_checkpoint(out_dir)
+    logits = hf_models.forward(cfg2, w2, toks)
+    if logits.shape != (prompt_len, vocab):
+        raise RuntimeError(f"bad logits shape {tuple(logits.shape)}")
+    if not torch.isfinite(logits).all():
+        raise RuntimeError("non-finite logits")
+    for kind, layer, gap in hf_models.DIAG:
+        if kind == "router_margin" and gap < 1e-3 and not quiet:
+            print(f"warning: layer {layer} MoE top-k margin only {gap:.2e}; f32 routing may differ "
+                  f"(try another --seed)", file=sys.stderr)
+    logits.to(torch.float32).contiguous().numpy().astype("<f4").tofile(os.path.join(out_dir, "logits.f32"))
+    if not quiet:
+        print(f"{family}[{variant}] {dtype} shards={shards}: wrote {out_dir} "
+              f"({len(weights)} tensors, logits [{prompt_len}, {vocab}], max|logit|={logits.abs().max().item():.3f})")
+    return config, weights, toks, logits
+
+
+# --------------------------------------------------------------------------
+# self test
+# --------------------------------------------------------------------------
+def _naive_llama(cfg, W, toks):
+    """Deliberately naive second implementation of Llama (python loops over heads/positions/pairs)."""
+    W = {k: v.double() for k, v in W.items()}
+    D, H, Hk, L = cfg["hidden_size"], cfg["num_attention_heads"], cfg["num_key_value_heads"], cfg["num_hidden_layers"]
+    hd = D // H
+    eps = cfg["rms_norm_eps"]
+    theta = cfg["rope_theta"]
+    n = len(toks)
+
+    def rms(vec, w):
+        ms = sum(float(t) ** 2 for t in vec) / len(vec)
+        return torch.tensor([float(vec[j]) / math.sqrt(ms + eps) * float(w[j]) for j in range(len(vec))], dtype=torch.float64)
+
+    def rot(vec, pos):
+        out = vec.clone()
+        half = hd // 2
+        for i in range(half):
+            ang = pos * theta ** (-2.0 * i / hd)
+            a, b = float(vec[i]), float(vec[i + half])
+            out[i] = a * math.cos(ang) - b * math.sin(ang)
+            out[i + half] = b * math.cos(ang) + a * math.sin(ang)
+        return out
+
+    xs = [W["model.embed_tokens.weight"][t].clone() for t in toks]
+    for l in range(L):
+        p = f"model.layers.{l}."
+        hs = [rms(x, W[p + "input_layernorm.weight"]) for x in xs]
+        Q = [W[p + "self_attn.q_proj.weight"] @ h for h in hs]
+        K = [W[p + "self_attn.k_proj.weight"] @ h for h in hs]
+        Vv = [W[p + "self_attn.v_proj.weight"] @ h for h in hs]
+        new = []
+        for t in range(n):
+            heads_out = []
+            for hh in range(H):
+                kvh = hh // (H // Hk)
+                qv = rot(Q[t][hh * hd:(hh + 1) * hd], t)
+                scores = []
+                for s in range(t + 1):
+                    kv = rot(K[s][kvh * hd:(kvh + 1) * hd], s)
+                    scores.append(sum(float(qv[j]) * float(kv[j]) for j in range(hd)) / math.sqrt(hd))
+                mx = max(scores)
+                ex = [math.exp(sc - mx) for sc in scores]
+                z = sum(ex)
+                o = sum((ex[s] / z) * Vv[s][kvh * hd:(kvh + 1) * hd] for s in range(t + 1))
+                heads_out.append(o)
+            new.append(xs[t] + W[p + "self_attn.o_proj.weight"] @ torch.cat(heads_out))
+        xs = new
+        out = []
+        for x in xs:
+            h = rms(x, W[p + "post_attention_layernorm.weight"])
+            g = W[p + "mlp.gate_proj.weight"] @ h
+            u = W[p + "mlp.up_proj.weight"] @ h
+            out.append(x + W[p + "mlp.down_proj.weight"] @ (g / (1 + torch.exp(-g)) * u))
+        xs = out
+    lm = W["lm_head.weight"] if "lm_head.weight" in W else W["model.embed_tokens.weight"]
+    return torch.stack([lm @ rms(x, W["model.norm.weight"]) for x in xs])
+
+
+def selftest():
+    ok = True
+
+    def check(cond, msg):
+        nonlocal ok
+        print(("PASS " if cond else "FAIL ") + msg)
+        ok = ok and bool(cond)
+
+    tmp = tempfile.mkdtemp(prefix="tfc_ref_")
+    try:
+        # 1. llama vs naive loop implementation
+        cfg, w, toks, lg = make("llama", os.path.join(tmp, "llama"), quiet=True, prompt_len=10)
+        nv = _naive_llama(cfg, w, toks)
+        err = (nv - lg).abs().max().item()
+        check(err < 1e-9, f"llama vectorised vs naive loops: max err {err:.2e}")
+
+        # 2. tied embeddings: tied checkpoint has no lm_head; equals untied model with lm_head := embed
+        cfg_t, w_t, toks_t, lg_t = make("llama", os.path.join(tmp, "llama_tied"), variant="tied", quiet=True)
+        check("lm_head.weight" not in w_t, "tied llama checkpoint has no lm_head tensor")
+        cfg_u = dict(cfg_t, tie_word_embeddings=False)
+        w_u = dict(w_t)
+        w_u["lm_head.weight"] = w_t["model.embed_tokens.weight"].clone()
+        err = (hf_models.forward(cfg_u, w_u, toks_t) - lg_t).abs().max().item()
+        check(err == 0.0, f"tied == untied-with-copied-head: {err:.2e}")
+        try:
+            hf_models.forward(cfg_u, w_t, toks_t)
+            check(False, "untied config without lm_head must raise")
+        except KeyError:
+            check(True, "untied config without lm_head raises KeyError")
+
+        # 3. sharding gives identical tensors and logits
+        for fam in ("llama", "deepseek_v2"):
+            _, w1, t1, l1 = make(fam, os.path.join(tmp, fam + "_s1"), dtype="bf16", quiet=True)
+            _, _, t2, l2 = make(fam, os.path.join(tmp, fam + "_s2"), dtype="bf16", shards=2, quiet=True)
+            c2, w2 = hf_models.load_checkpoint(os.path.join(tmp, fam + "_s2"))
+            same = set(w1) == set(w2) and all(torch.equal(w1[k].view(torch.int16), w2[k].view(torch.int16)) for k in w1)
+            files = sorted(os.listdir(os.path.join(tmp, fam + "_s2")))
+            check(same and t1 == t2 and torch.equal(l1, l2)
+                  and "model-00001-of-00002.safetensors" in files and "model-00002-of-00002.safetensors" in files,
+                  f"{fam}: 2 shards + index == single file (bf16)")
+
+        # 4. dtype round trips (bit exact) incl. awkward values
+        vals = torch.tensor([0.0, -0.0, 1.0, -1.5, 3.14159, 1e-8, 65504.0, 1e30, -2.5e-3, 0.1], dtype=torch.float32)
+        for dt in (torch.float32, torch.float16, torch.bfloat16):
+            t = vals.to(dt).reshape(2, 5)
+            pth = os.path.join(tmp, f"rt_{dt}.safetensors")
+            hf_models.save_safetensors(pth, {"a": t, "b": t[:1].clone()})
+            back = hf_models.load_safetensors(pth)
+            bits = (lambda x: x.view(torch.int16)) if dt != torch.float32 else (lambda x: x.view(torch.int32))
+            check(back["a"].dtype == dt and torch.equal(bits(back["a"]), bits(t)) and back["b"].shape == (1, 5),
+                  f"safetensors round trip {dt}")
+        with open(pth, "rb") as fh:
+            raw = fh.read()
+        hl = int.from_bytes(raw[:8], "little")
+        hdr = json.loads(raw[8:8 + hl])
+        check(hdr["a"]["dtype"] == "BF16" and hl % 8 == 0 and hdr["a"]["data_offsets"] == [0, 20],
+              "safetensors header layout (BF16 tag, 8-byte aligned header, offsets)")
+        # bf16 rounding of the stored weights is what the reference sees
+        _, wb, _, _ = make("llama", os.path.join(tmp, "llama_bf16"), dtype="bf16", quiet=True)
+        _, wf, _, _ = make("llama", os.path.join(tmp, "llama_f32"), dtype="f32", quiet=True)
+        k0 = "model.layers.0.self_attn.q_proj.weight"
+        check(torch.equal(wb[k0], wf[k0].to(torch.bfloat16)), "bf16 checkpoint = f32 weights rounded to bf16")
+
+        # 5. DeepSeek rope: de-interleave + rotate_half == HF complex multiplication on adjacent pairs
+        g = torch.Generator().manual_seed(3)
+        d, n = 8, 7
+        q = torch.randn(2, n, d, generator=g, dtype=torch.float64)
+        k = torch.randn(1, n, d, generator=g, dtype=torch.float64)
+        inv, _ = hf_models._inv_freq(d, 10000.0)
+        cos, sin = hf_models._cos_sin(inv, n)
+        ours = (hf_models._rope(hf_models._deinterleave(q), cos, sin)
+                @ hf_models._rope(hf_models._deinterleave(k), cos, sin).transpose(-1, -2))
+        fr = torch.polar(torch.ones(n, d // 2, dtype=torch.float64), torch.arange(n, dtype=torch.float64)[:, None] * inv)
+        qc = torch.view_as_real(torch.view_as_complex(q.reshape(2, n, d // 2, 2)) * fr).flatten(2)
+        kc = torch.view_as_real(torch.view_as_complex(k.reshape(1, n, d // 2, 2)) * fr).flatten(2)
+        err = (ours - qc @ kc.transpose(-1, -2)).abs().max().item()
+        check(err < 1e-12, f"deepseek rope de-interleave == HF complex form: {err:.1e}")
+
+        # 6. sliding-window boundary: a query at t sees exactly W keys (t-W+1..t)
+        a = hf_models._allowed(12, 4)
+        check(a[10].nonzero().flatten().tolist() == [7, 8, 9, 10], "window=4: query 10 sees keys 7..10")
+        # one-layer mistral: perturbing token t-W leaves logits[t] unchanged, t-W+1 changes them
+        cm = config_for("mistral", "default")
+        cm["num_hidden_layers"] = 1
+        cm["torch_dtype"] = "float32"
+        wm = make_weights(weight_spec(cm, "default"), 0, torch.float32)
+        tk = list(range(3, 23))
+        base = hf_models.forward(cm, wm, tk)
+        t_ = 15
+        out1 = hf_models.forward(cm, wm, tk[:t_ - 8] + [200] + tk[t_ - 7:])
+        out2 = hf_models.forward(cm, wm, tk[:t_ - 7] + [200] + tk[t_ - 6:])
+        check((out1[t_] - base[t_]).abs().max().item() == 0.0 and (out2[t_] - base[t_]).abs().max().item() > 1e-6,
+              "1-layer mistral window=8: token t-8 invisible, t-7 visible")
+        cg = config_for("gemma2", "default")
+        check(hf_models._layer_windows(cg, "gemma2", 4) == [8, None, 8, None], "gemma2: even layers slide")
+        cq = config_for("qwen2", "default")
+        check(hf_models._layer_windows(cq, "qwen2", 3) == [None, 8, 8], "qwen2: layers >= max_window_layers slide")
+
+        # 7. every family/variant: finite, O(1)-O(10) logits
+        for fam in hf_models.FAMILIES:
+            for var in VARIANTS[fam]:
+                _, _, _, l = make(fam, os.path.join(tmp, f"{fam}_{var}"), variant=var, quiet=True)
+                m = l.abs().max().item()
+                check(torch.isfinite(l).all() and 0.3 < m < 50 and l.std().item() > 0.05,
+                      f"{fam}[{var}] logits finite, max|.|={m:.2f}, std={l.std().item():.2f}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("SELFTEST " + ("OK" if ok else "FAILED"))
+    return 0 if ok else 1
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--family")
+    ap.add_argument("--out")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--dtype", choices=sorted(DTYPES), default="f32")
+    ap.add_argument("--shards", type=int, choices=[1, 2], default=1)
+    ap.add_argument("--prompt-len", type=int, default=24)
+    ap.add_argument("--variant", default="default", help="family-specific config variant (see --list-variants)")
+    ap.add_argument("--list", action="store_true")
+    ap.add_argument("--list-variants", action="store_true")
+    ap.add_argument("--selftest", action="store_true")
+    a = ap.parse_args()
+    if a.list:
+        print("\n".join(hf_models.FAMILIES))
+        return 0
+    if a.list_variants:
+        for fam in hf_models.FAMILIES:
+            for v in VARIANTS[fam]:
+                print(fam, v)
+        return 0
+    if a.selftest:
+        return selftest()
+    if not a.family or not a.out:
+        ap.error("--family and --out are required")
+    if a.prompt_len < 1:
+        ap.error("--prompt-len must be >= 1")
+    make(a.family, a.out, a.seed, a.dtype, a.shards, a.prompt_len, a.variant)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
