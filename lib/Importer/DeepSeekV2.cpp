@@ -1,4 +1,4 @@
-//===- DeepSeekV2.cpp - deepseek_v2: latent attention and shared-expert MoE ===//
+//===- DeepSeekV2.cpp - deepseek_v2: latent attention, shared-expert MoE --===//
 //
 // DeepSeek-V2 (docs/families.md section 16): multi-head latent attention with
 // a decoupled RoPE key, dense MLPs in the first layers and a routed MoE plus
@@ -33,8 +33,8 @@ LogicalResult mlir::tfc::readDeepSeekV2(ConfigReader &c, ModelSpec &spec) {
   MLASpec mla;
   // q_lora_rank: absent means the class default 1536; null means a plain
   // q_proj (DeepSeek-V2-Lite).
-  mla.qLoraRank = c.present("q_lora_rank") ? c.optInt("q_lora_rank").value_or(0)
-                                           : 1536;
+  mla.qLoraRank =
+      c.present("q_lora_rank") ? c.optInt("q_lora_rank").value_or(0) : 1536;
   mla.kvLoraRank = c.getInt("kv_lora_rank", 512);
   mla.qkNopeHeadDim = c.getInt("qk_nope_head_dim", 128);
   mla.qkRopeHeadDim = c.getInt("qk_rope_head_dim", 64);
@@ -50,7 +50,7 @@ LogicalResult mlir::tfc::readDeepSeekV2(ConfigReader &c, ModelSpec &spec) {
   // the block's eps.
   if (eps != 1e-6)
     c.getDiags().warning(llvm::formatv(
-        "field '{0}': {1} also becomes the eps of q_a_layernorm and "
+        "field '{0}': {1:e} also becomes the eps of q_a_layernorm and "
         "kv_a_layernorm, which HF builds with the default 1e-6",
         c.where("rms_norm_eps"), eps));
   std::optional<Activation> act = readActivation(c, "hidden_act", "silu");
@@ -131,8 +131,8 @@ LogicalResult mlir::tfc::readDeepSeekV2(ConfigReader &c, ModelSpec &spec) {
                               groups ? std::to_string(*groups) : "null",
                               topkGroup ? std::to_string(*topkGroup) : "null"));
     } else if (method != "greedy") {
-      c.error("topk_method", "unsupported value \"" + method +
-                                 "\"; accepted: \"greedy\"");
+      c.error("topk_method",
+              "unsupported value \"" + method + "\"; accepted: \"greedy\"");
     }
 
     // Remote MoEGate (the reference the checkpoints were published with):

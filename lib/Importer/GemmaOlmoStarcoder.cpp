@@ -64,8 +64,7 @@ static void llamaAttentionWeights(LayerSpec &l, const std::string &p,
 
 static void llamaMLPWeights(LayerSpec &l, const std::string &p) {
   for (const char *proj : {"gate", "up", "down"})
-    l.weights[std::string(proj) + "_proj"] =
-        p + "mlp." + proj + "_proj.weight";
+    l.weights[std::string(proj) + "_proj"] = p + "mlp." + proj + "_proj.weight";
 }
 
 /// A layer with the attention fields of `s` and nothing else set.
@@ -162,10 +161,11 @@ static LogicalResult readGemmaFamily(ConfigReader &c, ModelSpec &spec,
             sliding[i] = *t == "sliding_attention";
             continue;
           }
-          c.error("layer_types",
-                  llvm::formatv("entry {0} is not one of \"sliding_attention\", "
-                                "\"full_attention\"",
-                                i));
+          c.error(
+              "layer_types",
+              llvm::formatv("entry {0} is not one of \"sliding_attention\", "
+                            "\"full_attention\"",
+                            i));
           break;
         }
       }

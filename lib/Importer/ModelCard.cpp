@@ -1,10 +1,10 @@
 //===- ModelCard.cpp - tfc's own model card -> ModelSpec ------------------===//
 //
-// A model card names every architectural choice on its own (docs/model-card.md),
-// so a card can combine what no Hugging Face family combines. The `block`
-// object describes a decoder layer; an optional `layers` pattern overrides
-// parts of it layer by layer. Weight names follow from the roles of
-// tfc.decoder_block, so a card never lists tensor names.
+// A model card names every architectural choice on its own
+// (docs/model-card.md), so a card can combine what no Hugging Face family
+// combines. The `block` object describes a decoder layer; an optional `layers`
+// pattern overrides parts of it layer by layer. Weight names follow from the
+// roles of tfc.decoder_block, so a card never lists tensor names.
 //
 //===----------------------------------------------------------------------===//
 #include "ConfigReader.h"
@@ -72,8 +72,7 @@ private:
       sub.warnUnknown();
     }
   }
-  void applyBlock(const llvm::json::Object &o, ConfigReader &r,
-                  BlockDraft &d);
+  void applyBlock(const llvm::json::Object &o, ConfigReader &r, BlockDraft &d);
   void applyNorm(ConfigReader &r, NormSpec &n);
   void applyPosition(const llvm::json::Object &o, ConfigReader &r,
                      BlockDraft &d);
@@ -176,13 +175,12 @@ void CardReader::applyRope(ConfigReader &r, RopeSpec &rope) {
         scaling.lowFreqFactor = v;
       if (std::optional<double> v = s.optFloat("high_freq_factor"))
         scaling.highFreqFactor = v;
-      scaling.originalMaxPosition = s.getInt("original_max_positions",
-                                             scaling.originalMaxPosition);
+      scaling.originalMaxPosition =
+          s.getInt("original_max_positions", scaling.originalMaxPosition);
     }
     rope.scaling = scaling;
   });
 }
-
 
 void CardReader::applyPosition(const llvm::json::Object &o, ConfigReader &r,
                                BlockDraft &d) {
@@ -402,8 +400,8 @@ std::optional<LayerSpec> CardReader::finish(const BlockDraft &d,
            "value " + describe(llvm::json::Value(fraction)) +
                " is out of range; expected a number in (0, 1]");
     else if (a.headDim > 0) {
-      auto rotated = static_cast<int64_t>(static_cast<double>(a.headDim) *
-                                          fraction);
+      auto rotated =
+          static_cast<int64_t>(static_cast<double>(a.headDim) * fraction);
       if (rotated <= 0 || rotated % 2)
         fail("position.fraction",
              llvm::formatv("rotates {0} of head_dim {1} dims; must be even and "
@@ -421,8 +419,7 @@ std::optional<LayerSpec> CardReader::finish(const BlockDraft &d,
     else if (!(*s.highFreqFactor > *s.lowFreqFactor))
       fail("position.scaling.high_freq_factor",
            "high_freq_factor = " + describe(*s.highFreqFactor) +
-               " must exceed low_freq_factor = " +
-               describe(*s.lowFreqFactor));
+               " must exceed low_freq_factor = " + describe(*s.lowFreqFactor));
   }
 
   // Feed-forward and experts.
@@ -500,8 +497,7 @@ static std::string cardWeightName(int64_t layer, llvm::StringRef role) {
   if (group.empty()) {
     static const llvm::StringRef kBlockNorms[] = {
         "attn_norm", "ffn_norm", "post_attn_norm", "post_ffn_norm"};
-    static const llvm::StringRef kFFN[] = {"gate_proj", "up_proj",
-                                           "down_proj"};
+    static const llvm::StringRef kFFN[] = {"gate_proj", "up_proj", "down_proj"};
     if (llvm::is_contained(kFFN, module))
       group = "ffn.";
     else if (!llvm::is_contained(kBlockNorms, module))
@@ -546,8 +542,8 @@ std::optional<NormSpec> CardReader::readNormChoice(const llvm::json::Object &o,
       norm = blockNorm;
   } else {
     r.ignore({key});
-    r.error(key, "expected true, false or a norm object, got " +
-                     describe(*value));
+    r.error(key,
+            "expected true, false or a norm object, got " + describe(*value));
   }
   if (norm && norm->bias && norm->kind != NormKind::LayerNorm)
     r.error(key, "a bias needs \"kind\": \"layer_norm\"; rms_norm has none");
@@ -564,8 +560,8 @@ LogicalResult CardReader::read(const llvm::json::Object &card,
                           "\"; accepted: \"tfc-model-card\"");
   if (std::optional<int64_t> version = r.optInt("version")) {
     if (*version != 1)
-      r.error("version", llvm::formatv("unsupported version {0}; accepted: 1",
-                                       *version));
+      r.error("version",
+              llvm::formatv("unsupported version {0}; accepted: 1", *version));
   } else if (!r.present("version")) {
     r.error("version", "required field is missing");
   }
@@ -637,8 +633,8 @@ LogicalResult CardReader::read(const llvm::json::Object &card,
     } else if (scale && scale->kind() != llvm::json::Value::Null &&
                !scale->getAsNumber()) {
       er.ignore({"scale"});
-      er.error("scale", "expected a number or \"sqrt_hidden\", got " +
-                            describe(*scale));
+      er.error("scale",
+               "expected a number or \"sqrt_hidden\", got " + describe(*scale));
     } else {
       spec.embeddingScale = er.optFloat("scale");
     }

@@ -7,11 +7,13 @@ using namespace mlir::tfc;
 static constexpr llvm::StringLiteral kAcceptedScaling =
     "accepted: \"default\", \"linear\", \"llama3\"";
 
-void mlir::tfc::readHFRope(ConfigReader &c, RopeSpec &rope,
-                           double defaultTheta, llvm::StringRef note) {
+void mlir::tfc::readHFRope(ConfigReader &c, RopeSpec &rope, double defaultTheta,
+                           llvm::StringRef note) {
   // v5 `rope_parameters` wins over the 4.x keys when both are written
   // (PreTrainedConfig.convert_rope_params_to_dict).
   bool v5 = c.has("rope_parameters");
+  if (v5)
+    c.ignore({"rope_theta", "rope_scaling"});
   llvm::StringRef dictKey = v5 ? "rope_parameters" : "rope_scaling";
   const llvm::json::Object *dict = c.optObject(dictKey);
   if (v5 && !dict)
@@ -46,7 +48,6 @@ void mlir::tfc::readHFRope(ConfigReader &c, RopeSpec &rope,
     return;
   }
 
-  c.ignore({"rope_theta", "rope_scaling"});
   ConfigReader p(*dict, c.getDiags(), c.where(dictKey));
   rope.theta = p.getFloat("rope_theta", defaultTheta);
   p.ignore({"rope_type", "type"});

@@ -1,4 +1,4 @@
-//===- RopeParameters.h - HF RoPE settings in either config form -*- C++ -*-===//
+//===- RopeParameters.h - HF RoPE settings in either form -------*- C++ -*-===//
 //
 // Hugging Face writes RoPE settings two ways: 4.x configs carry `rope_theta`
 // and `rope_scaling` at top level; configs saved by v5 fold both into one
