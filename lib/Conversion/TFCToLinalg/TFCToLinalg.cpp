@@ -253,6 +253,42 @@ Value emitNorm(Emitter &e, Value x, Value w, Value bias, double eps,
       });
 }
 
+/// Softmax over the last dimension (max-subtracted, as torch.softmax).
+Value emitSoftmaxLast(Emitter &e, Value x) {
+  auto type = cast<RankedTensorType>(x.getType());
+  unsigned rank = type.getRank();
+  SmallVector<Value> xd = e.dims(x);
+  auto rowType = RankedTensorType::get(type.getShape().drop_back(), e.f32());
+  ArrayRef<Value> rowDims = ArrayRef<Value>(xd).drop_back();
+  SmallVector<AffineExpr> rowExprs;
+  for (unsigned i = 0; i + 1 < rank; ++i)
+    rowExprs.push_back(e.d(i));
+  AffineMap id = e.b.getMultiDimIdentityMap(rank);
+  AffineMap row = e.map(rank, rowExprs);
+  SmallVector<IteratorType> reduce(rank, kPar);
+  reduce.back() = kRed;
+  Value rowMax = e.generic(
+      rowType, x,
+      e.filled(rowType, rowDims, -std::numeric_limits<double>::infinity()),
+      {id, row}, reduce, [](OpBuilder &b, Location l, ValueRange a) {
+        linalg::YieldOp::create(
+            b, l, arith::MaximumFOp::create(b, l, a[0], a[1]).getResult());
+      });
+  Value rowSum = e.generic(
+      rowType, ValueRange{x, rowMax}, e.filled(rowType, rowDims, 0.0),
+      {id, row, row}, reduce, [](OpBuilder &b, Location l, ValueRange a) {
+        Value v = math::ExpOp::create(b, l, arith::SubFOp::create(b, l, a[0], a[1]));
+        linalg::YieldOp::create(b, l, arith::AddFOp::create(b, l, a[2], v).getResult());
+      });
+  return e.generic(
+      type, ValueRange{x, rowMax, rowSum}, e.empty(type, xd), {id, row, row, id},
+      SmallVector<IteratorType>(rank, kPar),
+      [](OpBuilder &b, Location l, ValueRange a) {
+        Value v = math::ExpOp::create(b, l, arith::SubFOp::create(b, l, a[0], a[1]));
+        linalg::YieldOp::create(b, l, arith::DivFOp::create(b, l, v, a[2]).getResult());
+      });
+}
+
 //===----------------------------------------------------------------------===//
 // Patterns
 //===----------------------------------------------------------------------===//
@@ -712,28 +748,7 @@ struct LowerAttention : TFCPattern<AttentionOp> {
       return arith::SelectOp::create(b, l, visible, s, negInf).getResult();
     });
 
-    // Softmax over j.
-    auto rowType = RankedTensorType::get({heads, qType.getDimSize(0)}, f32);
-    SmallVector<Value> rowDims = {qd[1], qd[0]};
-    AffineMap id3 = rewriter.getMultiDimIdentityMap(3);
-    AffineMap row3 = e.map(3, {e.d(0), e.d(1)});
-    Value rowMax = e.generic(
-        rowType, scores, e.filled(rowType, rowDims, -std::numeric_limits<double>::infinity()),
-        {id3, row3}, {kPar, kPar, kRed}, [](OpBuilder &b, Location l, ValueRange a) {
-          linalg::YieldOp::create(b, l, arith::MaximumFOp::create(b, l, a[0], a[1]).getResult());
-        });
-    Value rowSum = e.generic(
-        rowType, ValueRange{scores, rowMax}, e.filled(rowType, rowDims, 0.0),
-        {id3, row3, row3}, {kPar, kPar, kRed}, [](OpBuilder &b, Location l, ValueRange a) {
-          Value x = math::ExpOp::create(b, l, arith::SubFOp::create(b, l, a[0], a[1]));
-          linalg::YieldOp::create(b, l, arith::AddFOp::create(b, l, a[2], x).getResult());
-        });
-    Value probs = e.generic(
-        scoresType, ValueRange{scores, rowMax, rowSum}, e.empty(scoresType, sDims),
-        {id3, row3, row3, id3}, {kPar, kPar, kPar}, [](OpBuilder &b, Location l, ValueRange a) {
-          Value x = math::ExpOp::create(b, l, arith::SubFOp::create(b, l, a[0], a[1]));
-          linalg::YieldOp::create(b, l, arith::DivFOp::create(b, l, x, a[2]).getResult());
-        });
+    Value probs = emitSoftmaxLast(e, scores);
     // out[i, h, c] = sum_j probs[h, i, j] v[j, h / group, c]
     auto outType = op.getType();
     SmallVector<Value> oDims = {qd[0], qd[1], e.idx(outType.getDimSize(2))};
@@ -831,24 +846,10 @@ struct LowerMoE : TFCPattern<MoEOp> {
     Value logits = emitProjection(e, x, op.getRouter(), Value(),
                                   WeightLayout::OutIn, routerType);
     // Softmax over all experts (HF mixtral / deepseek: in f32).
+    Value probs = emitSoftmaxLast(e, logits);
+    SmallVector<Value> rDims = {xd[0], e.idx(experts)};
     AffineMap id2 = rewriter.getMultiDimIdentityMap(2);
     AffineMap row2 = e.map(2, {e.d(0)});
-    auto rowType = RankedTensorType::get({xType.getDimSize(0)}, f32);
-    Value maxv = e.generic(rowType, logits, e.filled(rowType, {xd[0]}, -std::numeric_limits<double>::infinity()),
-                           {id2, row2}, {kPar, kRed}, [](OpBuilder &b, Location l, ValueRange a) {
-                             linalg::YieldOp::create(b, l, arith::MaximumFOp::create(b, l, a[0], a[1]).getResult());
-                           });
-    Value sum = e.generic(rowType, ValueRange{logits, maxv}, e.filled(rowType, {xd[0]}, 0.0),
-                          {id2, row2, row2}, {kPar, kRed}, [](OpBuilder &b, Location l, ValueRange a) {
-                            Value ex = math::ExpOp::create(b, l, arith::SubFOp::create(b, l, a[0], a[1]));
-                            linalg::YieldOp::create(b, l, arith::AddFOp::create(b, l, a[2], ex).getResult());
-                          });
-    SmallVector<Value> rDims = {xd[0], e.idx(experts)};
-    Value probs = e.generic(routerType, ValueRange{logits, maxv, sum}, e.empty(routerType, rDims),
-                            {id2, row2, row2, id2}, {kPar, kPar}, [](OpBuilder &b, Location l, ValueRange a) {
-                              Value ex = math::ExpOp::create(b, l, arith::SubFOp::create(b, l, a[0], a[1]));
-                              linalg::YieldOp::create(b, l, arith::DivFOp::create(b, l, ex, a[2]).getResult());
-                            });
     // rank[i, e] = #experts scoring higher (ties: lower index first), so the
     // top-k are the experts of rank < k.
     Value rank = e.generic(
