@@ -7,6 +7,13 @@ using namespace mlir;
 using namespace mlir::tfc;
 using JSONValue = llvm::json::Value;
 
+/// A number as a user wrote it: 1e-05, 0.5, 8 (formatv would print 0.00).
+static std::string number(double v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%g", v);
+  return buffer;
+}
+
 static std::string describe(const JSONValue &value) {
   std::string text;
   llvm::raw_string_ostream os(text);
@@ -91,9 +98,8 @@ std::optional<double> ConfigReader::optFloat(llvm::StringRef key, double min,
     return std::nullopt;
   }
   if (exclusiveMin ? !(*v > min) : !(*v >= min)) {
-    error(key, llvm::formatv("value {0} is out of range; expected a number {1} "
-                             "{2}",
-                             *v, exclusiveMin ? ">" : ">=", min));
+    error(key, "value " + number(*v) + " is out of range; expected a number " +
+                   (exclusiveMin ? "> " : ">= ") + number(min));
     return std::nullopt;
   }
   return v;
