@@ -311,6 +311,9 @@ std::optional<LayerSpec> CardReader::finish(const BlockDraft &d,
   if (d.norm.bias && d.norm.kind != NormKind::LayerNorm)
     fail("norm.bias", "a bias needs \"kind\": \"layer_norm\"; rms_norm has "
                       "none");
+  if (d.norm.weightOffset && d.norm.kind != NormKind::RMSNorm)
+    fail("norm.weight_offset", "an offset needs \"kind\": \"rms_norm\" "
+                               "(the 1 + w form); layer_norm has none");
   if ((d.placement == NormPlacement::DeepNorm) != d.deepnormAlpha.has_value())
     fail("deepnorm_alpha",
          d.deepnormAlpha ? "is only used with \"placement\": \"deep_norm\""
@@ -547,6 +550,9 @@ std::optional<NormSpec> CardReader::readNormChoice(const llvm::json::Object &o,
   }
   if (norm && norm->bias && norm->kind != NormKind::LayerNorm)
     r.error(key, "a bias needs \"kind\": \"layer_norm\"; rms_norm has none");
+  if (norm && norm->weightOffset && norm->kind != NormKind::RMSNorm)
+    r.error(key, "an offset needs \"kind\": \"rms_norm\" (the 1 + w form); "
+                 "layer_norm has none");
   return norm;
 }
 

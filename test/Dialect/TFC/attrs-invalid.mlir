@@ -23,6 +23,12 @@ func.func private @f() attributes {a = #tfc.norm<rms_norm, eps = 1.0e-5, bias = 
 
 // -----
 
+// Only RMSNorm has the (1 + w) form; a LayerNorm offset would be ignored.
+// expected-error@+1 {{'weight_offset' is only valid for rms_norm}}
+func.func private @f() attributes {a = #tfc.norm<layer_norm, eps = 1.0e-5, weight_offset = 1.0>}
+
+// -----
+
 // Malformed: a bool parameter takes `true` or `false` only.
 // expected-error@+2 {{expected 'true' or 'false'}}
 // expected-error@+1 {{failed to parse TFC_NormAttr parameter 'bias' which is to be a `bool`}}

@@ -29,8 +29,8 @@ func.func private @norm_layer_no_bias() attributes {attr = #tfc.norm<layer_norm,
 
 // Struct parameters may come in any order; they print in declaration order.
 // CHECK-LABEL: func.func private @norm_any_order()
-// CHECK-SAME: {attr = #tfc.norm<layer_norm, eps = 1.000000e-05, weight_offset = 5.000000e-01, bias = true>}
-func.func private @norm_any_order() attributes {attr = #tfc.norm<layer_norm, bias = true, weight_offset = 0.5, eps = 1.0e-5>}
+// CHECK-SAME: {attr = #tfc.norm<rms_norm, eps = 1.000000e-05, weight_offset = 5.000000e-01>}
+func.func private @norm_any_order() attributes {attr = #tfc.norm<rms_norm, weight_offset = 0.5, eps = 1.0e-5>}
 
 //===----------------------------------------------------------------------===//
 // #tfc.rope_scaling and #tfc.rope

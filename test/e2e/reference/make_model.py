@@ -3,6 +3,8 @@
 
   /usr/bin/python3 make_model.py --family NAME --out DIR [--seed 0] [--dtype f32|f16|bf16]
                                  [--shards 1|2] [--prompt-len N] [--variant V]
+  /usr/bin/python3 make_model.py --family card --card CARD.json --out DIR [--seed 0] [--dtype ...]
+                                 [--shards 1|2] [--prompt-len N]
   /usr/bin/python3 make_model.py --list            # supported families, one per line
   /usr/bin/python3 make_model.py --list-variants   # FAMILY VARIANT lines
   /usr/bin/python3 make_model.py --selftest        # internal consistency checks (a few seconds)
@@ -11,6 +13,10 @@ DIR receives config.json, model.safetensors (or model-0000X-of-00002.safetensors
 model.safetensors.index.json), tokens.txt (comma-separated ids) and logits.f32
 (float32 row-major [n, vocab], computed in float64 by hf_models.forward from the
 weights re-read from DIR, i.e. after rounding to the stored dtype).
+
+With --card (family `card`; `--family` may then be left out), config.json is a copy of the
+tfc model card (docs/model-card.md) with its sizes as given, the weights follow the card's
+naming scheme and the logits come from card_model.forward.
 """
 
 import argparse
@@ -26,6 +32,7 @@ import torch
 sys.dont_write_bytecode = True  # keep the source directory clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hf_models  # noqa: E402
+import card_model  # noqa: E402
 
 DTYPES = {"f32": (torch.float32, "float32"), "f16": (torch.float16, "float16"), "bf16": (torch.bfloat16, "bfloat16")}
 V = 256  # vocab for most families
@@ -505,6 +512,10 @@ def make_weights(spec, seed, tdtype):
             t = 1.0 + 0.1 * r
         elif kind == "gnorm":
             t = 0.1 * r
+        elif kind.startswith("norm:"):  # card norms: effective scale (w + weight_offset) = 1 + 0.1N
+            t = (1.0 - float(kind[5:])) + 0.1 * r
+        elif kind == "qknorm":
+            t = 1.0 + 0.1 * r
         elif kind == "bias":
             t = 0.05 * r
         else:
@@ -545,6 +556,49 @@ def write_checkpoint(out_dir, config, weights, shards):
         f.write("\n")
 
 
+def _finish(config, weights, out_dir, seed, prompt_len, vocab, windows, forward, quiet):
+    """tokens.txt, then logits.f32 from the checkpoint as written (round trip through our reader)."""
+    g = torch.Generator().manual_seed(seed + 1000003)
+    toks = torch.randint(0, vocab, (prompt_len,), generator=g).tolist()
+    with open(os.path.join(out_dir, "tokens.txt"), "w") as f:
+        f.write(",".join(str(t) for t in toks) + "\n")
+    if windows and prompt_len <= max(windows) and not quiet:
+        print(f"warning: prompt-len {prompt_len} does not exceed sliding window {max(windows)}", file=sys.stderr)
+    cfg2, w2 = hf_models.load_checkpoint(out_dir)
+    logits = forward(cfg2, w2, toks)
+    if logits.shape != (prompt_len, vocab):
+        raise RuntimeError(f"bad logits shape {tuple(logits.shape)}")
+    if not torch.isfinite(logits).all():
+        raise RuntimeError("non-finite logits")
+    for kind, layer, gap in hf_models.DIAG:
+        if kind == "router_margin" and gap < 1e-3 and not quiet:
+            print(f"warning: layer {layer} MoE top-k margin only {gap:.2e}; f32 routing may differ "
+                  f"(try another --seed)", file=sys.stderr)
+    logits.to(torch.float32).contiguous().numpy().astype("<f4").tofile(os.path.join(out_dir, "logits.f32"))
+    return toks, logits
+
+
+def make_card(card_path, out_dir, seed=0, dtype="f32", shards=1, prompt_len=24, quiet=False):
+    """A random checkpoint for a tfc model card: config.json is a copy of the card."""
+    with open(card_path) as f:
+        card = json.load(f)
+    if not card_model.is_card(card):
+        raise SystemExit(f"{card_path}: not a tfc model card (\"format\": \"tfc-model-card\")")
+    tdtype, _ = DTYPES[dtype]
+    spec = card_model.weight_spec(card)
+    weights = make_weights(spec, seed, tdtype)
+    write_checkpoint(out_dir, card, weights, shards)
+    top = card_model.resolve(card)
+    windows = [b["attention"]["window"] for b in top["layers"] if b["attention"]["window"]]
+    toks, logits = _finish(card, weights, out_dir, seed, prompt_len, card["vocab_size"], windows,
+                           card_model.forward, quiet)
+    if not quiet:
+        print(f"card {card.get('name', os.path.basename(card_path))} {dtype} shards={shards}: wrote {out_dir} "
+              f"({len(weights)} tensors, logits [{prompt_len}, {card['vocab_size']}], "
+              f"max|logit|={logits.abs().max().item():.3f})")
+    return card, weights, toks, logits
+
+
 def make(family, out_dir, seed=0, dtype="f32", shards=1, prompt_len=24, variant="default", quiet=False):
     if family not in hf_models.FAMILIES:
         raise SystemExit(f"unknown family {family!r}; try --list")
@@ -559,27 +613,8 @@ def make(family, out_dir, seed=0, dtype="f32", shards=1, prompt_len=24, variant=
     write_checkpoint(out_dir, config, weights, shards)
 
     vocab = config["vocab_size"]
-    g = torch.Generator().manual_seed(seed + 1000003)
-    toks = torch.randint(0, vocab, (prompt_len,), generator=g).tolist()
-    with open(os.path.join(out_dir, "tokens.txt"), "w") as f:
-        f.write(",".join(str(t) for t in toks) + "\n")
-
     windows = [config.get(k) for k in ("sliding_window",) if isinstance(config.get(k), int)]
-    if windows and prompt_len <= max(windows) and not quiet:
-        print(f"warning: prompt-len {prompt_len} does not exceed sliding window {max(windows)}", file=sys.stderr)
-
-    # Reference logits from the checkpoint exactly as written (round trip through our reader).
-    cfg2, w2 = hf_models.load_checkpoint(out_dir)
-    logits = hf_models.forward(cfg2, w2, toks)
-    if logits.shape != (prompt_len, vocab):
-        raise RuntimeError(f"bad logits shape {tuple(logits.shape)}")
-    if not torch.isfinite(logits).all():
-        raise RuntimeError("non-finite logits")
-    for kind, layer, gap in hf_models.DIAG:
-        if kind == "router_margin" and gap < 1e-3 and not quiet:
-            print(f"warning: layer {layer} MoE top-k margin only {gap:.2e}; f32 routing may differ "
-                  f"(try another --seed)", file=sys.stderr)
-    logits.to(torch.float32).contiguous().numpy().astype("<f4").tofile(os.path.join(out_dir, "logits.f32"))
+    toks, logits = _finish(config, weights, out_dir, seed, prompt_len, vocab, windows, hf_models.forward, quiet)
     if not quiet:
         print(f"{family}[{variant}] {dtype} shards={shards}: wrote {out_dir} "
               f"({len(weights)} tensors, logits [{prompt_len}, {vocab}], max|logit|={logits.abs().max().item():.3f})")
@@ -645,6 +680,269 @@ def _naive_llama(cfg, W, toks):
         xs = out
     lm = W["lm_head.weight"] if "lm_head.weight" in W else W["model.embed_tokens.weight"]
     return torch.stack([lm @ rms(x, W["model.norm.weight"]) for x in xs])
+
+
+# --------------------------------------------------------------------------
+# card twins: a family config written as a tfc model card, and its weights renamed by the
+# card's naming scheme; card_model.forward must reproduce hf_models.forward on them.
+# --------------------------------------------------------------------------
+def _card(D, L, block, V_=V, **top):
+    c = {"format": card_model.FORMAT, "version": 1, "vocab_size": V_, "hidden_size": D, "num_layers": L,
+         "block": block}
+    c.update(top)
+    return c
+
+
+def _rename(w, rules, split=None):
+    """rules: [(hf_prefix_regex, card_replacement)] applied with re.sub on the full name (first match wins)."""
+    import re
+    out = {}
+    for k, t in w.items():
+        if split is not None:
+            parts = split(k, t)
+            if parts is not None:
+                out.update(parts)
+                continue
+        for pat, rep in rules:
+            if re.fullmatch(pat, k):
+                out[re.sub(pat, rep, k)] = t
+                break
+        else:
+            raise KeyError(f"no card name for {k}")
+    return out
+
+
+_LLAMA_RULES = [
+    (r"model\.embed_tokens\.weight", "embed.weight"),
+    (r"model\.norm\.(weight|bias)", r"final_norm.\1"),
+    (r"lm_head\.weight", "head.weight"),
+    (r"model\.layers\.(\d+)\.self_attn\.(q|k|v|o)_proj\.(weight|bias)", r"layers.\1.attn.\2_proj.\3"),
+    (r"model\.layers\.(\d+)\.self_attn\.(q|k)_norm\.weight", r"layers.\1.attn.\2_norm.weight"),
+    (r"model\.layers\.(\d+)\.mlp\.(gate|up|down)_proj\.(weight|bias)", r"layers.\1.ffn.\2_proj.\3"),
+]
+
+
+def card_twin(family, variant, cfg):
+    """(card, rename(weights) -> card weights) for a family config, or None if a card cannot say it."""
+    f = family
+    if f in ("llama", "mistral", "qwen2", "qwen3", "gemma", "gemma2", "mixtral", "olmo2", "starcoder2"):
+        D, L, H, Hk = cfg["hidden_size"], cfg["num_hidden_layers"], cfg["num_attention_heads"], cfg["num_key_value_heads"]
+        eps = cfg.get("rms_norm_eps", cfg.get("norm_epsilon"))
+        att = {"heads": H, "kv_heads": Hk}
+        if cfg.get("head_dim"):
+            att["head_dim"] = cfg["head_dim"]
+        pos = {"kind": "rope", "theta": cfg.get("rope_theta", 10000.0)}
+        sc = cfg.get("rope_scaling")
+        if sc:
+            t = sc.get("rope_type", sc.get("type"))
+            pos["scaling"] = {"kind": t, "factor": sc["factor"]}
+            if t == "llama3":
+                pos["scaling"].update(low_freq_factor=sc["low_freq_factor"], high_freq_factor=sc["high_freq_factor"],
+                                      original_max_positions=sc["original_max_position_embeddings"])
+        block = {"norm": {"kind": "rms_norm", "eps": eps}, "position": pos, "attention": att,
+                 "ffn": {"activation": "silu", "gated": True, "intermediate": cfg["intermediate_size"]}}
+        top = {"tie_embeddings": bool(cfg.get("tie_word_embeddings", hf_models._TIE_DEFAULT[f]))}
+        rules = list(_LLAMA_RULES) + [
+            (r"model\.layers\.(\d+)\.input_layernorm\.(\w+)", r"layers.\1.attn_norm.\2"),
+            (r"model\.layers\.(\d+)\.post_attention_layernorm\.(\w+)",
+             r"layers.\1.post_attn_norm.\2" if f in ("gemma2", "olmo2") else r"layers.\1.ffn_norm.\2"),
+            (r"model\.layers\.(\d+)\.mlp\.c_fc\.(\w+)", r"layers.\1.ffn.up_proj.\2"),
+            (r"model\.layers\.(\d+)\.mlp\.c_proj\.(\w+)", r"layers.\1.ffn.down_proj.\2"),
+            (r"model\.layers\.(\d+)\.pre_feedforward_layernorm\.weight", r"layers.\1.ffn_norm.weight"),
+            (r"model\.layers\.(\d+)\.post_feedforward_layernorm\.weight", r"layers.\1.post_ffn_norm.weight"),
+            (r"model\.layers\.(\d+)\.block_sparse_moe\.gate\.weight", r"layers.\1.moe.router.weight"),
+            (r"model\.layers\.(\d+)\.block_sparse_moe\.experts\.(\d+)\.w1\.weight", r"layers.\1.moe.experts.\2.gate_proj.weight"),
+            (r"model\.layers\.(\d+)\.block_sparse_moe\.experts\.(\d+)\.w3\.weight", r"layers.\1.moe.experts.\2.up_proj.weight"),
+            (r"model\.layers\.(\d+)\.block_sparse_moe\.experts\.(\d+)\.w2\.weight", r"layers.\1.moe.experts.\2.down_proj.weight"),
+        ]
+        if f == "llama":
+            att["qkv_bias"] = att["out_bias"] = bool(cfg.get("attention_bias"))
+            block["ffn"]["bias"] = bool(cfg.get("mlp_bias"))
+        elif f == "mistral":
+            att["window"] = cfg["sliding_window"]
+        elif f == "qwen2":
+            att["qkv_bias"] = True
+            sw = cfg["sliding_window"] if cfg.get("use_sliding_window") else None
+            k = min(cfg.get("max_window_layers", L), L)
+            if sw is not None and k < L:
+                att["window"] = sw
+                top["layers"] = ([{"attention": {"window": None}, "repeat": k}] if k else []) + [{"repeat": L - k}]
+        elif f == "gemma":
+            block["norm"]["weight_offset"] = 1.0
+            block["ffn"]["activation"] = "gelu_tanh"
+            top["embedding"] = {"scale": "sqrt_hidden"}
+        elif f == "starcoder2":
+            block["norm"] = {"kind": "layer_norm", "eps": eps, "bias": True}
+            att.update(qkv_bias=True, out_bias=True, window=cfg["sliding_window"])
+            block["ffn"] = {"activation": "gelu_tanh", "gated": False, "intermediate": cfg["intermediate_size"],
+                            "bias": True}
+        elif f == "gemma2":
+            block["norm"]["weight_offset"] = 1.0
+            block["placement"] = "sandwich"
+            block["ffn"]["activation"] = "gelu_tanh"
+            att.update(scale=cfg["query_pre_attn_scalar"] ** -0.5, softcap=cfg["attn_logit_softcapping"],
+                       window=cfg["sliding_window"])
+            top.update(embedding={"scale": "sqrt_hidden"}, final_softcap=cfg["final_logit_softcapping"],
+                       layers=[{}, {"attention": {"window": None}}])
+        elif f == "olmo2":
+            block["placement"] = "post_sublayer"
+            att["qk_norm"] = "full"
+        elif f == "qwen3":
+            att["qk_norm"] = "per_head"
+        elif f == "mixtral":
+            att["window"] = cfg["sliding_window"]
+            block["moe"] = {"experts": cfg["num_local_experts"], "top_k": cfg["num_experts_per_tok"], "renormalize": True}
+        return _card(D, L, block, **top), lambda w: _rename(w, rules)
+
+    if f == "deepseek_v2":
+        D, L, H = cfg["hidden_size"], cfg["num_hidden_layers"], cfg["num_attention_heads"]
+        mla = {"q_lora_rank": cfg["q_lora_rank"] or 0, "kv_lora_rank": cfg["kv_lora_rank"],
+               "qk_nope_head_dim": cfg["qk_nope_head_dim"], "qk_rope_head_dim": cfg["qk_rope_head_dim"],
+               "v_head_dim": cfg["v_head_dim"]}
+        block = {"norm": {"kind": "rms_norm", "eps": cfg["rms_norm_eps"]},
+                 "position": {"kind": "rope", "theta": cfg["rope_theta"], "style": "interleaved"},
+                 "attention": {"heads": H, "mla": mla},
+                 "ffn": {"activation": "silu", "gated": True, "intermediate": cfg["intermediate_size"]},
+                 "moe": {"experts": cfg["n_routed_experts"], "top_k": cfg["num_experts_per_tok"],
+                         "intermediate": cfg["moe_intermediate_size"], "shared": cfg["n_shared_experts"],
+                         "routed_scale": cfg["routed_scaling_factor"]}}
+        k = cfg["first_k_dense_replace"]
+        layers = [{"moe": None, "repeat": k}, {"repeat": L - k}] if k else None
+        rules = list(_LLAMA_RULES) + [
+            (r"model\.layers\.(\d+)\.input_layernorm\.weight", r"layers.\1.attn_norm.weight"),
+            (r"model\.layers\.(\d+)\.post_attention_layernorm\.weight", r"layers.\1.ffn_norm.weight"),
+            (r"model\.layers\.(\d+)\.self_attn\.(q_a_proj|q_b_proj|kv_b_proj)\.weight", r"layers.\1.attn.\2.weight"),
+            (r"model\.layers\.(\d+)\.self_attn\.kv_a_proj_with_mqa\.weight", r"layers.\1.attn.kv_a_proj.weight"),
+            (r"model\.layers\.(\d+)\.self_attn\.(q_a|kv_a)_layernorm\.weight", r"layers.\1.attn.\2_norm.weight"),
+            (r"model\.layers\.(\d+)\.mlp\.gate\.weight", r"layers.\1.moe.router.weight"),
+            (r"model\.layers\.(\d+)\.mlp\.experts\.(\d+)\.(\w+)\.weight", r"layers.\1.moe.experts.\2.\3.weight"),
+            (r"model\.layers\.(\d+)\.mlp\.shared_experts\.(\w+)\.weight", r"layers.\1.moe.shared.\2.weight"),
+        ]
+        c = _card(D, L, block)
+        if layers:
+            c["layers"] = layers
+        return c, lambda w: _rename(w, rules)
+
+    if f in ("phi", "gpt_neox", "bloom", "mpt", "gpt2"):
+        if f == "phi" and cfg.get("qk_layernorm"):
+            return None      # LayerNorm q/k with bias: a card's qk_norm is RMSNorm
+        if f == "bloom" and cfg.get("apply_residual_connection_post_layernorm"):
+            return None      # the residual is the normed input: no placement says that
+        D = cfg.get("hidden_size") or cfg.get("n_embd") or cfg.get("d_model")
+        L = cfg.get("num_hidden_layers") or cfg.get("n_layer") or cfg.get("n_layers")
+        H = cfg.get("num_attention_heads") or cfg.get("n_head") or cfg.get("n_heads")
+        hd = D // H
+        eps = cfg.get("layer_norm_eps", cfg.get("layer_norm_epsilon", 1e-5))
+        ln = {"kind": "layer_norm", "eps": eps, "bias": f != "mpt"}
+        att = {"heads": H, "qkv_bias": f != "mpt", "out_bias": f != "mpt"}
+        top = {}
+        rules = []
+        split = None
+        if f == "phi":
+            att["kv_heads"] = cfg["num_key_value_heads"]
+            block = {"norm": ln, "shape": "parallel", "shared_norm": True,
+                     "position": {"kind": "rope", "theta": cfg["rope_theta"], "fraction": cfg["partial_rotary_factor"]},
+                     "attention": att,
+                     "ffn": {"activation": "gelu_tanh", "gated": False, "intermediate": cfg["intermediate_size"], "bias": True}}
+            top.update(lm_head_bias=True)
+            rules = [(r"model\.embed_tokens\.weight", "embed.weight"),
+                     (r"model\.final_layernorm\.(\w+)", r"final_norm.\1"),
+                     (r"lm_head\.(\w+)", r"head.\1"),
+                     (r"model\.layers\.(\d+)\.input_layernorm\.(\w+)", r"layers.\1.attn_norm.\2"),
+                     (r"model\.layers\.(\d+)\.self_attn\.(q|k|v)_proj\.(\w+)", r"layers.\1.attn.\2_proj.\3"),
+                     (r"model\.layers\.(\d+)\.self_attn\.dense\.(\w+)", r"layers.\1.attn.o_proj.\2"),
+                     (r"model\.layers\.(\d+)\.mlp\.fc1\.(\w+)", r"layers.\1.ffn.up_proj.\2"),
+                     (r"model\.layers\.(\d+)\.mlp\.fc2\.(\w+)", r"layers.\1.ffn.down_proj.\2")]
+        elif f == "gpt_neox":
+            block = {"norm": ln, "shape": "parallel" if cfg["use_parallel_residual"] else "serial",
+                     "position": {"kind": "rope", "theta": float(cfg["rotary_emb_base"]), "fraction": cfg["rotary_pct"]},
+                     "attention": att,
+                     "ffn": {"activation": "gelu", "gated": False, "intermediate": cfg["intermediate_size"], "bias": True}}
+            rules = [(r"gpt_neox\.embed_in\.weight", "embed.weight"),
+                     (r"gpt_neox\.final_layer_norm\.(\w+)", r"final_norm.\1"),
+                     (r"embed_out\.weight", "head.weight"),
+                     (r"gpt_neox\.layers\.(\d+)\.input_layernorm\.(\w+)", r"layers.\1.attn_norm.\2"),
+                     (r"gpt_neox\.layers\.(\d+)\.post_attention_layernorm\.(\w+)", r"layers.\1.ffn_norm.\2"),
+                     (r"gpt_neox\.layers\.(\d+)\.attention\.dense\.(\w+)", r"layers.\1.attn.o_proj.\2"),
+                     (r"gpt_neox\.layers\.(\d+)\.mlp\.dense_h_to_4h\.(\w+)", r"layers.\1.ffn.up_proj.\2"),
+                     (r"gpt_neox\.layers\.(\d+)\.mlp\.dense_4h_to_h\.(\w+)", r"layers.\1.ffn.down_proj.\2")]
+
+            def split(k, t):   # fused qkv, per head [q, k, v]
+                if ".attention.query_key_value." not in k:
+                    return None
+                i, kind = k.split(".")[2], k.rsplit(".", 1)[1]
+                t = t.reshape(H, 3, hd, *t.shape[1:])
+                return {f"layers.{i}.attn.{nm}_proj.{kind}": t[:, j].reshape(D, *t.shape[3:])
+                        for j, nm in enumerate("qkv")}
+        elif f == "bloom":
+            block = {"norm": ln, "placement": "pre", "position": {"kind": "alibi", "max_bias": 8.0}, "attention": att,
+                     "ffn": {"activation": "gelu_tanh", "gated": False, "intermediate": 4 * D, "bias": True}}
+            top.update(embedding={"norm": True}, tie_embeddings=True)
+            pre = r"(?:transformer\.)?"
+            rules = [(pre + r"word_embeddings\.weight", "embed.weight"),
+                     (pre + r"word_embeddings_layernorm\.(\w+)", r"embed_norm.\1"),
+                     (pre + r"ln_f\.(\w+)", r"final_norm.\1"),
+                     (pre + r"h\.(\d+)\.input_layernorm\.(\w+)", r"layers.\1.attn_norm.\2"),
+                     (pre + r"h\.(\d+)\.post_attention_layernorm\.(\w+)", r"layers.\1.ffn_norm.\2"),
+                     (pre + r"h\.(\d+)\.self_attention\.dense\.(\w+)", r"layers.\1.attn.o_proj.\2"),
+                     (pre + r"h\.(\d+)\.mlp\.dense_h_to_4h\.(\w+)", r"layers.\1.ffn.up_proj.\2"),
+                     (pre + r"h\.(\d+)\.mlp\.dense_4h_to_h\.(\w+)", r"layers.\1.ffn.down_proj.\2")]
+
+            def split(k, t):   # fused qkv, per head [q, k, v]
+                if ".self_attention.query_key_value." not in k:
+                    return None
+                i, kind = k.split("h.", 1)[1].split(".")[0], k.rsplit(".", 1)[1]
+                t = t.reshape(H, 3, hd, *t.shape[1:])
+                return {f"layers.{i}.attn.{nm}_proj.{kind}": t[:, j].reshape(D, *t.shape[3:])
+                        for j, nm in enumerate("qkv")}
+        elif f == "mpt":
+            ac = cfg["attn_config"]
+            if ac.get("clip_qkv"):
+                att["clip_qkv"] = ac["clip_qkv"]
+            if ac.get("softmax_scale"):
+                att["scale"] = ac["softmax_scale"]
+            block = {"norm": ln, "position": {"kind": "alibi", "max_bias": 8.0}, "attention": att,
+                     "ffn": {"activation": "gelu", "gated": False, "intermediate": 4 * D}}
+            top.update(tie_embeddings=True)
+            rules = [(r"transformer\.wte\.weight", "embed.weight"),
+                     (r"transformer\.norm_f\.weight", "final_norm.weight"),
+                     (r"transformer\.blocks\.(\d+)\.norm_1\.weight", r"layers.\1.attn_norm.weight"),
+                     (r"transformer\.blocks\.(\d+)\.norm_2\.weight", r"layers.\1.ffn_norm.weight"),
+                     (r"transformer\.blocks\.(\d+)\.attn\.out_proj\.weight", r"layers.\1.attn.o_proj.weight"),
+                     (r"transformer\.blocks\.(\d+)\.ffn\.(up|down)_proj\.weight", r"layers.\1.ffn.\2_proj.weight")]
+
+            def split(k, t):   # q | k | v
+                if ".attn.Wqkv." not in k:
+                    return None
+                i = k.split(".")[2]
+                return {f"layers.{i}.attn.{nm}_proj.weight": p for nm, p in zip("qkv", t.chunk(3, 0))}
+        else:  # gpt2: Conv1D [in, out], fused q | k | v, learned positions
+            block = {"norm": ln, "position": "none", "attention": att,
+                     "ffn": {"activation": "gelu_tanh", "gated": False, "intermediate": cfg.get("n_inner") or 4 * D,
+                             "bias": True}}
+            top.update(embedding={"positions": "learned", "max_positions": cfg["n_positions"]}, tie_embeddings=True)
+
+            def split(k, t):
+                k = k[len("transformer."):] if k.startswith("transformer.") else k
+                if k == "wte.weight":
+                    return {"embed.weight": t}
+                if k == "wpe.weight":
+                    return {"pos_embed.weight": t}
+                if k.startswith("ln_f."):
+                    return {"final_norm." + k[5:]: t}
+                _, i, mod, *rest = k.split(".")
+                kind = rest[-1]
+                tt = t.t() if kind == "weight" else t
+                p = f"layers.{i}."
+                if mod in ("ln_1", "ln_2"):
+                    return {p + ("attn_norm." if mod == "ln_1" else "ffn_norm.") + kind: t}
+                name = ".".join(rest[:-1])
+                if name == "c_attn":
+                    return {p + f"attn.{nm}_proj.{kind}": x for nm, x in zip("qkv", tt.chunk(3, 0))}
+                return {p + {("attn", "c_proj"): "attn.o_proj", ("mlp", "c_fc"): "ffn.up_proj",
+                             ("mlp", "c_proj"): "ffn.down_proj"}[(mod, name)] + "." + kind: tt}
+        return _card(D, L, block, **top), lambda w: _rename(w, rules, split)
+    return None
 
 
 def selftest():
@@ -745,7 +1043,45 @@ def selftest():
         cq = config_for("qwen2", "default")
         check(hf_models._layer_windows(cq, "qwen2", 3) == [None, 8, 8], "qwen2: layers >= max_window_layers slide")
 
-        # 7. every family/variant: finite, O(1)-O(10) logits
+        # 7. card reference: every family it can express, written as a card with renamed weights,
+        #    gives the family's logits; the card checkpoint's names are exactly weight_spec's.
+        for fam in hf_models.FAMILIES:
+            for var in VARIANTS[fam]:
+                cfg_f = config_for(fam, var)
+                cfg_f["torch_dtype"] = "float32"
+                tw = card_twin(fam, var, cfg_f)
+                if tw is None:
+                    continue
+                card, rename = tw
+                wf = make_weights(weight_spec(cfg_f, var), 0, torch.float32)
+                wc = rename(wf)
+                spec = {nm: shp for nm, shp, _ in card_model.weight_spec(card)}
+                shapes_ok = set(spec) == set(wc) and all(tuple(wc[k].shape) == spec[k] for k in spec)
+                tk = list(range(5, 5 + 3 * 24, 3))
+                ref = hf_models.forward(cfg_f, wf, tk)
+                err = (card_model.forward(card, wc, tk) - ref).abs().max().item() / ref.abs().max().item()
+                check(shapes_ok and err < 1e-9, f"card twin of {fam}[{var}]: names/shapes match, rel err {err:.1e}")
+        g = torch.Generator().manual_seed(5)
+        xx = torch.randn(3, 7, 12, generator=g, dtype=torch.float64)
+        inv, _ = hf_models._inv_freq(8, 100.0)
+        cs, sn = hf_models._cos_sin(inv, 7)
+        a1 = card_model.apply_rope(xx, cs, sn, "interleaved")
+        perm = hf_models._deinterleave(torch.arange(8.0)).long()
+        a2 = hf_models._rope(torch.cat([xx[..., :8][..., perm], xx[..., 8:]], -1), cs, sn)
+        check((a1[..., :8][..., perm] - a2[..., :8]).abs().max().item() < 1e-12 and torch.equal(a1[..., 8:], xx[..., 8:]),
+              "card interleaved RoPE == de-interleave + rotate_half (partial: tail untouched)")
+
+        # the end-to-end test cards: finite, O(1)-O(10) logits, 2 shards == 1 file
+        cdir = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "Inputs", "cards")
+        for fn in sorted(os.listdir(cdir)) if os.path.isdir(cdir) else []:
+            if fn.endswith(".json"):
+                _, _, _, l1 = make_card(os.path.join(cdir, fn), os.path.join(tmp, "c1"), quiet=True)
+                _, _, _, l2 = make_card(os.path.join(cdir, fn), os.path.join(tmp, "c2"), shards=2, quiet=True)
+                m = l1.abs().max().item()
+                check(torch.isfinite(l1).all() and 0.3 < m < 50 and torch.equal(l1, l2),
+                      f"card {fn}: logits finite, max|.|={m:.2f}, 2 shards == 1 file")
+
+        # 8. every family/variant: finite, O(1)-O(10) logits
         for fam in hf_models.FAMILIES:
             for var in VARIANTS[fam]:
                 _, _, _, l = make(fam, os.path.join(tmp, f"{fam}_{var}"), variant=var, quiet=True)
@@ -767,6 +1103,7 @@ def main():
     ap.add_argument("--shards", type=int, choices=[1, 2], default=1)
     ap.add_argument("--prompt-len", type=int, default=24)
     ap.add_argument("--variant", default="default", help="family-specific config variant (see --list-variants)")
+    ap.add_argument("--card", help="a tfc model card (JSON); implies --family card")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--list-variants", action="store_true")
     ap.add_argument("--selftest", action="store_true")
@@ -781,10 +1118,21 @@ def main():
         return 0
     if a.selftest:
         return selftest()
+    if a.card and not a.family:
+        a.family = "card"
     if not a.family or not a.out:
         ap.error("--family and --out are required")
     if a.prompt_len < 1:
         ap.error("--prompt-len must be >= 1")
+    if a.family == "card":
+        if not a.card:
+            ap.error("--family card needs --card CARD.json")
+        if a.variant != "default":
+            ap.error("--variant does not apply to --card")
+        make_card(a.card, a.out, a.seed, a.dtype, a.shards, a.prompt_len)
+        return 0
+    if a.card:
+        ap.error("--card needs --family card (or no --family)")
     make(a.family, a.out, a.seed, a.dtype, a.shards, a.prompt_len, a.variant)
     return 0
 

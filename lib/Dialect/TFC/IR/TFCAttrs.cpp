@@ -47,6 +47,10 @@ LogicalResult NormAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return failure();
   if (bias && kind == NormKind::RMSNorm)
     return emitError() << "'bias' is only valid for layer_norm";
+  // Only RMSNorm has the (1 + w) form (gemma); a LayerNorm offset would be
+  // accepted and silently not applied by the op-level tfc.layer_norm.
+  if (weightOffset && kind == NormKind::LayerNorm)
+    return emitError() << "'weight_offset' is only valid for rms_norm";
   return success();
 }
 
