@@ -163,10 +163,7 @@ LogicalResult mlir::tfc::readDeepSeekV2(ConfigReader &c, ModelSpec &spec) {
     return failure();
 
   NormSpec norm{NormKind::RMSNorm, eps, std::nullopt, false};
-  spec.embedding = "model.embed_tokens.weight";
-  spec.lmHead = tied ? spec.embedding : "lm_head.weight";
-  spec.finalNorm = norm;
-  spec.finalNormWeight = "model.norm.weight";
+  setLlamaStyleEnds(spec, norm, tied);
   int64_t qkHeadDim = mla.qkNopeHeadDim + mla.qkRopeHeadDim;
   for (int64_t i = 0; i < layers; ++i) {
     std::string p = "model.layers." + std::to_string(i) + ".";

@@ -45,6 +45,11 @@ std::optional<Activation> readActivation(ConfigReader &config,
 /// Reads HF `rope_scaling` (null, linear, llama3; others are errors).
 void readRopeScaling(ConfigReader &config, RopeSpec &rope);
 
+/// Names the embedding, final norm and LM head as the families laid out like
+/// HF modeling_llama do (`model.embed_tokens`, `model.norm`, `lm_head`, or
+/// the embedding when tied); the final norm has a bias iff `norm.bias`.
+void setLlamaStyleEnds(ModelSpec &spec, const NormSpec &norm, bool tied);
+
 /// Checks heads / kv heads / head_dim consistency (an error names the fields).
 void checkHeads(ConfigReader &config, llvm::StringRef headsKey,
                 llvm::StringRef kvHeadsKey, int64_t heads, int64_t kvHeads);

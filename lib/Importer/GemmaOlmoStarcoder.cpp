@@ -176,12 +176,9 @@ static LogicalResult readGemmaFamily(ConfigReader &c, ModelSpec &spec,
     return failure();
 
   NormSpec norm{NormKind::RMSNorm, eps, 1.0, false};
-  spec.embedding = "model.embed_tokens.weight";
+  setLlamaStyleEnds(spec, norm, tied);
   // GemmaModel: hidden_states * hidden_size**0.5 (exact in f32).
   spec.embeddingScale = std::sqrt(static_cast<double>(s.hidden));
-  spec.lmHead = tied ? spec.embedding : "lm_head.weight";
-  spec.finalNorm = norm;
-  spec.finalNormWeight = "model.norm.weight";
   spec.finalSoftcap = finalSoftcap;
   for (int64_t i = 0; i < s.layers; ++i) {
     std::string p = "model.layers." + std::to_string(i) + ".";
@@ -230,10 +227,7 @@ LogicalResult mlir::tfc::readOlmo2(ConfigReader &c, ModelSpec &spec) {
     return failure();
 
   NormSpec norm{NormKind::RMSNorm, eps, std::nullopt, false};
-  spec.embedding = "model.embed_tokens.weight";
-  spec.lmHead = tied ? spec.embedding : "lm_head.weight";
-  spec.finalNorm = norm;
-  spec.finalNormWeight = "model.norm.weight";
+  setLlamaStyleEnds(spec, norm, tied);
   for (int64_t i = 0; i < s.layers; ++i) {
     std::string p = "model.layers." + std::to_string(i) + ".";
     LayerSpec l = attentionLayer(s, rope, bias);
@@ -278,11 +272,7 @@ LogicalResult mlir::tfc::readStarcoder2(ConfigReader &c, ModelSpec &spec) {
   // nn.LayerNorm always has a bias; `use_bias` covers the linear layers:
   // q, k, v, o, c_fc and c_proj.
   NormSpec norm{NormKind::LayerNorm, eps, std::nullopt, /*bias=*/true};
-  spec.embedding = "model.embed_tokens.weight";
-  spec.lmHead = tied ? spec.embedding : "lm_head.weight";
-  spec.finalNorm = norm;
-  spec.finalNormWeight = "model.norm.weight";
-  spec.finalNormBias = "model.norm.bias";
+  setLlamaStyleEnds(spec, norm, tied);
   for (int64_t i = 0; i < s.layers; ++i) {
     std::string p = "model.layers." + std::to_string(i) + ".";
     LayerSpec l = attentionLayer(s, rope, bias);

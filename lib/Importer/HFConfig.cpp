@@ -104,6 +104,16 @@ void mlir::tfc::readRopeScaling(ConfigReader &config, RopeSpec &rope) {
   rope.scaling = s;
 }
 
+void mlir::tfc::setLlamaStyleEnds(ModelSpec &spec, const NormSpec &norm,
+                                  bool tied) {
+  spec.embedding = "model.embed_tokens.weight";
+  spec.lmHead = tied ? spec.embedding : "lm_head.weight";
+  spec.finalNorm = norm;
+  spec.finalNormWeight = "model.norm.weight";
+  if (norm.bias)
+    spec.finalNormBias = "model.norm.bias";
+}
+
 void mlir::tfc::checkHeads(ConfigReader &config, llvm::StringRef headsKey,
                            llvm::StringRef kvHeadsKey, int64_t heads,
                            int64_t kvHeads) {

@@ -110,10 +110,8 @@ LogicalResult mlir::tfc::readLlamaLike(ConfigReader &c, ModelSpec &spec) {
   if (!act || !c.getDiags().errors.empty())
     return failure();
 
-  spec.embedding = "model.embed_tokens.weight";
-  spec.lmHead = tied ? spec.embedding : "lm_head.weight";
-  spec.finalNorm = NormSpec{NormKind::RMSNorm, eps, std::nullopt, false};
-  spec.finalNormWeight = "model.norm.weight";
+  setLlamaStyleEnds(spec, NormSpec{NormKind::RMSNorm, eps, std::nullopt, false},
+                    tied);
   for (int64_t i = 0; i < layers; ++i) {
     std::string p = "model.layers." + std::to_string(i) + ".";
     LayerSpec l;
