@@ -123,20 +123,28 @@ OwningOpRef<ModuleOp> ModelEmitter::emit() {
   auto tokensType = RankedTensorType::get({ShapedType::kDynamic}, b.getI64Type());
   auto hiddenType = RankedTensorType::get({ShapedType::kDynamic, hidden}, f32);
   auto logitsType = RankedTensorType::get({ShapedType::kDynamic, vocab}, f32);
-  auto cacheType =
-      MemRefType::get({ShapedType::kDynamic, ShapedType::kDynamic}, f32);
+  // Every layer has a KV cache of its own: one row of keys and values per
+  // position; how many rows is the caller's choice (docs/ABI.md).
+  SmallVector<AttentionAttr> attentions;
+  SmallVector<Type> argTypes = {tokensType, b.getIndexType()};
+  for (const LayerSpec &layer : spec.layers) {
+    AttentionAttr attn = attentionAttr(layer.attention);
+    attentions.push_back(attn);
+    int64_t row = attn.getKvHeads() * (attn.getHeadDim() + attn.getValueHeadDim());
+    argTypes.push_back(MemRefType::get({ShapedType::kDynamic, row}, f32));
+  }
 
   b.setInsertionPointToEnd(module.getBody());
-  auto func = func::FuncOp::create(
-      b, loc, "forward",
-      b.getFunctionType({tokensType, b.getIndexType(), cacheType}, {logitsType}));
+  auto func = func::FuncOp::create(b, loc, "forward",
+                                   b.getFunctionType(argTypes, {logitsType}));
   func.setArgAttr(0, "tfc.name", b.getStringAttr("tokens"));
   func.setArgAttr(1, "tfc.name", b.getStringAttr("position"));
-  func.setArgAttr(2, "tfc.name", b.getStringAttr("kv_cache"));
+  for (size_t i = 0; i < spec.layers.size(); ++i)
+    func.setArgAttr(2 + i, "tfc.name",
+                    b.getStringAttr("kv_cache." + std::to_string(i)));
   Block *body = func.addEntryBlock();
   b.setInsertionPointToStart(body);
-  Value tokens = body->getArgument(0), pos = body->getArgument(1),
-        cache = body->getArgument(2);
+  Value tokens = body->getArgument(0), pos = body->getArgument(1);
 
   // Embedding and absolute positions.
   Value table = weight(spec.embedding, {vocab, hidden});
@@ -167,7 +175,7 @@ OwningOpRef<ModuleOp> ModelEmitter::emit() {
     if (layer.sharedNorm)
       attrs.append("shared_norm", b.getUnitAttr());
     attrs.append("position_encoding", positionAttr(layer));
-    attrs.append("attention", attentionAttr(layer.attention));
+    attrs.append("attention", attentions[index]);
     const FFNSpec &f = layer.ffn;
     attrs.append("ffn", FFNAttr::get(ctx, f.activation, f.gated,
                                      f.intermediate, f.bias));
@@ -185,7 +193,8 @@ OwningOpRef<ModuleOp> ModelEmitter::emit() {
       roles.push_back(b.getNamedAttr(
           entry.getKey(), FlatSymbolRefAttr::get(ctx, entry.getValue())));
     attrs.append("weights", b.getDictionaryAttr(roles));
-    auto block = DecoderBlockOp::create(b, loc, h, pos, cache, attrs);
+    auto block = DecoderBlockOp::create(b, loc, h, pos,
+                                        body->getArgument(2 + index), attrs);
     // Declare the tensors the block reads with the shapes its attributes
     // imply: DecoderBlockOp is the one place that knows them.
     for (auto &[role, shape] : block.getExpectedWeights())

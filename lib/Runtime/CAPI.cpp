@@ -41,17 +41,28 @@ static const Manifest *manifestOrFail() {
   return manifest;
 }
 
-/// Weight i of the manifest, or null with the error recorded.
-static const ManifestWeight *weightOrFail(int64_t i) {
+/// Element i of a manifest list, or null with the error recorded.
+template <typename T>
+static const T *elementOrFail(std::vector<T> Manifest::*list, int64_t i,
+                              const char *what) {
   const Manifest *manifest = manifestOrFail();
   if (!manifest)
     return nullptr;
-  if (i < 0 || i >= static_cast<int64_t>(manifest->weights.size())) {
-    fail("weight index " + std::to_string(i) + " out of range [0, " +
-         std::to_string(manifest->weights.size()) + ")");
+  const std::vector<T> &elements = manifest->*list;
+  if (i < 0 || i >= static_cast<int64_t>(elements.size())) {
+    fail(std::string(what) + " index " + std::to_string(i) +
+         " out of range [0, " + std::to_string(elements.size()) + ")");
     return nullptr;
   }
-  return &manifest->weights[i];
+  return &elements[i];
+}
+
+static const ManifestWeight *weightOrFail(int64_t i) {
+  return elementOrFail(&Manifest::weights, i, "weight");
+}
+
+static const ManifestKVCache *kvCacheOrFail(int64_t i) {
+  return elementOrFail(&Manifest::kvCaches, i, "KV cache");
 }
 
 extern "C" {
@@ -117,6 +128,12 @@ int64_t tfc_model_max_context(const tfc_model *model) {
              : -1;
 }
 
+int64_t tfc_model_kv_cache_bytes(const tfc_model *model) {
+  return checkModel(model, "tfc_model_kv_cache_bytes")
+             ? model->impl->getKVCacheBytes()
+             : -1;
+}
+
 int64_t tfc_model_vocab_size(const tfc_model *model) {
   return checkModel(model, "tfc_model_vocab_size")
              ? model->impl->getManifest().vocabSize
@@ -152,9 +169,19 @@ int64_t tfc_manifest_num_layers(void) {
   return manifest ? manifest->numLayers : -1;
 }
 
-int64_t tfc_manifest_kv_floats_per_token(void) {
+int64_t tfc_manifest_num_kv_caches(void) {
   const Manifest *manifest = manifestOrFail();
-  return manifest ? manifest->kvFloatsPerToken : -1;
+  return manifest ? static_cast<int64_t>(manifest->kvCaches.size()) : -1;
+}
+
+int64_t tfc_manifest_kv_cache_floats_per_token(int64_t i) {
+  const ManifestKVCache *cache = kvCacheOrFail(i);
+  return cache ? cache->floatsPerToken : -1;
+}
+
+int64_t tfc_manifest_kv_cache_window(int64_t i) {
+  const ManifestKVCache *cache = kvCacheOrFail(i);
+  return cache ? cache->window : -1;
 }
 
 int64_t tfc_manifest_arena_bytes(void) {

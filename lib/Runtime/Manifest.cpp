@@ -56,6 +56,7 @@ private:
   std::vector<size_t> weightLines;
   std::unordered_set<std::string> seenKeys;
   std::unordered_set<std::string> seenWeights;
+  int64_t kvCacheCount = 0;
 
   bool fail(const std::string &message) {
     error = "malformed tfc manifest: line " + std::to_string(lineNo) + ": " +
@@ -73,6 +74,7 @@ private:
   }
   bool parseLine(const std::vector<std::string_view> &fields);
   bool parseWeight(const std::vector<std::string_view> &fields);
+  bool parseKVCache(const std::vector<std::string_view> &fields);
   bool checkLayout();
 };
 
@@ -96,11 +98,11 @@ bool ManifestParser::parse(std::string_view text) {
                     std::string(line) + "'");
     if (lineNo == 1) {
       if (fields.size() != 2 || fields[0] != "tfc-manifest")
-        return fail("expected 'tfc-manifest 1', got '" + std::string(line) +
+        return fail("expected 'tfc-manifest 2', got '" + std::string(line) +
                     "'");
-      if (fields[1] != "1")
+      if (fields[1] != "2")
         return fail("unsupported manifest version " + std::string(fields[1]) +
-                    " (this runtime reads version 1)");
+                    " (this runtime reads version 2)");
       continue;
     }
     if (fields.size() == 1 && fields[0] == "end") {
@@ -115,9 +117,13 @@ bool ManifestParser::parse(std::string_view text) {
   if (!sawEnd)
     return failWhole("missing 'end' line (truncated manifest?)");
   for (const char *key : {"model", "vocab_size", "hidden_size", "num_layers",
-                          "kv_floats_per_token", "arena_bytes"})
+                          "arena_bytes", "kv_caches"})
     if (!seenKeys.count(key))
       return failWhole(std::string("missing '") + key + "' record");
+  if (static_cast<int64_t>(manifest.kvCaches.size()) != kvCacheCount)
+    return failWhole("'kv_caches " + std::to_string(kvCacheCount) + "' but " +
+                     std::to_string(manifest.kvCaches.size()) +
+                     " 'kv_cache' records");
   return checkLayout();
 }
 
@@ -125,6 +131,8 @@ bool ManifestParser::parseLine(const std::vector<std::string_view> &fields) {
   std::string key(fields[0]);
   if (key == "weight")
     return parseWeight(fields);
+  if (key == "kv_cache")
+    return parseKVCache(fields);
   struct IntKey {
     const char *name;
     int64_t *field;
@@ -134,8 +142,8 @@ bool ManifestParser::parseLine(const std::vector<std::string_view> &fields) {
       {"vocab_size", &manifest.vocabSize, 1},
       {"hidden_size", &manifest.hiddenSize, 1},
       {"num_layers", &manifest.numLayers, 0},
-      {"kv_floats_per_token", &manifest.kvFloatsPerToken, 0},
       {"arena_bytes", &manifest.arenaBytes, 0},
+      {"kv_caches", &kvCacheCount, 0},
   };
   bool isModel = key == "model";
   const IntKey *intKey = nullptr;
@@ -158,6 +166,16 @@ bool ManifestParser::parseLine(const std::vector<std::string_view> &fields) {
                 "' must be an integer >= " + std::to_string(intKey->min) +
                 ", got '" + std::string(fields[1]) + "'");
   *intKey->field = value;
+  return true;
+}
+
+bool ManifestParser::parseKVCache(const std::vector<std::string_view> &fields) {
+  ManifestKVCache cache;
+  if (fields.size() != 3 || !parseInt64(fields[1], cache.floatsPerToken) ||
+      !parseInt64(fields[2], cache.window) || cache.floatsPerToken < 1 ||
+      cache.window < 0)
+    return fail("expected 'kv_cache <floats_per_token >= 1> <window >= 0>'");
+  manifest.kvCaches.push_back(cache);
   return true;
 }
 
@@ -211,6 +229,19 @@ bool ManifestParser::checkLayout() {
 }
 
 } // namespace
+
+bool tfc::runtime::Manifest::kvCacheFloats(int64_t maxContext,
+                                           int64_t &floats) const {
+  floats = 0;
+  for (const ManifestKVCache &cache : kvCaches) {
+    int64_t layer;
+    if (__builtin_mul_overflow(cache.rows(maxContext), cache.floatsPerToken,
+                               &layer) ||
+        __builtin_add_overflow(floats, layer, &floats))
+      return false;
+  }
+  return true;
+}
 
 bool tfc::runtime::parseManifest(std::string_view text, Manifest &result,
                                  std::string &error) {

@@ -26,14 +26,30 @@ struct ManifestWeight {
   int64_t numBytes = 0;
 };
 
+/// One layer's KV cache: a row of `floatsPerToken` floats per position it
+/// keeps; a ring of `min(window, max_context)` rows for a sliding-window
+/// layer (`window > 0`), `max_context` rows otherwise.
+struct ManifestKVCache {
+  int64_t floatsPerToken = 0;
+  int64_t window = 0;
+
+  int64_t rows(int64_t maxContext) const {
+    return window > 0 && window < maxContext ? window : maxContext;
+  }
+};
+
 struct Manifest {
   std::string modelType;
   int64_t vocabSize = 0;
   int64_t hiddenSize = 0;
   int64_t numLayers = 0;
-  int64_t kvFloatsPerToken = 0;
   int64_t arenaBytes = 0;
+  std::vector<ManifestKVCache> kvCaches;
   std::vector<ManifestWeight> weights;
+
+  /// Floats of all layers' caches for `maxContext` positions, laid out one
+  /// layer after another; false on overflow.
+  bool kvCacheFloats(int64_t maxContext, int64_t &floats) const;
 };
 
 /// Parses and validates manifest text; on failure `error` names the line.

@@ -64,9 +64,9 @@ std::unique_ptr<Model> Model::create(int64_t maxContext, std::string &error) {
   }
   std::unique_ptr<Model> model(new Model(*manifest, maxContext));
   int64_t kvBytes;
-  if (__builtin_mul_overflow(manifest->kvFloatsPerToken, maxContext,
-                             &kvBytes) ||
-      __builtin_mul_overflow(kvBytes, int64_t(sizeof(float)), &kvBytes)) {
+  if (!manifest->kvCacheFloats(maxContext, model->kvCacheFloats) ||
+      __builtin_mul_overflow(model->kvCacheFloats, int64_t(sizeof(float)),
+                             &kvBytes)) {
     error =
         "KV cache of " + std::to_string(maxContext) + " positions is too large";
     return nullptr;
@@ -147,7 +147,7 @@ bool Model::run(bool isDecode, const int64_t *tokens, int64_t n,
   MemRef1DI8 arenaRef = makeMemRef1D(reinterpret_cast<int8_t *>(arena.data()),
                                      manifest->arenaBytes);
   MemRef1DF32 kvRef = makeMemRef1D(reinterpret_cast<float *>(kvCache.data()),
-                                   manifest->kvFloatsPerToken * maxContext);
+                                   kvCacheFloats);
   // The callee only reads the tokens.
   MemRef1DI64 tokensRef = makeMemRef1D(const_cast<int64_t *>(tokens), n);
   auto *logitsData = reinterpret_cast<float *>(logits.data());

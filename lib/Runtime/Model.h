@@ -54,6 +54,8 @@ public:
   const float *getLogits(int64_t &rows) const;
   int64_t getPosition() const { return position; }
   int64_t getMaxContext() const { return maxContext; }
+  /// Bytes of all layers' KV caches (rings for sliding-window layers).
+  int64_t getKVCacheBytes() const { return kvCacheFloats * sizeof(float); }
   const Manifest &getManifest() const { return *manifest; }
 
 private:
@@ -63,6 +65,7 @@ private:
 
   const Manifest *manifest;
   int64_t maxContext;
+  int64_t kvCacheFloats = 0;
   int64_t position = 0;
   int64_t logitsRows = 0;
   bool bound = false;

@@ -5,7 +5,9 @@
 # compiles the config with tfc-compile, runs the prompt with tfc-run and
 # compares all prompt logits (max abs error <= 1e-4 * max |logit|: f32 code
 # against a float64 reference); then runs the same prompt as a short prefill
-# followed by token-by-token decode, which must agree too (the KV-cache path).
+# followed by token-by-token decode, and as prefills in chunks of 5 and of 10
+# tokens (then decode), which must agree too: the KV-cache path, including the
+# rings of sliding-window layers (the test configs' windows are 8 to 12).
 # TFC_BIN names the directory of tfc-compile and tfc-run.
 set -euo pipefail
 work=$1; family=$2; shift 2
@@ -29,3 +31,13 @@ echo "prefill vs reference:"
   --prefill-tokens 3 --dump-logits "$work/decode.f32" --threads 2
 echo "prefill 3 + decode vs reference:"
 "$py" "$ref/compare.py" "$work/decode.f32" "$work/model/logits.f32" --vocab "$vocab"
+
+"$bin/tfc-run" "$work/model.so" --weights "$work/model" --tokens "$tokens" \
+  --prefill-chunk 5 --dump-logits "$work/chunk5.f32" --threads 2
+echo "prefill in chunks of 5 vs reference:"
+"$py" "$ref/compare.py" "$work/chunk5.f32" "$work/model/logits.f32" --vocab "$vocab"
+
+"$bin/tfc-run" "$work/model.so" --weights "$work/model" --tokens "$tokens" \
+  --prefill-chunk 10 --prefill-tokens 20 --dump-logits "$work/chunk10.f32" --threads 2
+echo "prefill in chunks of 10 + decode vs reference:"
+"$py" "$ref/compare.py" "$work/chunk10.f32" "$work/model/logits.f32" --vocab "$vocab"

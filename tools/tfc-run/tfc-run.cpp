@@ -36,6 +36,8 @@ prints the model's shape.
   --prefill-tokens K      prefill only the first K prompt tokens, then feed
                           the rest one at a time through decode (the KV-cache
                           path); --dump-logits still holds every position
+  --prefill-chunk C       prefill in calls of at most C tokens (default: one
+                          call); each call continues the sequence in the cache
   --max-new-tokens N      after the prompt, generate N tokens greedily (argmax,
                           lowest id on ties) and print their ids on one line,
                           comma separated (default 0)
@@ -65,6 +67,7 @@ struct Options {
   int64_t maxNewTokens = 0;
   std::string dumpLogitsPath;
   int64_t prefillTokens = 0; // 0: the whole prompt
+  int64_t prefillChunk = 0;  // 0: one call
   int64_t threads = 0;
   int64_t maxContext = 0;
   bool bench = false;
@@ -149,7 +152,7 @@ Options parseArgs(int argc, char **argv) {
         "--weights",      "--tokens",    "--max-new-tokens",
         "--dump-logits",  "--threads",   "--max-context",
         "--bench-prompt", "--bench-gen", "--bench-reps",
-        "--prefill-tokens"};
+        "--prefill-tokens", "--prefill-chunk"};
     if (std::find_if(std::begin(kValued), std::end(kValued),
                      [&](const char *known) { return name == known; }) ==
         std::end(kValued))
@@ -180,6 +183,8 @@ Options parseArgs(int argc, char **argv) {
       opts.benchReps = parseCount(name, value, 1);
     else if (name == "--prefill-tokens")
       opts.prefillTokens = parseCount(name, value, 1);
+    else if (name == "--prefill-chunk")
+      opts.prefillChunk = parseCount(name, value, 1);
   }
   if (opts.modelPath.empty())
     fatal("no model library given (usage: tfc-run MODEL.so --weights PATH "
@@ -207,6 +212,10 @@ Options parseArgs(int argc, char **argv) {
   X(tfc_model_logits)                                                          \
   X(tfc_model_reset)                                                           \
   X(tfc_model_set_threads)                                                     \
+  X(tfc_model_kv_cache_bytes)                                                  \
+  X(tfc_model_max_context)                                                     \
+  X(tfc_manifest_num_kv_caches)                                                \
+  X(tfc_manifest_kv_cache_window)                                              \
   X(tfc_manifest_model_type)                                                   \
   X(tfc_manifest_vocab_size)                                                   \
   X(tfc_manifest_hidden_size)                                                  \
@@ -383,6 +392,15 @@ void Runner::printSummary() {
               (long long)api.tfc_manifest_num_layers(), (long long)numWeights,
               (long long)parameters);
   std::printf("weights: bound from %s\n", opts.weightsPath.c_str());
+  int64_t caches = api.tfc_manifest_num_kv_caches(), rings = 0;
+  for (int64_t i = 0; i < caches; ++i)
+    rings += api.tfc_manifest_kv_cache_window(i) > 0 ? 1 : 0;
+  double kib = api.tfc_model_kv_cache_bytes(model) / 1024.0;
+  std::printf("kv cache: %.1f %s for max_context %lld (%lld layers, %lld "
+              "sliding-window rings)\n",
+              kib < 1024 ? kib : kib / 1024, kib < 1024 ? "KiB" : "MiB",
+              (long long)api.tfc_model_max_context(model), (long long)caches,
+              (long long)rings);
 }
 
 int Runner::run() {
@@ -408,8 +426,12 @@ int Runner::run() {
 
   if (opts.haveTokens) {
     int64_t first = opts.prefillTokens ? opts.prefillTokens : prompt;
-    check(api.tfc_model_prefill(model, opts.tokens.data(), first));
-    appendLogits();
+    int64_t chunk = opts.prefillChunk ? opts.prefillChunk : first;
+    for (int64_t at = 0; at < first; at += chunk) {
+      check(api.tfc_model_prefill(model, opts.tokens.data() + at,
+                                  std::min(chunk, first - at)));
+      appendLogits();
+    }
     for (int64_t i = first; i < prompt; ++i) {
       check(api.tfc_model_decode(model, opts.tokens[i]));
       appendLogits();

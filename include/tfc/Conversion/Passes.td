@@ -7,12 +7,14 @@ include "mlir/Pass/PassBase.td"
 def TFCCreateEntryPoints : Pass<"tfc-create-entry-points", "::mlir::ModuleOp"> {
   let summary = "Create the prefill/decode entry points of the compiled model";
   let description = [{
-    Turns the model function `@forward(tokens, position, kv_cache)` into the
+    Turns the model function `@forward(tokens, position, caches...)` into the
     two C-ABI entry points of docs/ABI.md, `@tfc_prefill` (any number of
     tokens) and `@tfc_decode` (one token), each a specialised copy. Weights
     become views of the weight arena at the offsets of the manifest, which is
-    emitted as the `tfc_manifest` string. Requires expanded blocks (the module
-    attribute `tfc.kv_floats_per_token`).
+    emitted as the `tfc_manifest` string. The layers' caches become views of
+    one flat buffer, in argument order: `max_context` rows each, or
+    `min(window, max_context)` for an argument marked `tfc.kv_window`.
+    Requires expanded blocks.
 
     ```mlir
     func.func @tfc_prefill(%arena: memref<?xi8>, %kv: memref<?xf32>,
@@ -32,8 +34,9 @@ def TFCLowerToLinalg : Pass<"tfc-lower-to-linalg", "::mlir::ModuleOp"> {
   let description = [{
     Each op-level tfc op becomes `linalg.generic` ops on tensors (projections
     are contractions, norms and softmax reductions followed by elementwise
-    maps); KV-cache ops become `memref.subview` writes and reads. The result
-    is ready for one-shot bufferization.
+    maps); KV-cache ops become `memref.subview` writes and reads, in two
+    pieces where a ring of rows wraps around. The result is ready for
+    one-shot bufferization.
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
                            "::mlir::tensor::TensorDialect",

@@ -72,6 +72,11 @@ TFC_API int64_t tfc_model_position(const tfc_model *model);
 /* The max_context given to tfc_model_create. */
 TFC_API int64_t tfc_model_max_context(const tfc_model *model);
 
+/* Bytes of the model's KV caches for its max_context: every layer keeps a
+ * row of keys and values per position, a sliding-window layer only for the
+ * last `window` positions (a ring). */
+TFC_API int64_t tfc_model_kv_cache_bytes(const tfc_model *model);
+
 /* The model's vocabulary size (from the manifest). */
 TFC_API int64_t tfc_model_vocab_size(const tfc_model *model);
 
@@ -90,8 +95,12 @@ TFC_API const char *tfc_manifest_model_type(void);
 TFC_API int64_t tfc_manifest_vocab_size(void);
 TFC_API int64_t tfc_manifest_hidden_size(void);
 TFC_API int64_t tfc_manifest_num_layers(void);
-TFC_API int64_t tfc_manifest_kv_floats_per_token(void);
 TFC_API int64_t tfc_manifest_arena_bytes(void);
+/* One KV cache per layer: floats per cached position, and the sliding window
+ * (0: the layer keeps every position) of cache i (0 <= i < num_kv_caches). */
+TFC_API int64_t tfc_manifest_num_kv_caches(void);
+TFC_API int64_t tfc_manifest_kv_cache_floats_per_token(int64_t i);
+TFC_API int64_t tfc_manifest_kv_cache_window(int64_t i);
 TFC_API int64_t tfc_manifest_num_weights(void);
 /* Weight i (0 <= i < num_weights), in arena order. */
 TFC_API const char *tfc_manifest_weight_name(int64_t i);

@@ -1,8 +1,9 @@
 //===- CreateEntryPoints.cpp - The compiled model's C-ABI entry points ----===//
 //
-// @forward(tokens, position, cache) -> logits becomes @tfc_prefill and
-// @tfc_decode with the signature of docs/ABI.md, and the weight manifest
-// becomes the `tfc_manifest` string the runtime checks checkpoints against.
+// @forward(tokens, position, caches...) -> logits becomes @tfc_prefill and
+// @tfc_decode with the signature of docs/ABI.md, which lay every layer's cache
+// out in one buffer; the weight manifest becomes the `tfc_manifest` string the
+// runtime checks checkpoints against.
 //
 //===----------------------------------------------------------------------===//
 #include "tfc/Conversion/Passes.h"
@@ -26,6 +27,13 @@ struct WeightSlot {
   int64_t offset;
 };
 
+/// One layer's cache: `floatsPerToken` floats per row, and `min(window,
+/// max_context)` rows for a sliding-window layer, `max_context` otherwise.
+struct CacheSlot {
+  int64_t floatsPerToken;
+  std::optional<int64_t> window;
+};
+
 struct TFCCreateEntryPointsPass
     : tfc::impl::TFCCreateEntryPointsBase<TFCCreateEntryPointsPass> {
   void runOnOperation() override;
@@ -34,13 +42,13 @@ struct TFCCreateEntryPointsPass
   LogicalResult createEntry(func::FuncOp forward, StringRef name,
                             int64_t tokenCount,
                             const llvm::StringMap<WeightSlot> &slots,
-                            int64_t kvWidth);
+                            ArrayRef<CacheSlot> caches);
 };
 } // namespace
 
 LogicalResult TFCCreateEntryPointsPass::createEntry(
     func::FuncOp forward, StringRef name, int64_t tokenCount,
-    const llvm::StringMap<WeightSlot> &slots, int64_t kvWidth) {
+    const llvm::StringMap<WeightSlot> &slots, ArrayRef<CacheSlot> caches) {
   MLIRContext *ctx = &getContext();
   OpBuilder b(forward);
   Location loc = forward.getLoc();
@@ -72,13 +80,26 @@ LogicalResult TFCCreateEntryPointsPass::createEntry(
     tokenTensor = tensor::CastOp::create(b, loc, forwardTokens, tokenTensor);
   map.map(forward.getArgument(0), tokenTensor);
   map.map(forward.getArgument(1), pos);
-  // The flat cache seen as [max_context, floats per token].
-  Value cache = memref::ExpandShapeOp::create(
-      b, loc, MemRefType::get({dyn, kvWidth}, f32), kv,
-      ArrayRef<ReassociationIndices>{{0, 1}},
-      ArrayRef<OpFoldResult>{maxContext, b.getIndexAttr(kvWidth)});
-  map.map(forward.getArgument(2),
-          memref::CastOp::create(b, loc, forward.getArgumentTypes()[2], cache));
+  // The layers' caches, one after another in the flat buffer.
+  Value cacheOffset = arith::ConstantIndexOp::create(b, loc, 0);
+  for (auto [i, slot] : llvm::enumerate(caches)) {
+    Value rows = maxContext;
+    if (slot.window)
+      rows = arith::MinUIOp::create(
+          b, loc, maxContext, arith::ConstantIndexOp::create(b, loc, *slot.window));
+    int64_t width = slot.floatsPerToken;
+    auto type = MemRefType::get(
+        {dyn, width}, f32,
+        StridedLayoutAttr::get(ctx, dyn, ArrayRef<int64_t>{width, 1}));
+    Value cache = memref::ReinterpretCastOp::create(
+        b, loc, type, kv, cacheOffset, ArrayRef<OpFoldResult>{rows, b.getIndexAttr(width)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(width), b.getIndexAttr(1)});
+    map.map(forward.getArgument(2 + i), cache);
+    cacheOffset = arith::AddIOp::create(
+        b, loc, cacheOffset,
+        arith::MulIOp::create(b, loc, rows,
+                              arith::ConstantIndexOp::create(b, loc, width)));
+  }
 
   for (Operation &op : forward.getBody().front()) {
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {
@@ -108,7 +129,6 @@ LogicalResult TFCCreateEntryPointsPass::createEntry(
     }
     b.clone(op, map);
   }
-  (void)ctx;
   return success();
 }
 
@@ -119,14 +139,14 @@ void TFCCreateEntryPointsPass::runOnOperation() {
     module.emitError("expected the model function @forward");
     return signalPassFailure();
   }
-  auto tokensType = forward.getNumArguments() == 3
+  auto tokensType = forward.getNumArguments() >= 2
                         ? dyn_cast<RankedTensorType>(forward.getArgumentTypes()[0])
                         : RankedTensorType();
   if (!forward.getBody().hasOneBlock() || !tokensType ||
       tokensType.getRank() != 1 || !tokensType.getElementType().isInteger(64) ||
-      forward.getNumResults() != 1) {
+      !forward.getArgumentTypes()[1].isIndex() || forward.getNumResults() != 1) {
     forward.emitOpError("must be (tokens: tensor<?xi64>, position: index, "
-                        "kv_cache: memref<?x?xf32>) -> logits in one block");
+                        "caches: memref<?xNxf32>...) -> logits in one block");
     return signalPassFailure();
   }
   if (!forward.getBody().getOps<DecoderBlockOp>().empty()) {
@@ -134,8 +154,26 @@ void TFCCreateEntryPointsPass::runOnOperation() {
                         "tfc-expand-blocks first");
     return signalPassFailure();
   }
-  auto kvAttr = module->getAttrOfType<IntegerAttr>("tfc.kv_floats_per_token");
-  int64_t kvWidth = kvAttr ? kvAttr.getInt() : 0;
+  SmallVector<CacheSlot> caches;
+  for (unsigned i = 2; i < forward.getNumArguments(); ++i) {
+    auto type = dyn_cast<MemRefType>(forward.getArgumentTypes()[i]);
+    if (!type || type.getRank() != 2 || !type.getElementType().isF32() ||
+        ShapedType::isDynamic(type.getDimSize(1))) {
+      forward.emitOpError() << "argument " << i << " must be a layer's KV cache "
+                            << "memref<?xNxf32> with a static row width, got "
+                            << forward.getArgumentTypes()[i];
+      return signalPassFailure();
+    }
+    std::optional<int64_t> window;
+    if (auto attr = forward.getArgAttrOfType<IntegerAttr>(i, "tfc.kv_window"))
+      window = attr.getInt();
+    if (window && *window <= 0) {
+      forward.emitOpError() << "argument " << i
+                            << " has a non-positive tfc.kv_window " << *window;
+      return signalPassFailure();
+    }
+    caches.push_back({type.getDimSize(1), window});
+  }
 
   // Arena layout: declaration order, 64-byte aligned.
   llvm::StringMap<WeightSlot> slots;
@@ -160,18 +198,21 @@ void TFCCreateEntryPointsPass::runOnOperation() {
     offset += llvm::alignTo(type.getNumElements() * 4, 64);
   }
   auto modelType = module->getAttrOfType<StringAttr>("tfc.model_type");
-  os << "tfc-manifest 1\n"
+  os << "tfc-manifest 2\n"
      << "model " << (modelType ? modelType.getValue() : "unknown") << "\n"
      << "vocab_size " << logitsType.getDimSize(1) << "\n"
      << "hidden_size " << hidden << "\n"
      << "num_layers " << layers << "\n"
-     << "kv_floats_per_token " << kvWidth << "\n"
      << "arena_bytes " << offset << "\n"
-     << weights << "end\n";
+     << "kv_caches " << caches.size() << "\n";
+  for (const CacheSlot &cache : caches)
+    os << "kv_cache " << cache.floatsPerToken << " " << cache.window.value_or(0)
+       << "\n";
+  os << weights << "end\n";
 
   if (failed(createEntry(forward, "tfc_prefill", ShapedType::kDynamic, slots,
-                         kvWidth)) ||
-      failed(createEntry(forward, "tfc_decode", 1, slots, kvWidth)))
+                         caches)) ||
+      failed(createEntry(forward, "tfc_decode", 1, slots, caches)))
     return signalPassFailure();
 
   OpBuilder b(module.getBody(), module.getBody()->end());

@@ -11,6 +11,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -729,7 +730,10 @@ struct LowerAttention : TFCPattern<AttentionOp> {
             e.cst(*softcap));
       Value h = linalg::IndexOp::create(b, l, 0);
       Value i = linalg::IndexOp::create(b, l, 1);
+      // j: the position of the key.
       Value j = linalg::IndexOp::create(b, l, 2);
+      if (Value first = op.getKeyPosition())
+        j = arith::AddIOp::create(b, l, first, j);
       if (slopes) {
         Value jf = arith::UIToFPOp::create(
             b, l, b.getF32Type(), arith::IndexCastOp::create(b, l, b.getI64Type(), j));
@@ -765,9 +769,10 @@ struct LowerAttention : TFCPattern<AttentionOp> {
   }
 };
 
-/// The [rows, width] block of the cache from column `column`.
-static Value cacheBlock(OpBuilder &b, Location loc, Value cache, Value firstRow,
-                        Value rows, int64_t column, int64_t width) {
+/// Rows [firstRow, firstRow + rows) of columns [column, column + width).
+static Value cacheBlock(OpBuilder &b, Location loc, Value cache,
+                        OpFoldResult firstRow, OpFoldResult rows,
+                        int64_t column, int64_t width) {
   auto cacheType = cast<MemRefType>(cache.getType());
   SmallVector<OpFoldResult> offsets = {firstRow, b.getIndexAttr(column)};
   SmallVector<OpFoldResult> sizes = {rows, b.getIndexAttr(width)};
@@ -778,23 +783,67 @@ static Value cacheBlock(OpBuilder &b, Location loc, Value cache, Value firstRow,
                                    offsets, sizes, strides);
 }
 
+/// Where `count` consecutive positions from `first` lie in a ring of `rows`:
+/// rows [start, start + head) and then, if they wrap, rows [0, tail).
+struct RingSpan {
+  Value start, head, tail;
+};
+static RingSpan ringSpan(OpBuilder &b, Location loc, Value rows, Value first,
+                         Value count) {
+  Value start = arith::RemUIOp::create(b, loc, first, rows);
+  Value head = arith::MinUIOp::create(
+      b, loc, count, arith::SubIOp::create(b, loc, rows, start));
+  return {start, head, arith::SubIOp::create(b, loc, count, head)};
+}
+
+/// [rows, kv_heads, dim] <-> [rows, kv_heads * dim], the cache row layout.
+static Value flattenHeads(OpBuilder &b, Location loc, Value x) {
+  return tensor::CollapseShapeOp::create(
+      b, loc, x, ArrayRef<ReassociationIndices>{{0}, {1, 2}});
+}
+static Value splitCachedHeads(OpBuilder &b, Location loc, RankedTensorType type,
+                              Value flat, Value rows) {
+  return tensor::ExpandShapeOp::create(
+      b, loc, type, flat, ArrayRef<ReassociationIndices>{{0}, {1, 2}},
+      ArrayRef<OpFoldResult>{rows, b.getIndexAttr(type.getDimSize(1)),
+                             b.getIndexAttr(type.getDimSize(2))});
+}
+
 struct LowerKVCacheAppend : TFCPattern<KVCacheAppendOp> {
   using TFCPattern::TFCPattern;
   LogicalResult matchAndRewrite(KVCacheAppendOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    int64_t column = op.getOffset();
+    Emitter e{rewriter, loc};
+    Value cache = op.getCache();
+    Value rows = memref::DimOp::create(rewriter, loc, cache, 0);
     Value n = tensor::DimOp::create(rewriter, loc, op.getKey(), 0);
+    // Only the last `rows` tokens survive in the ring.
+    Value skip = arith::SubIOp::create(rewriter, loc, n,
+                                       arith::MinUIOp::create(rewriter, loc, n, rows));
+    Value kept = arith::SubIOp::create(rewriter, loc, n, skip);
+    RingSpan span = ringSpan(
+        rewriter, loc, rows,
+        arith::AddIOp::create(rewriter, loc, op.getPosition(), skip), kept);
+    Value afterHead = arith::AddIOp::create(rewriter, loc, skip, span.head);
+    int64_t column = 0;
     for (Value part : {op.getKey(), op.getValue()}) {
       auto type = cast<RankedTensorType>(part.getType());
       int64_t width = type.getDimSize(1) * type.getDimSize(2);
-      Value flat = tensor::CollapseShapeOp::create(
-          rewriter, loc, part, ArrayRef<ReassociationIndices>{{0}, {1, 2}});
-      Value dest = cacheBlock(rewriter, loc, op.getCache(), op.getPosition(),
-                              n, column, width);
-      bufferization::MaterializeInDestinationOp::create(
-          rewriter, loc, TypeRange(), flat, dest, /*restrict=*/false,
-          /*writable=*/true);
+      Value flat = flattenHeads(rewriter, loc, part);
+      // Tokens [skip, skip + head) go to rows [start, ..), the rest to [0, tail).
+      for (auto [from, to, count] :
+           {std::tuple{skip, span.start, span.head},
+            std::tuple{afterHead, e.idx(0), span.tail}}) {
+        Value piece = tensor::ExtractSliceOp::create(
+            rewriter, loc, flat, ArrayRef<OpFoldResult>{from, rewriter.getIndexAttr(0)},
+            ArrayRef<OpFoldResult>{count, rewriter.getIndexAttr(width)},
+            ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1), rewriter.getIndexAttr(1)});
+        bufferization::MaterializeInDestinationOp::create(
+            rewriter, loc, TypeRange(), piece,
+            cacheBlock(rewriter, loc, cache, to, count, column, width),
+            /*restrict=*/false, /*writable=*/true);
+      }
       column += width;
     }
     rewriter.eraseOp(op);
@@ -807,24 +856,39 @@ struct LowerKVCacheRead : TFCPattern<KVCacheReadOp> {
   LogicalResult matchAndRewrite(KVCacheReadOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    int64_t column = op.getOffset();
-    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    Value cache = op.getCache();
+    Value count = arith::SubIOp::create(rewriter, loc, op.getEnd(), op.getStart());
+    // From position 0 the span cannot wrap (count <= rows): read the cache in
+    // place. Otherwise copy the two pieces of the ring out in order.
+    bool inPlace = matchPattern(op.getStart(), m_Zero());
+    RingSpan span;
+    if (!inPlace)
+      span = ringSpan(rewriter, loc, memref::DimOp::create(rewriter, loc, cache, 0),
+                      op.getStart(), count);
+    auto read = [&](OpFoldResult first, OpFoldResult rows, int64_t column,
+                    int64_t width) {
+      auto type = RankedTensorType::get({ShapedType::kDynamic, width},
+                                        rewriter.getF32Type());
+      // `restrict`: the tensor is the only way this block of the cache is
+      // read; kv_cache_append writes to memref subviews, never through it.
+      return bufferization::ToTensorOp::create(
+          rewriter, loc, type, cacheBlock(rewriter, loc, cache, first, rows, column, width),
+          /*restrict=*/true, /*writable=*/false);
+    };
     SmallVector<Value> results;
+    int64_t column = 0;
     for (auto type : {op.getKey().getType(), op.getValue().getType()}) {
       int64_t width = type.getDimSize(1) * type.getDimSize(2);
-      Value block = cacheBlock(rewriter, loc, op.getCache(), zero,
-                               op.getLength(), column, width);
-      auto flatType = RankedTensorType::get({ShapedType::kDynamic, width},
-                                            rewriter.getF32Type());
-      // `restrict`: the cache is read only through this tensor; writes go to
-      // memref subviews earlier in program order (kv_cache_append).
-      Value flat = bufferization::ToTensorOp::create(
-          rewriter, loc, flatType, block, /*restrict=*/true, /*writable=*/false);
-      results.push_back(tensor::ExpandShapeOp::create(
-          rewriter, loc, type, flat, ArrayRef<ReassociationIndices>{{0}, {1, 2}},
-          ArrayRef<OpFoldResult>{op.getLength(),
-                                 rewriter.getIndexAttr(type.getDimSize(1)),
-                                 rewriter.getIndexAttr(type.getDimSize(2))}));
+      Value flat;
+      if (inPlace) {
+        flat = read(rewriter.getIndexAttr(0), count, column, width);
+      } else {
+        Value head = read(span.start, span.head, column, width);
+        Value tail = read(rewriter.getIndexAttr(0), span.tail, column, width);
+        flat = tensor::ConcatOp::create(rewriter, loc, /*dim=*/0,
+                                        ValueRange{head, tail});
+      }
+      results.push_back(splitCachedHeads(rewriter, loc, type, flat, count));
       column += width;
     }
     rewriter.replaceOp(op, results);

@@ -545,3 +545,15 @@ func.func @f(%x: tensor<?x8xf32>, %pos: index, %cache: memref<?x?xf32>) -> tenso
           v_proj = @w.v_proj, o_proj = @w.o_proj, up_proj = @w.up_proj, down_proj = @w.down_proj}} : tensor<?x8xf32>, memref<?x?xf32>
   return %y : tensor<?x8xf32>
 }
+
+// -----
+
+// A static cache row must hold the layer's keys and values: 2 * (4 + 4) = 16.
+func.func @f(%x: tensor<?x8xf32>, %pos: index, %cache: memref<?x32xf32>) -> tensor<?x8xf32> {
+  // expected-error@+1 {{'tfc.decoder_block' op the cache row holds 32 floats but the layer caches 16 per position (kv_heads * (head_dim + value_dim))}}
+  %y = tfc.decoder_block %x at %pos cache %cache {layer = 0 : i64, norm = #tfc.norm<rms_norm, eps = 1.0e-5>, placement = #tfc.norm_placement<pre>,
+      shape = #tfc.block_shape<serial>, position_encoding = #tfc.nope, attention = #tfc.attention<mha, heads = 2, kv_heads = 2, head_dim = 4>,
+      ffn = #tfc.ffn<relu, intermediate = 16>,
+      weights = {}} : tensor<?x8xf32>, memref<?x32xf32>
+  return %y : tensor<?x8xf32>
+}

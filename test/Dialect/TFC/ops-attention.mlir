@@ -71,6 +71,21 @@ func.func @attention(%q: tensor<?x4x16xf32>, %k: tensor<?x2x16xf32>, %v: tensor<
   return %0, %1, %2, %3, %4, %5 : tensor<?x4x16xf32>, tensor<?x4x16xf32>, tensor<?x4x16xf32>, tensor<?x4x16xf32>, tensor<?x4x16xf32>, tensor<?x4x16xf32>
 }
 
+// Keys from a sliding-window ring start at a position of their own; the
+// generic form carries it as the second optional operand segment.
+// CHECK-LABEL: func.func @attention_key_position
+// CHECK-SAME: (%[[Q:.*]]: tensor<?x4x16xf32>, %[[K:.*]]: tensor<?x2x16xf32>, %[[V:.*]]: tensor<?x2x16xf32>, %[[POS:.*]]: index, %[[LO:.*]]: index, %[[B:.*]]: tensor<4x?x?xf32>)
+func.func @attention_key_position(%q: tensor<?x4x16xf32>, %k: tensor<?x2x16xf32>, %v: tensor<?x2x16xf32>, %pos: index, %lo: index, %bias: tensor<4x?x?xf32>)
+    -> (tensor<?x4x16xf32>, tensor<?x4x16xf32>) {
+  // CHECK: tfc.attention %[[Q]], %[[K]], %[[V]] at %[[POS]] keys_from %[[LO]] {scale = 2.500000e-01 : f64, window = 8 : i64} : tensor<?x4x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32> -> tensor<?x4x16xf32>
+  %0 = tfc.attention %q, %k, %v at %pos keys_from %lo {scale = 0.25 : f64, window = 8 : i64}
+      : tensor<?x4x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32> -> tensor<?x4x16xf32>
+  // CHECK: tfc.attention %[[Q]], %[[K]], %[[V]] at %[[POS]] keys_from %[[LO]] bias %[[B]] {scale = 2.500000e-01 : f64} : tensor<?x4x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32>, tensor<4x?x?xf32> -> tensor<?x4x16xf32>
+  %1 = tfc.attention %q, %k, %v at %pos keys_from %lo bias %bias {scale = 0.25 : f64}
+      : tensor<?x4x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32>, tensor<4x?x?xf32> -> tensor<?x4x16xf32>
+  return %0, %1 : tensor<?x4x16xf32>, tensor<?x4x16xf32>
+}
+
 // MLA-shaped attention: value heads narrower than query/key heads.
 // CHECK-LABEL: func.func @attention_value_dim
 // CHECK: tfc.attention %{{.*}}, %{{.*}}, %{{.*}} at %{{.*}} {scale = 0.20412414523193151 : f64} : tensor<?x4x24xf32>, tensor<?x4x24xf32>, tensor<?x4x16xf32> -> tensor<?x4x16xf32>

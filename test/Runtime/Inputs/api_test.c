@@ -53,7 +53,9 @@ int main(int argc, char **argv) {
   EXPECT(tfc_manifest_vocab_size() == 8);
   EXPECT(tfc_manifest_hidden_size() == 4);
   EXPECT(tfc_manifest_num_layers() == 1);
-  EXPECT(tfc_manifest_kv_floats_per_token() == 4);
+  EXPECT(tfc_manifest_num_kv_caches() == 1);
+  EXPECT(tfc_manifest_kv_cache_floats_per_token(0) == 4);
+  EXPECT(tfc_manifest_kv_cache_window(0) == 0);
   EXPECT(tfc_manifest_arena_bytes() == 320);
   EXPECT(tfc_manifest_num_weights() == 3);
   EXPECT(strcmp(tfc_manifest_weight_name(1), "norm.weight") == 0);
@@ -64,10 +66,12 @@ int main(int argc, char **argv) {
   EXPECT(tfc_manifest_weight_dim(2, 0) == 8 &&
          tfc_manifest_weight_dim(2, 1) == 4);
   EXPECT(tfc_manifest_weight_offset(2) == 192);
-  EXPECT(strncmp(tfc_manifest_text(), "tfc-manifest 1\n", 15) == 0);
+  EXPECT(strncmp(tfc_manifest_text(), "tfc-manifest 2\n", 15) == 0);
   EXPECT(tfc_manifest_weight_name(3) == NULL);
   printf("error: %s\n", tfc_last_error());
   EXPECT(tfc_manifest_weight_dim(1, 1) == -1);
+  printf("error: %s\n", tfc_last_error());
+  EXPECT(tfc_manifest_kv_cache_window(1) == -1);
   printf("error: %s\n", tfc_last_error());
 
   /* Creation and calls before binding. */
@@ -77,6 +81,7 @@ int main(int argc, char **argv) {
   EXPECT(model != NULL);
   EXPECT(tfc_model_max_context(model) == 16);
   EXPECT(tfc_model_vocab_size(model) == 8);
+  EXPECT(tfc_model_kv_cache_bytes(model) == 16 * 4 * (int64_t)sizeof(float));
   int64_t rows = -1;
   EXPECT(tfc_model_logits(model, &rows) == NULL && rows == 0);
   int64_t prompt[4] = {1, 2, 3, 4};

@@ -24,8 +24,8 @@
 #endif
 
 #define HEADER                                                                 \
-  "tfc-manifest 1\nmodel fake\nvocab_size 8\nhidden_size 4\nnum_layers 1\n"    \
-  "kv_floats_per_token 4\narena_bytes 320\n"
+  "tfc-manifest 2\nmodel fake\nvocab_size 8\nhidden_size 4\nnum_layers 1\n"    \
+  "arena_bytes 320\nkv_caches 1\nkv_cache 4 0\n"
 #define WEIGHTS                                                                \
   "weight embed.weight f32 8x4 0\nweight norm.weight f32 4 128\n"              \
   "weight head.weight f32 8x4 192\n"
@@ -33,7 +33,7 @@
 #if FAKE_MANIFEST == 0
 const char tfc_manifest[] = HEADER WEIGHTS "end\n";
 #elif FAKE_MANIFEST == 1 /* wrong version */
-const char tfc_manifest[] = "tfc-manifest 2\nend\n";
+const char tfc_manifest[] = "tfc-manifest 3\nend\n";
 #elif FAKE_MANIFEST == 2 /* no end line */
 const char tfc_manifest[] = HEADER WEIGHTS;
 #elif FAKE_MANIFEST == 3 /* offset not a multiple of 64 */
@@ -43,14 +43,20 @@ const char tfc_manifest[] = HEADER "weight embed.weight f32 8x4 0\n"
                                    "weight head.weight f32 8x4 64\nend\n";
 #elif FAKE_MANIFEST == 5 /* missing vocab_size */
 const char tfc_manifest[] =
-    "tfc-manifest 1\nmodel fake\nhidden_size 4\nnum_layers 1\n"
-    "kv_floats_per_token 4\narena_bytes 320\n" WEIGHTS "end\n";
+    "tfc-manifest 2\nmodel fake\nhidden_size 4\nnum_layers 1\n"
+    "arena_bytes 320\nkv_caches 1\nkv_cache 4 0\n" WEIGHTS "end\n";
 #elif FAKE_MANIFEST == 6 /* malformed shape */
 const char tfc_manifest[] = HEADER "weight embed.weight f32 8x0 0\nend\n";
 #elif FAKE_MANIFEST == 7 /* weight past the arena */
 const char tfc_manifest[] = HEADER "weight embed.weight f32 8x4 256\nend\n";
 #elif FAKE_MANIFEST == 8 /* double space */
 const char tfc_manifest[] = HEADER "weight  embed.weight f32 8x4 0\nend\n";
+#elif FAKE_MANIFEST == 9 /* fewer kv_cache records than kv_caches says */
+const char tfc_manifest[] =
+    "tfc-manifest 2\nmodel fake\nvocab_size 8\nhidden_size 4\nnum_layers 2\n"
+    "arena_bytes 320\nkv_caches 2\nkv_cache 4 0\n" WEIGHTS "end\n";
+#elif FAKE_MANIFEST == 10 /* negative window */
+const char tfc_manifest[] = HEADER "kv_cache 4 -1\n" WEIGHTS "end\n";
 #endif
 
 enum { kVocab = 8, kHidden = 4, kArenaBytes = 320 };

@@ -195,6 +195,13 @@ LogicalResult DecoderBlockOp::verify() {
     return emitOpError() << "MoE experts have no biases; 'ffn' must not set "
                             "bias";
 
+  int64_t cacheRow = getCache().getType().getDimSize(1);
+  if (!ShapedType::isDynamic(cacheRow) && cacheRow != getKVFloatsPerToken())
+    return emitOpError() << "the cache row holds " << cacheRow
+                         << " floats but the layer caches "
+                         << getKVFloatsPerToken()
+                         << " per position (kv_heads * (head_dim + value_dim))";
+
   for (NamedAttribute entry : getWeights())
     if (!isa<FlatSymbolRefAttr>(entry.getValue()))
       return emitOpError() << "weight role '" << entry.getName().getValue()

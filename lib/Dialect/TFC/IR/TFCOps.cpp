@@ -339,11 +339,10 @@ LogicalResult RelativePositionBiasOp::verify() {
 // KV cache
 //===----------------------------------------------------------------------===//
 
-/// A layer's slice of a cache row: `kv_heads * (head_dim + value_dim)` floats
-/// from `offset`, which must fit in a row of static width.
-static LogicalResult verifyCacheSlice(Operation *op, Type keyType,
-                                      Type valueType, MemRefType cache,
-                                      int64_t offset) {
+/// A cache row holds one position's keys then values:
+/// `kv_heads * (head_dim + value_dim)` floats, the row width when static.
+static LogicalResult verifyCacheRow(Operation *op, Type keyType,
+                                    Type valueType, MemRefType cache) {
   if (failed(checkRank(op, "key", keyType, 3)) ||
       failed(checkRank(op, "value", valueType, 3)))
     return failure();
@@ -357,27 +356,23 @@ static LogicalResult verifyCacheSlice(Operation *op, Type keyType,
       failed(checkDim(op, "value", valueType, 1, key.getDimSize(1),
                       "the number of key heads")))
     return failure();
-  if (offset < 0)
-    return op->emitOpError() << "'offset' must not be negative, got "
-                             << offset;
   int64_t floats = key.getDimSize(1) * (key.getDimSize(2) + value.getDimSize(2));
   int64_t row = cache.getDimSize(1);
-  if (!ShapedType::isDynamic(row) && offset + floats > row)
-    return op->emitOpError() << "layer slice [" << offset << ", "
-                             << offset + floats
-                             << ") does not fit in a cache row of " << row
-                             << " floats";
+  if (!ShapedType::isDynamic(row) && floats != row)
+    return op->emitOpError() << "keys and values take " << floats
+                             << " floats per position but a cache row has "
+                             << row;
   return success();
 }
 
 LogicalResult KVCacheAppendOp::verify() {
-  return verifyCacheSlice(*this, getKey().getType(), getValue().getType(),
-                          getCache().getType(), getOffset());
+  return verifyCacheRow(*this, getKey().getType(), getValue().getType(),
+                        getCache().getType());
 }
 
 LogicalResult KVCacheReadOp::verify() {
-  return verifyCacheSlice(*this, getKey().getType(), getValue().getType(),
-                          getCache().getType(), getOffset());
+  return verifyCacheRow(*this, getKey().getType(), getValue().getType(),
+                        getCache().getType());
 }
 
 //===----------------------------------------------------------------------===//

@@ -26,9 +26,8 @@ namespace {
 /// Builds the op-level form of one block.
 class BlockExpander {
 public:
-  BlockExpander(DecoderBlockOp block, PatternRewriter &rewriter,
-                int64_t kvOffset)
-      : block(block), b(rewriter), loc(block.getLoc()), kvOffset(kvOffset) {
+  BlockExpander(DecoderBlockOp block, PatternRewriter &rewriter)
+      : block(block), b(rewriter), loc(block.getLoc()) {
     for (auto &[role, shape] : block.getExpectedWeights())
       shapes[role] = shape;
   }
@@ -108,7 +107,6 @@ private:
   DecoderBlockOp block;
   PatternRewriter &b;
   Location loc;
-  int64_t kvOffset;
   llvm::StringMap<SmallVector<int64_t>> shapes;
 };
 } // namespace
@@ -204,27 +202,49 @@ FailureOr<Value> BlockExpander::attention(Value x) {
     }
   }
 
-  // Append this step's keys and values, then attend over the whole cache.
-  KVCacheAppendOp::create(b, loc, k, v, block.getCache(), pos,
-                          b.getI64IntegerAttr(kvOffset));
-  Value n = tensor::DimOp::create(b, loc, x, 0);
-  Value length = arith::AddIOp::create(b, loc, pos, n);
-  int64_t cachedHeads = cast<RankedTensorType>(k.getType()).getDimSize(1);
-  auto read = KVCacheReadOp::create(
-      b, loc, tensor({ShapedType::kDynamic, cachedHeads, headDim}),
-      tensor({ShapedType::kDynamic, cachedHeads, valueDim}), block.getCache(),
-      length, b.getI64IntegerAttr(kvOffset));
-
   auto window = attn.getWindow() ? b.getI64IntegerAttr(*attn.getWindow())
                                  : IntegerAttr();
   FloatAttr softcap = attn.getSoftcap()
                           ? b.getF64FloatAttr(attn.getSoftcap()->convertToDouble())
                           : FloatAttr();
   auto alibi = dyn_cast<AlibiAttr>(block.getPositionEncoding());
-  Value out = AttentionOp::create(
-      b, loc, tensor({rows(x), heads, valueDim}), q, read.getKey(),
-      read.getValue(), pos, /*bias=*/Value(),
-      b.getF64FloatAttr(attn.getScaleValue()), window, softcap, alibi);
+  Value cache = block.getCache();
+  Value n = tensor::DimOp::create(b, loc, x, 0);
+  Value end = arith::AddIOp::create(b, loc, pos, n);
+  int64_t cachedHeads = cast<RankedTensorType>(k.getType()).getDimSize(1);
+  auto keyType = tensor({ShapedType::kDynamic, cachedHeads, headDim});
+  auto valueType = tensor({ShapedType::kDynamic, cachedHeads, valueDim});
+  auto attend = [&](Value keys, Value values, Value keyPosition) {
+    return AttentionOp::create(b, loc, tensor({rows(x), heads, valueDim}), q,
+                               keys, values, pos, keyPosition, /*bias=*/Value(),
+                               b.getF64FloatAttr(attn.getScaleValue()), window,
+                               softcap, alibi)
+        .getResult();
+  };
+
+  Value out;
+  if (!window) {
+    // Append this step's keys and values, then attend over the whole cache.
+    KVCacheAppendOp::create(b, loc, k, v, cache, pos);
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    auto read = KVCacheReadOp::create(b, loc, keyType, valueType, cache, zero, end);
+    out = attend(read.getKey(), read.getValue(), /*keyPosition=*/Value());
+  } else {
+    // A sliding-window layer reads the window before this step from its
+    // cache, which may then be a ring of `window` rows: the new keys are
+    // appended after attention, so they never overwrite ones it still needs.
+    Value reach = arith::ConstantIndexOp::create(b, loc, window.getInt() - 1);
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value first = arith::MaxSIOp::create(
+        b, loc, zero, arith::SubIOp::create(b, loc, pos, reach));
+    auto read = KVCacheReadOp::create(b, loc, keyType, valueType, cache, first, pos);
+    Value keys = tensor::ConcatOp::create(b, loc, keyType, /*dim=*/0,
+                                          ValueRange{read.getKey(), k});
+    Value values = tensor::ConcatOp::create(b, loc, valueType, /*dim=*/0,
+                                            ValueRange{read.getValue(), v});
+    out = attend(keys, values, first);
+    KVCacheAppendOp::create(b, loc, k, v, cache, pos);
+  }
   return linear(mergeHeads(out), "o_proj", "o_bias");
 }
 
@@ -309,40 +329,28 @@ FailureOr<Value> BlockExpander::expand() {
 
 namespace {
 struct ExpandDecoderBlock : OpRewritePattern<DecoderBlockOp> {
-  ExpandDecoderBlock(MLIRContext *ctx,
-                     const llvm::DenseMap<Operation *, int64_t> &offsets)
-      : OpRewritePattern(ctx), offsets(offsets) {}
+  using OpRewritePattern::OpRewritePattern;
 
   LogicalResult matchAndRewrite(DecoderBlockOp block,
                                 PatternRewriter &rewriter) const override {
-    BlockExpander expander(block, rewriter, offsets.lookup(block));
+    BlockExpander expander(block, rewriter);
     FailureOr<Value> result = expander.expand();
     if (failed(result))
       return failure();
     rewriter.replaceOp(block, *result);
     return success();
   }
-
-  const llvm::DenseMap<Operation *, int64_t> &offsets;
 };
 
 struct TFCExpandBlocksPass
     : tfc::impl::TFCExpandBlocksBase<TFCExpandBlocksPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    // Each layer owns the next columns of a cache row, in program order.
-    llvm::DenseMap<Operation *, int64_t> offsets;
-    int64_t width = 0;
-    module.walk([&](DecoderBlockOp block) {
-      offsets[block] = width;
-      width += block.getKVFloatsPerToken();
-    });
-    if (width > 0)
-      module->setAttr("tfc.kv_floats_per_token",
-                      IntegerAttr::get(IntegerType::get(&getContext(), 64), width));
+    if (failed(markCaches(module)))
+      return signalPassFailure();
 
     RewritePatternSet patterns(&getContext());
-    patterns.add<ExpandDecoderBlock>(&getContext(), offsets);
+    patterns.add<ExpandDecoderBlock>(&getContext());
     GreedyRewriteConfig config;
     config.setStrictness(GreedyRewriteStrictness::ExistingOps);
     if (failed(applyPatternsGreedily(module, std::move(patterns), config)))
@@ -354,6 +362,35 @@ struct TFCExpandBlocksPass
     });
     if (left)
       signalPassFailure();
+  }
+
+  /// Each layer owns its cache. A function argument that is the cache of a
+  /// sliding-window layer gets `tfc.kv_window`: the expanded layer reads no
+  /// further back than the window, so the caller may pass a ring of that many
+  /// rows (docs/ABI.md).
+  LogicalResult markCaches(ModuleOp module) {
+    llvm::DenseMap<Value, DecoderBlockOp> owner;
+    WalkResult walk = module.walk([&](DecoderBlockOp block) {
+      auto [it, inserted] = owner.try_emplace(block.getCache(), block);
+      if (!inserted) {
+        InFlightDiagnostic diag = block.emitOpError()
+                                  << "shares its KV cache with layer "
+                                  << it->second.getLayer()
+                                  << "; every layer needs a cache of its own";
+        diag.attachNote(it->second.getLoc()) << "the other layer";
+        return WalkResult::interrupt();
+      }
+      std::optional<int64_t> window = block.getAttention().getWindow();
+      auto arg = dyn_cast<BlockArgument>(block.getCache());
+      auto func = arg ? dyn_cast<FunctionOpInterface>(arg.getOwner()->getParentOp())
+                      : FunctionOpInterface();
+      if (window && func && arg.getOwner()->isEntryBlock())
+        func.setArgAttr(arg.getArgNumber(), "tfc.kv_window",
+                        IntegerAttr::get(IntegerType::get(&getContext(), 64),
+                                         *window));
+      return WalkResult::advance();
+    });
+    return failure(walk.wasInterrupted());
   }
 };
 } // namespace

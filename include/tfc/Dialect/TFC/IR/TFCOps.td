@@ -69,7 +69,10 @@ def TFC_DecoderBlockOp : TFC_Op<"decoder_block", [
   let description = [{
     Maps hidden states `[tokens, hidden]` at positions `position ..
     position + tokens - 1` to the layer's output, appending the layer's keys
-    and values to `cache` and attending over everything cached before.
+    and values to its own `cache` and attending over everything cached
+    before. The cache has one row of keys and values per position (see
+    `tfc.kv_cache_append`); a sliding-window layer may be given a ring of
+    `window` rows.
 
     The attributes say what the layer is: `norm` (kind, eps) and `placement`;
     `shape` serial or parallel (`shared_norm`: attention and MLP read one
@@ -88,7 +91,7 @@ def TFC_DecoderBlockOp : TFC_Op<"decoder_block", [
         attention = #tfc.attention<gqa, heads = 32, kv_heads = 8, head_dim = 128>,
         ffn = #tfc.ffn<silu, gated = true, intermediate = 14336>,
         weights = {attn_norm = @model.layers.0.input_layernorm.weight, ...}}
-        : tensor<?x4096xf32>, memref<?x?xf32>
+        : tensor<?x4096xf32>, memref<?x2048xf32>
     ```
   }];
   let arguments = (ins TFC_F32Tensor:$input, Index:$position,
@@ -374,30 +377,37 @@ def TFC_RopeOp : TFC_Op<"rope", [Pure, AllTypesMatch<["input", "result"]>]> {
   let hasVerifier = 1;
 }
 
-def TFC_AttentionOp : TFC_Op<"attention", [Pure]> {
+def TFC_AttentionOp : TFC_Op<"attention", [Pure, AttrSizedOperandSegments]> {
   let summary = "causal scaled dot-product attention";
   let description = [{
     `query [n, heads, d]` at positions `position .. position + n - 1` attends
     to `key [T, kv_heads, d]` and `value [T, kv_heads, dv]` at positions
-    `0 .. T - 1`; query head `h` reads kv head `h / (heads / kv_heads)`.
-    Scores are `scale * q.k` (+ ALiBi `slope_h * j`, + `bias [heads, n, T]`),
-    then `softcap`ped, then masked: key `j` is visible to query position `p`
-    iff `j <= p` and, with a `window`, `p - j < window`.
+    `key_position .. key_position + T - 1` (`key_position` is 0 when absent);
+    query head `h` reads kv head `h / (heads / kv_heads)`.
+    Scores are `scale * q.k` (+ ALiBi `slope_h * j` for the key at position
+    `j`, + `bias [heads, n, T]`), then `softcap`ped, then masked: the key at
+    position `j` is visible to the query at position `p` iff `j <= p` and,
+    with a `window`, `p - j < window`.
 
     ```mlir
-    %o = tfc.attention %q, %k, %v at %pos {scale = 0.088388 : f64, window = 4096 : i64}
+    %o = tfc.attention %q, %k, %v at %pos {scale = 0.088388 : f64}
+        : tensor<?x32x128xf32>, tensor<?x8x128xf32>, tensor<?x8x128xf32> -> tensor<?x32x128xf32>
+    // A sliding-window layer: the keys start at position %lo.
+    %w = tfc.attention %q, %k, %v at %pos keys_from %lo {scale = 0.088388 : f64, window = 4096 : i64}
         : tensor<?x32x128xf32>, tensor<?x8x128xf32>, tensor<?x8x128xf32> -> tensor<?x32x128xf32>
     ```
   }];
   let arguments = (ins TFC_F32Tensor:$query, TFC_F32Tensor:$key,
                        TFC_F32Tensor:$value, Index:$position,
+                       Optional<Index>:$key_position,
                        Optional<TFC_F32Tensor>:$bias,
                        F64Attr:$scale, OptionalAttr<I64Attr>:$window,
                        OptionalAttr<F64Attr>:$softcap,
                        OptionalAttr<TFC_AlibiAttr>:$alibi);
   let results = (outs TFC_F32Tensor:$result);
   let assemblyFormat = [{
-    $query `,` $key `,` $value `at` $position (`bias` $bias^)? attr-dict `:`
+    $query `,` $key `,` $value `at` $position (`keys_from` $key_position^)?
+    (`bias` $bias^)? attr-dict `:`
     type($query) `,` type($key) `,` type($value) (`,` type($bias)^)? `->` type($result)
   }];
   let hasVerifier = 1;
@@ -429,21 +439,24 @@ def TFC_RelativePositionBiasOp : TFC_Op<"relative_position_bias", [Pure]> {
 //===----------------------------------------------------------------------===//
 
 def TFC_KVCacheAppendOp : TFC_Op<"kv_cache_append"> {
-  let summary = "writes a layer's new keys and values into the cache";
+  let summary = "writes a layer's new keys and values into its cache";
   let description = [{
-    The cache is `[max_context, floats_per_token]`; a layer owns the columns
-    `offset ..` of every row: `kv_heads * head_dim` key floats then
-    `kv_heads * value_dim` value floats. Rows `position .. position + n - 1`
-    receive `key [n, kv_heads, head_dim]` and `value [n, kv_heads, value_dim]`.
+    A layer's cache is `[rows, kv_heads * (head_dim + value_dim)]`: a row
+    holds one position's keys, then its values. It is a ring: position `p`
+    lives in row `p mod rows`, so a cache of `max_context` rows keeps every
+    position and a sliding-window layer needs only `window` rows. The tokens
+    `key [n, kv_heads, head_dim]` and `value [n, kv_heads, value_dim]` are at
+    positions `position .. position + n - 1`; when `n > rows`, only the last
+    `rows` of them are kept.
 
     ```mlir
-    tfc.kv_cache_append %k, %v into %cache at %pos {offset = 0 : i64}
-        : tensor<?x8x128xf32>, tensor<?x8x128xf32>, memref<?x?xf32>
+    tfc.kv_cache_append %k, %v into %cache at %pos
+        : tensor<?x8x128xf32>, tensor<?x8x128xf32>, memref<?x2048xf32>
     ```
   }];
   let arguments = (ins TFC_F32Tensor:$key, TFC_F32Tensor:$value,
                        Arg<TFC_KVCache, "the cache", [MemWrite]>:$cache,
-                       Index:$position, I64Attr:$offset);
+                       Index:$position);
   let assemblyFormat = [{
     $key `,` $value `into` $cache `at` $position attr-dict `:` type($key) `,`
     type($value) `,` type($cache)
@@ -452,18 +465,23 @@ def TFC_KVCacheAppendOp : TFC_Op<"kv_cache_append"> {
 }
 
 def TFC_KVCacheReadOp : TFC_Op<"kv_cache_read"> {
-  let summary = "reads a layer's first `length` cached keys and values";
+  let summary = "reads the cached keys and values of positions [start, end)";
   let description = [{
+    The cache is the ring of `tfc.kv_cache_append`: position `p` is row
+    `p mod rows`. The result holds positions `start .. end - 1` in order;
+    `end - start` must not exceed the rows, and those positions must be the
+    ones last written to their rows.
+
     ```mlir
-    %k, %v = tfc.kv_cache_read %cache[%len] {offset = 0 : i64}
-        : memref<?x?xf32> -> tensor<?x8x128xf32>, tensor<?x8x128xf32>
+    %k, %v = tfc.kv_cache_read %cache[%start, %end]
+        : memref<?x2048xf32> -> tensor<?x8x128xf32>, tensor<?x8x128xf32>
     ```
   }];
   let arguments = (ins Arg<TFC_KVCache, "the cache", [MemRead]>:$cache,
-                       Index:$length, I64Attr:$offset);
+                       Index:$start, Index:$end);
   let results = (outs TFC_F32Tensor:$key, TFC_F32Tensor:$value);
   let assemblyFormat = [{
-    $cache `[` $length `]` attr-dict `:` type($cache) `->` type($key) `,` type($value)
+    $cache `[` $start `,` $end `]` attr-dict `:` type($cache) `->` type($key) `,` type($value)
   }];
   let hasVerifier = 1;
 }

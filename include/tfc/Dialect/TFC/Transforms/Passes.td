@@ -9,12 +9,15 @@ def TFCExpandBlocks : Pass<"tfc-expand-blocks", "::mlir::ModuleOp"> {
   let description = [{
     Rewrites every `tfc.decoder_block` into the norms, projections, position
     encoding, KV-cache update, attention and feed-forward its attributes
-    describe, reading its weights through `tfc.weight`. Assigns each layer
-    its columns of the KV cache (in block order) and records the total width
-    in the module attribute `tfc.kv_floats_per_token`.
+    describe, reading its weights through `tfc.weight`. Every layer must have
+    a KV cache of its own. A full-attention layer appends its keys and values
+    and then attends over the cache; a sliding-window layer reads the window
+    before the step, attends over it and the new keys, then appends, so its
+    cache may be a ring of `window` rows: a cache that is a function argument
+    is marked `tfc.kv_window = W` to say so.
 
     ```mlir
-    %y = tfc.decoder_block %x at %pos cache %c {...} : tensor<?x64xf32>, memref<?x?xf32>
+    %y = tfc.decoder_block %x at %pos cache %c {...} : tensor<?x64xf32>, memref<?x256xf32>
     // becomes
     %n = tfc.rms_norm %x, %w0 {eps = ...}
     %q = tfc.linear %n, %wq ...
