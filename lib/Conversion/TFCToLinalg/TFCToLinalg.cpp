@@ -132,6 +132,15 @@ Value applyActivation(OpBuilder &b, Location loc, Activation kind, Value x) {
   llvm_unreachable("unknown activation");
 }
 
+/// The body of a contraction: acc + a * b. The sum may be reassociated so
+/// that LLVM vectorises the reduction with several accumulators.
+void yieldMulAdd(OpBuilder &b, Location l, ValueRange a) {
+  auto flags = arith::FastMathFlagsAttr::get(
+      b.getContext(), arith::FastMathFlags::reassoc | arith::FastMathFlags::contract);
+  Value m = arith::MulFOp::create(b, l, a[0], a[1], flags);
+  linalg::YieldOp::create(b, l, arith::AddFOp::create(b, l, a[2], m, flags).getResult());
+}
+
 /// x [n, in] times a weight [out, in] (or [in, out]) plus a bias.
 Value emitProjection(Emitter &e, Value x, Value w, Value bias,
                      WeightLayout layout, RankedTensorType resultType) {
@@ -155,12 +164,7 @@ Value emitProjection(Emitter &e, Value x, Value w, Value bias,
   return e.generic(resultType, ValueRange{x, w}, init,
                    {e.map(3, {e.d(0), e.d(2)}), wMap, e.map(3, {e.d(0), e.d(1)})},
                    {kPar, kPar, kRed},
-                   [](OpBuilder &b, Location l, ValueRange a) {
-                     Value m = arith::MulFOp::create(b, l, a[0], a[1]);
-                     linalg::YieldOp::create(b, l,
-                                             arith::AddFOp::create(b, l, a[2], m)
-                                                 .getResult());
-                   });
+                   yieldMulAdd);
 }
 
 /// Sum over the last dimension of `f(x)`: a tensor of rank - 1.
@@ -701,10 +705,7 @@ struct LowerAttention : TFCPattern<AttentionOp> {
         scoresType, ValueRange{q, k}, e.filled(scoresType, sDims, 0.0),
         {e.map(4, {e.d(1), e.d(0), e.d(3)}), e.map(4, {e.d(2), kvHead, e.d(3)}),
          e.map(4, {e.d(0), e.d(1), e.d(2)})},
-        {kPar, kPar, kPar, kRed}, [](OpBuilder &b, Location l, ValueRange a) {
-          Value m = arith::MulFOp::create(b, l, a[0], a[1]);
-          linalg::YieldOp::create(b, l, arith::AddFOp::create(b, l, a[2], m).getResult());
-        });
+        {kPar, kPar, kPar, kRed}, yieldMulAdd);
 
     // Scale, soft-cap (HF gemma2: before the mask), ALiBi, mask.
     double scale = op.getScale().convertToDouble();
@@ -760,10 +761,7 @@ struct LowerAttention : TFCPattern<AttentionOp> {
         outType, ValueRange{probs, v}, e.filled(outType, oDims, 0.0),
         {e.map(4, {e.d(1), e.d(0), e.d(3)}), e.map(4, {e.d(3), e.d(1).floorDiv(group), e.d(2)}),
          e.map(4, {e.d(0), e.d(1), e.d(2)})},
-        {kPar, kPar, kPar, kRed}, [](OpBuilder &b, Location l, ValueRange a) {
-          Value m = arith::MulFOp::create(b, l, a[0], a[1]);
-          linalg::YieldOp::create(b, l, arith::AddFOp::create(b, l, a[2], m).getResult());
-        });
+        {kPar, kPar, kPar, kRed}, yieldMulAdd);
     rewriter.replaceOp(op, out);
     return success();
   }
