@@ -857,8 +857,14 @@ struct LowerKVCacheRead : TFCPattern<KVCacheReadOp> {
     Value cache = op.getCache();
     Value count = arith::SubIOp::create(rewriter, loc, op.getEnd(), op.getStart());
     // From position 0 the span cannot wrap (count <= rows): read the cache in
-    // place. Otherwise copy the two pieces of the ring out in order.
-    bool inPlace = matchPattern(op.getStart(), m_Zero());
+    // place, unless a later append may overwrite it while the keys are in
+    // use. Otherwise copy the two pieces of the ring out in order.
+    bool inPlace = matchPattern(op.getStart(), m_Zero()) &&
+                   llvm::none_of(cache.getUsers(), [&](Operation *user) {
+                     return isa<KVCacheAppendOp>(user) &&
+                            (user->getBlock() != op->getBlock() ||
+                             op->isBeforeInBlock(user));
+                   });
     RingSpan span;
     if (!inPlace)
       span = ringSpan(rewriter, loc, memref::DimOp::create(rewriter, loc, cache, 0),
@@ -868,7 +874,8 @@ struct LowerKVCacheRead : TFCPattern<KVCacheReadOp> {
       auto type = RankedTensorType::get({ShapedType::kDynamic, width},
                                         rewriter.getF32Type());
       // `restrict`: the tensor is the only way this block of the cache is
-      // read; kv_cache_append writes to memref subviews, never through it.
+      // read; kv_cache_append writes to memref subviews, never through it,
+      // and not while an in-place read is live (checked above).
       return bufferization::ToTensorOp::create(
           rewriter, loc, type, cacheBlock(rewriter, loc, cache, first, rows, column, width),
           /*restrict=*/true, /*writable=*/false);

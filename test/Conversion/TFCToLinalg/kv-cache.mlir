@@ -86,3 +86,16 @@ func.func @attention_keys_from(%q: tensor<?x4x4xf32>, %k: tensor<?x2x4xf32>, %v:
       : tensor<?x4x4xf32>, tensor<?x2x4xf32>, tensor<?x2x4xf32> -> tensor<?x4x4xf32>
   return %0 : tensor<?x4x4xf32>
 }
+
+// A read from position 0 followed by an append to the same cache is copied
+// out: the append must not change keys already read.
+// CHECK-LABEL: func.func @read_then_append
+// CHECK: tensor.concat
+// CHECK: tensor.concat
+// CHECK: bufferization.materialize_in_destination
+func.func @read_then_append(%cache: memref<?x16xf32>, %end: index, %k: tensor<?x2x4xf32>, %pos: index) -> tensor<?x2x4xf32> {
+  %c0 = arith.constant 0 : index
+  %key, %value = tfc.kv_cache_read %cache[%c0, %end] : memref<?x16xf32> -> tensor<?x2x4xf32>, tensor<?x2x4xf32>
+  tfc.kv_cache_append %k, %k into %cache at %pos : tensor<?x2x4xf32>, tensor<?x2x4xf32>, memref<?x16xf32>
+  return %key : tensor<?x2x4xf32>
+}
