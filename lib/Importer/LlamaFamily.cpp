@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Families.h"
+#include "RopeParameters.h"
 
 using namespace mlir;
 using namespace mlir::tfc;
@@ -56,8 +57,7 @@ LogicalResult mlir::tfc::readLlamaLike(ConfigReader &c, ModelSpec &spec) {
   bool tied = c.getBool("tie_word_embeddings", false);
 
   RopeSpec rope;
-  rope.theta = c.getFloat("rope_theta", d.ropeTheta);
-  readRopeScaling(c, rope);
+  readHFRope(c, rope, d.ropeTheta);
   if (c.has("partial_rotary_factor"))
     rope.fraction = c.getFloat("partial_rotary_factor", 1.0);
 
