@@ -100,6 +100,14 @@ int tfc_model_prefill(tfc_model *model, const int64_t *tokens, int64_t n) {
   return model->impl->prefill(tokens, n, error) ? 0 : fail(error);
 }
 
+int tfc_model_prefill_last(tfc_model *model, const int64_t *tokens,
+                           int64_t n) {
+  if (!checkModel(model, "tfc_model_prefill_last"))
+    return -1;
+  std::string error;
+  return model->impl->prefillLast(tokens, n, error) ? 0 : fail(error);
+}
+
 int tfc_model_decode(tfc_model *model, int64_t token) {
   if (!checkModel(model, "tfc_model_decode"))
     return -1;

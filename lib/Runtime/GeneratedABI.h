@@ -41,6 +41,11 @@ void _mlir_ciface_tfc_prefill(tfc::runtime::MemRef1DI8 *arena,
                               tfc::runtime::MemRef1DI64 *tokens, int64_t pos,
                               int64_t maxContext,
                               tfc::runtime::MemRef2DF32 *logits);
+void _mlir_ciface_tfc_prefill_last(tfc::runtime::MemRef1DI8 *arena,
+                                   tfc::runtime::MemRef1DF32 *kvCache,
+                                   tfc::runtime::MemRef1DI64 *tokens,
+                                   int64_t pos, int64_t maxContext,
+                                   tfc::runtime::MemRef2DF32 *logits);
 void _mlir_ciface_tfc_decode(tfc::runtime::MemRef1DI8 *arena,
                              tfc::runtime::MemRef1DF32 *kvCache,
                              tfc::runtime::MemRef1DI64 *tokens, int64_t pos,

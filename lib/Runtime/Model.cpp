@@ -100,8 +100,9 @@ bool Model::bindWeights(const std::string &path, std::string &error) {
   return true;
 }
 
-bool Model::run(bool isDecode, const int64_t *tokens, int64_t n,
+bool Model::run(Entry entry, const int64_t *tokens, int64_t n,
                 std::string &error) {
+  bool isDecode = entry == Entry::Decode;
   const char *what = isDecode ? "decode" : "prefill";
   if (!bound) {
     error = std::string(what) +
@@ -134,7 +135,8 @@ bool Model::run(bool isDecode, const int64_t *tokens, int64_t n,
                            std::to_string(maxContext);
     return false;
   }
-  size_t logitsBytes = static_cast<size_t>(n) *
+  int64_t rows = entry == Entry::Prefill ? n : 1;
+  size_t logitsBytes = static_cast<size_t>(rows) *
                        static_cast<size_t>(manifest->vocabSize) * sizeof(float);
   if (logits.size() < logitsBytes && !logits.allocate(logitsBytes, error)) {
     logitsRows = 0; // allocate() dropped the old logits
@@ -154,25 +156,37 @@ bool Model::run(bool isDecode, const int64_t *tokens, int64_t n,
   MemRef2DF32 logitsRef = {logitsData,
                            logitsData,
                            0,
-                           {n, manifest->vocabSize},
+                           {rows, manifest->vocabSize},
                            {manifest->vocabSize, 1}};
-  if (isDecode)
-    _mlir_ciface_tfc_decode(&arenaRef, &kvRef, &tokensRef, position, maxContext,
-                            &logitsRef);
-  else
+  switch (entry) {
+  case Entry::Prefill:
     _mlir_ciface_tfc_prefill(&arenaRef, &kvRef, &tokensRef, position,
                              maxContext, &logitsRef);
+    break;
+  case Entry::PrefillLast:
+    _mlir_ciface_tfc_prefill_last(&arenaRef, &kvRef, &tokensRef, position,
+                                  maxContext, &logitsRef);
+    break;
+  case Entry::Decode:
+    _mlir_ciface_tfc_decode(&arenaRef, &kvRef, &tokensRef, position,
+                            maxContext, &logitsRef);
+    break;
+  }
   position += n;
-  logitsRows = n;
+  logitsRows = rows;
   return true;
 }
 
 bool Model::prefill(const int64_t *tokens, int64_t n, std::string &error) {
-  return run(/*isDecode=*/false, tokens, n, error);
+  return run(Entry::Prefill, tokens, n, error);
+}
+
+bool Model::prefillLast(const int64_t *tokens, int64_t n, std::string &error) {
+  return run(Entry::PrefillLast, tokens, n, error);
 }
 
 bool Model::decode(int64_t token, std::string &error) {
-  return run(/*isDecode=*/true, &token, 1, error);
+  return run(Entry::Decode, &token, 1, error);
 }
 
 void Model::reset() {

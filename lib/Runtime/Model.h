@@ -47,6 +47,8 @@ public:
   /// changes nothing on failure.
   bool bindWeights(const std::string &path, std::string &error);
   bool prefill(const int64_t *tokens, int64_t n, std::string &error);
+  /// A prefill that computes the logits of the last position only.
+  bool prefillLast(const int64_t *tokens, int64_t n, std::string &error);
   bool decode(int64_t token, std::string &error);
   void reset();
 
@@ -61,7 +63,8 @@ public:
 private:
   Model(const Manifest &manifest, int64_t maxContext)
       : manifest(&manifest), maxContext(maxContext) {}
-  bool run(bool isDecode, const int64_t *tokens, int64_t n, std::string &error);
+  enum class Entry { Prefill, PrefillLast, Decode };
+  bool run(Entry entry, const int64_t *tokens, int64_t n, std::string &error);
 
   const Manifest *manifest;
   int64_t maxContext;

@@ -41,3 +41,12 @@ echo "prefill in chunks of 5 vs reference:"
   --prefill-chunk 10 --prefill-tokens 20 --dump-logits "$work/chunk10.f32" --threads 2
 echo "prefill in chunks of 10 + decode vs reference:"
 "$py" "$ref/compare.py" "$work/chunk10.f32" "$work/model/logits.f32" --vocab "$vocab"
+
+# Generation prefills with tfc_prefill_last unless logits are dumped: the
+# greedy ids must not depend on it.
+gen_all=$("$bin/tfc-run" "$work/model.so" --weights "$work/model" --tokens "$tokens" \
+  --max-new-tokens 6 --dump-logits "$work/gen.f32" --threads 2)
+gen_last=$("$bin/tfc-run" "$work/model.so" --weights "$work/model" --tokens "$tokens" \
+  --max-new-tokens 6 --threads 2)
+[ "$gen_all" = "$gen_last" ] || { echo "generation differs: $gen_all vs $gen_last"; exit 1; }
+echo "greedy generation, last-position prefill: $gen_last"

@@ -49,8 +49,9 @@ prints the model's shape.
                           what the prompt, generation and bench need)
   --bench                 measure prefill and decode speed: one warm-up, then
                           REPS times a prefill of P random tokens into an
-                          empty cache and G single-token decodes from an empty
-                          cache; prints the median tokens/s of each
+                          empty cache (computing the last position's logits,
+                          as llama-bench does) and G single-token decodes from
+                          an empty cache; prints the median tokens/s of each
   --bench-prompt P        prompt length of --bench (default 128)
   --bench-gen G           decoded tokens of --bench (default 64)
   --bench-reps REPS       repetitions of --bench (default 3)
@@ -208,6 +209,7 @@ Options parseArgs(int argc, char **argv) {
   X(tfc_model_destroy)                                                         \
   X(tfc_model_bind_weights)                                                    \
   X(tfc_model_prefill)                                                         \
+  X(tfc_model_prefill_last)                                                    \
   X(tfc_model_decode)                                                          \
   X(tfc_model_logits)                                                          \
   X(tfc_model_reset)                                                           \
@@ -338,7 +340,7 @@ void Runner::bench(int64_t threads) {
       token = pick(rng);
     api.tfc_model_reset(model);
     Clock::time_point start = Clock::now();
-    check(api.tfc_model_prefill(model, prompt.data(), opts.benchPrompt));
+    check(api.tfc_model_prefill_last(model, prompt.data(), opts.benchPrompt));
     return seconds(start);
   };
   auto timeDecode = [&](int64_t count) {
@@ -368,7 +370,7 @@ void Runner::bench(int64_t threads) {
               (long long)api.tfc_manifest_hidden_size(),
               (long long)api.tfc_manifest_num_layers(), (long long)threads,
               (long long)opts.benchReps);
-  std::printf("prefill: P=%lld tokens  %.1f tok/s\n",
+  std::printf("prefill: P=%lld tokens, last-position logits  %.1f tok/s\n",
               (long long)opts.benchPrompt,
               opts.benchPrompt / median(prefillTimes));
   std::printf("decode: G=%lld tokens  %.1f tok/s\n", (long long)opts.benchGen,
@@ -427,9 +429,11 @@ int Runner::run() {
   if (opts.haveTokens) {
     int64_t first = opts.prefillTokens ? opts.prefillTokens : prompt;
     int64_t chunk = opts.prefillChunk ? opts.prefillChunk : first;
+    // Generation alone needs the logits of the last position only.
+    bool allLogits = !opts.dumpLogitsPath.empty();
+    auto prefill = allLogits ? api.tfc_model_prefill : api.tfc_model_prefill_last;
     for (int64_t at = 0; at < first; at += chunk) {
-      check(api.tfc_model_prefill(model, opts.tokens.data() + at,
-                                  std::min(chunk, first - at)));
+      check(prefill(model, opts.tokens.data() + at, std::min(chunk, first - at)));
       appendLogits();
     }
     for (int64_t i = first; i < prompt; ++i) {

@@ -8,8 +8,9 @@ def TFCCreateEntryPoints : Pass<"tfc-create-entry-points", "::mlir::ModuleOp"> {
   let summary = "Create the prefill/decode entry points of the compiled model";
   let description = [{
     Turns the model function `@forward(tokens, position, caches...)` into the
-    two C-ABI entry points of docs/ABI.md, `@tfc_prefill` (any number of
-    tokens) and `@tfc_decode` (one token), each a specialised copy. Weights
+    C-ABI entry points of docs/ABI.md, `@tfc_prefill` (any number of tokens),
+    `@tfc_prefill_last` (the same, with the LM head applied to the last
+    position only) and `@tfc_decode` (one token), each a specialised copy. Weights
     become views of the weight arena at the offsets of the manifest, which is
     emitted as the `tfc_manifest` string. The layers' caches become views of
     one flat buffer, in argument order: `max_context` rows each, or

@@ -57,11 +57,18 @@ TFC_API int tfc_model_bind_weights(tfc_model *model, const char *path);
 TFC_API int tfc_model_prefill(tfc_model *model, const int64_t *tokens,
                               int64_t n);
 
+/* tfc_model_prefill that computes only the last position's logits
+ * ([1, vocab_size]): all that generation needs, and cheaper by the LM head
+ * of the other n - 1 positions. Same checks and same cache update. */
+TFC_API int tfc_model_prefill_last(tfc_model *model, const int64_t *tokens,
+                                   int64_t n);
+
 /* Runs one token at position(); same checks as tfc_model_prefill. */
 TFC_API int tfc_model_decode(tfc_model *model, int64_t token);
 
-/* Logits of the last successful prefill ([n, vocab_size] row-major) or decode
- * ([1, vocab_size]); *n_rows (if n_rows is not NULL) receives the row count.
+/* Logits of the last successful prefill ([n, vocab_size] row-major),
+ * prefill_last or decode ([1, vocab_size]); *n_rows (if n_rows is not NULL)
+ * receives the row count.
  * NULL with *n_rows = 0 before the first call and after a reset. The pointer
  * stays valid until the next prefill, decode, reset or destroy. */
 TFC_API const float *tfc_model_logits(tfc_model *model, int64_t *n_rows);

@@ -38,9 +38,10 @@ struct TFCCreateEntryPointsPass
     : tfc::impl::TFCCreateEntryPointsBase<TFCCreateEntryPointsPass> {
   void runOnOperation() override;
 
-  /// A copy of `forward` named `name`; `tokenCount` is 1 for decode.
+  /// A copy of `forward` named `name`; `tokenCount` is 1 for decode. With
+  /// `lastLogitsOnly` the LM head reads only the last position.
   LogicalResult createEntry(func::FuncOp forward, StringRef name,
-                            int64_t tokenCount,
+                            int64_t tokenCount, bool lastLogitsOnly,
                             const llvm::StringMap<WeightSlot> &slots,
                             ArrayRef<CacheSlot> caches);
 };
@@ -48,7 +49,8 @@ struct TFCCreateEntryPointsPass
 
 LogicalResult TFCCreateEntryPointsPass::createEntry(
     func::FuncOp forward, StringRef name, int64_t tokenCount,
-    const llvm::StringMap<WeightSlot> &slots, ArrayRef<CacheSlot> caches) {
+    bool lastLogitsOnly, const llvm::StringMap<WeightSlot> &slots,
+    ArrayRef<CacheSlot> caches) {
   MLIRContext *ctx = &getContext();
   OpBuilder b(forward);
   Location loc = forward.getLoc();
@@ -127,6 +129,24 @@ LogicalResult TFCCreateEntryPointsPass::createEntry(
                                                 /*writable=*/false));
       continue;
     }
+    if (auto head = dyn_cast<LMHeadOp>(op); head && lastLogitsOnly) {
+      // Generation needs the next-token logits only: the head, the costliest
+      // projection, reads one row.
+      Value hidden = map.lookup(head.getInput());
+      auto type = cast<RankedTensorType>(hidden.getType());
+      Value rows = tensor::DimOp::create(b, loc, hidden, 0);
+      Value last = arith::SubIOp::create(
+          b, loc, rows, arith::ConstantIndexOp::create(b, loc, 1));
+      Value row = tensor::ExtractSliceOp::create(
+          b, loc, RankedTensorType::get({1, type.getDimSize(1)}, f32), hidden,
+          ArrayRef<OpFoldResult>{last, b.getIndexAttr(0)},
+          ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(type.getDimSize(1))},
+          ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
+      IRMapping rowMap = map;
+      rowMap.map(head.getInput(), tensor::CastOp::create(b, loc, type, row));
+      map.map(head.getResult(), b.clone(op, rowMap)->getResult(0));
+      continue;
+    }
     b.clone(op, map);
   }
   return success();
@@ -175,6 +195,14 @@ void TFCCreateEntryPointsPass::runOnOperation() {
     caches.push_back({type.getDimSize(1), window});
   }
 
+  // tfc_prefill_last computes the head on the last row only; every other op
+  // after the head must be row-wise (tfc.softcap is).
+  auto heads = forward.getBody().getOps<LMHeadOp>();
+  if (std::distance(heads.begin(), heads.end()) != 1) {
+    forward.emitOpError("must compute its logits with exactly one tfc.lm_head");
+    return signalPassFailure();
+  }
+
   // Arena layout: declaration order, 64-byte aligned.
   llvm::StringMap<WeightSlot> slots;
   std::string manifest;
@@ -210,9 +238,11 @@ void TFCCreateEntryPointsPass::runOnOperation() {
        << "\n";
   os << weights << "end\n";
 
-  if (failed(createEntry(forward, "tfc_prefill", ShapedType::kDynamic, slots,
+  int64_t dyn = ShapedType::kDynamic;
+  if (failed(createEntry(forward, "tfc_prefill", dyn, false, slots, caches)) ||
+      failed(createEntry(forward, "tfc_prefill_last", dyn, true, slots,
                          caches)) ||
-      failed(createEntry(forward, "tfc_decode", 1, slots, caches)))
+      failed(createEntry(forward, "tfc_decode", 1, false, slots, caches)))
     return signalPassFailure();
 
   OpBuilder b(module.getBody(), module.getBody()->end());

@@ -1,4 +1,5 @@
-// tfc-create-entry-points needs a cache row width it can lay out.
+// tfc-create-entry-points needs a cache row width it can lay out and one LM
+// head (tfc_prefill_last applies it to the last row).
 // RUN: tfc-opt %s --tfc-create-entry-points -split-input-file -verify-diagnostics
 
 module {
@@ -15,6 +16,17 @@ module {
 module {
   // expected-error@+1 {{'func.func' op argument 2 has a non-positive tfc.kv_window 0}}
   func.func @forward(%tokens: tensor<?xi64>, %pos: index, %cache: memref<?x8xf32> {tfc.kv_window = 0 : i64}) -> tensor<?x16xf32> {
+    %0 = tensor.empty() : tensor<1x16xf32>
+    %1 = tensor.cast %0 : tensor<1x16xf32> to tensor<?x16xf32>
+    return %1 : tensor<?x16xf32>
+  }
+}
+
+// -----
+
+module {
+  // expected-error@+1 {{'func.func' op must compute its logits with exactly one tfc.lm_head}}
+  func.func @forward(%tokens: tensor<?xi64>, %pos: index) -> tensor<?x16xf32> {
     %0 = tensor.empty() : tensor<1x16xf32>
     %1 = tensor.cast %0 : tensor<1x16xf32> to tensor<?x16xf32>
     return %1 : tensor<?x16xf32>

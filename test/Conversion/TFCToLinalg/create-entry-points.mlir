@@ -15,6 +15,16 @@
 // CHECK: %[[RING:.*]] = memref.reinterpret_cast %[[KV]] to offset: [%[[OFFSET]]], sizes: [%[[ROWS]], 16], strides: [16, 1]
 // CHECK: tfc.kv_cache_append %{{.*}}, %{{.*}} into %[[FULL]] at %[[POS]]
 // CHECK: tfc.kv_cache_append %{{.*}}, %{{.*}} into %[[RING]] at %[[POS]]
+// The head of tfc_prefill_last reads the last row only.
+// CHECK-LABEL: func.func @tfc_prefill_last
+// CHECK: %[[H:.*]] = tfc.embedding
+// CHECK: tfc.kv_cache_append
+// CHECK: tfc.kv_cache_append
+// CHECK: %[[ROWS:.*]] = tensor.dim %[[H]], %{{.*}} : tensor<?x8xf32>
+// CHECK: %[[LAST:.*]] = arith.subi %[[ROWS]], %{{.*}} : index
+// CHECK: %[[ROW:.*]] = tensor.extract_slice %[[H]][%[[LAST]], 0] [1, 8] [1, 1] : tensor<?x8xf32> to tensor<1x8xf32>
+// CHECK: %[[CAST:.*]] = tensor.cast %[[ROW]] : tensor<1x8xf32> to tensor<?x8xf32>
+// CHECK: tfc.lm_head %[[CAST]], %{{.*}} : tensor<?x8xf32>, tensor<16x8xf32> -> tensor<?x16xf32>
 // CHECK-LABEL: func.func @tfc_decode
 // CHECK-SAME: memref<1xi64>
 // CHECK: llvm.mlir.global external constant @tfc_manifest("tfc-manifest 2\0Amodel test\0Avocab_size 16\0Ahidden_size 8\0Anum_layers 2\0Aarena_bytes 512\0Akv_caches 2\0Akv_cache 16 0\0Akv_cache 16 4\0Aweight embed f32 16x8 0\0Aend\0A\00")

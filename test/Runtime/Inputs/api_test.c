@@ -114,12 +114,22 @@ int main(int argc, char **argv) {
   EXPECT(rows == 1 && sameRow(logits, full[3]));
   EXPECT(tfc_model_position(model) == 4);
 
+  /* prefill_last: the same cache, only the last row of logits. */
+  tfc_model_reset(model);
+  EXPECT(tfc_model_prefill_last(model, prompt, 3) == 0);
+  logits = tfc_model_logits(model, &rows);
+  EXPECT(rows == 1 && sameRow(logits, full[2]));
+  EXPECT(tfc_model_decode(model, 4) == 0);
+  logits = tfc_model_logits(model, &rows);
+  EXPECT(rows == 1 && sameRow(logits, full[3]));
+
   /* Failed calls change nothing. */
   EXPECT_FAIL(tfc_model_decode(model, 8));
   EXPECT_FAIL(tfc_model_decode(model, -3));
   int64_t bad[2] = {0, 9};
   EXPECT_FAIL(tfc_model_prefill(model, bad, 2));
   EXPECT_FAIL(tfc_model_prefill(model, prompt, 0));
+  EXPECT_FAIL(tfc_model_prefill_last(model, bad, 2));
   EXPECT(tfc_model_position(model) == 4);
   logits = tfc_model_logits(model, &rows);
   EXPECT(rows == 1 && sameRow(logits, full[3]));

@@ -89,10 +89,12 @@ static void expect(int ok, const char *what) {
   }
 }
 
+/* last_only: the logits of the last token only, in row 0 (prefill_last). */
 static void run(MemRef1D_i8 *arena, MemRef1D_f32 *kv, MemRef1D_i64 *tokens,
                 int64_t pos, int64_t max_context, MemRef2D_f32 *logits,
-                int is_decode) {
+                int is_decode, int last_only) {
   int64_t n = tokens->sizes[0];
+  int64_t rows = last_only ? 1 : n;
   expect(((uintptr_t)arena->aligned & 63) == 0, "arena not 64-byte aligned");
   expect(arena->offset == 0 && arena->sizes[0] == kArenaBytes &&
              arena->strides[0] == 1,
@@ -104,7 +106,7 @@ static void run(MemRef1D_i8 *arena, MemRef1D_f32 *kv, MemRef1D_i64 *tokens,
          "tokens descriptor");
   expect(!is_decode || n == 1, "decode with n != 1");
   expect(pos >= 0 && pos + n <= max_context, "pos + n > max_context");
-  expect(logits->offset == 0 && logits->sizes[0] == n &&
+  expect(logits->offset == 0 && logits->sizes[0] == rows &&
              logits->sizes[1] == kVocab && logits->strides[0] == kVocab &&
              logits->strides[1] == 1,
          "logits descriptor");
@@ -125,11 +127,13 @@ static void run(MemRef1D_i8 *arena, MemRef1D_f32 *kv, MemRef1D_i64 *tokens,
     for (int64_t q = 0; q <= p; ++q)
       for (int j = 0; j < kHidden; ++j)
         x[j] += kv->aligned[q * 4 + j];
+    if (last_only && i != n - 1)
+      continue;
     for (int v = 0; v < kVocab; ++v) {
       float acc = 0;
       for (int j = 0; j < kHidden; ++j)
         acc += head[v * kHidden + j] * x[j];
-      logits->aligned[i * kVocab + v] = acc;
+      logits->aligned[(last_only ? 0 : i) * kVocab + v] = acc;
     }
   }
 }
@@ -137,11 +141,17 @@ static void run(MemRef1D_i8 *arena, MemRef1D_f32 *kv, MemRef1D_i64 *tokens,
 void _mlir_ciface_tfc_prefill(MemRef1D_i8 *arena, MemRef1D_f32 *kv,
                               MemRef1D_i64 *tokens, int64_t pos,
                               int64_t max_context, MemRef2D_f32 *logits) {
-  run(arena, kv, tokens, pos, max_context, logits, 0);
+  run(arena, kv, tokens, pos, max_context, logits, 0, 0);
+}
+
+void _mlir_ciface_tfc_prefill_last(MemRef1D_i8 *arena, MemRef1D_f32 *kv,
+                                   MemRef1D_i64 *tokens, int64_t pos,
+                                   int64_t max_context, MemRef2D_f32 *logits) {
+  run(arena, kv, tokens, pos, max_context, logits, 0, 1);
 }
 
 void _mlir_ciface_tfc_decode(MemRef1D_i8 *arena, MemRef1D_f32 *kv,
                              MemRef1D_i64 *tokens, int64_t pos,
                              int64_t max_context, MemRef2D_f32 *logits) {
-  run(arena, kv, tokens, pos, max_context, logits, 1);
+  run(arena, kv, tokens, pos, max_context, logits, 1, 0);
 }
