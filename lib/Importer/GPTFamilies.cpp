@@ -154,6 +154,18 @@ static void addLinear(LayerSpec &l, llvm::StringRef role,
     l.weights[biasRole] = name + ".bias";
 }
 
+/// The four projections of bloom's layer layout, which falcon kept: a fused
+/// `self_attention.query_key_value`, `self_attention.dense` and the MLP's
+/// `dense_h_to_4h` / `dense_4h_to_h` under the layer prefix `p`.
+static void addBloomLayoutProjections(LayerSpec &l, const std::string &p,
+                                      bool bias) {
+  addLinear(l, "qkv_proj", "qkv_bias", p + "self_attention.query_key_value",
+            bias);
+  addLinear(l, "o_proj", "o_bias", p + "self_attention.dense", bias);
+  addLinear(l, "up_proj", "up_bias", p + "mlp.dense_h_to_4h", bias);
+  addLinear(l, "down_proj", "down_bias", p + "mlp.dense_4h_to_h", bias);
+}
+
 static NormSpec layerNorm(double eps, bool bias) {
   return NormSpec{NormKind::LayerNorm, eps, std::nullopt, bias};
 }
@@ -495,11 +507,7 @@ LogicalResult mlir::tfc::readFalcon(ConfigReader &c, ModelSpec &spec) {
       addNorm(l, "ffn_norm", p + "post_attention_layernorm", true);
       break;
     }
-    addLinear(l, "qkv_proj", "qkv_bias", p + "self_attention.query_key_value",
-              bias);
-    addLinear(l, "o_proj", "o_bias", p + "self_attention.dense", bias);
-    addLinear(l, "up_proj", "up_bias", p + "mlp.dense_h_to_4h", bias);
-    addLinear(l, "down_proj", "down_bias", p + "mlp.dense_4h_to_h", bias);
+    addBloomLayoutProjections(l, p, bias);
     spec.layers.push_back(std::move(l));
   }
   return success();
@@ -558,11 +566,7 @@ LogicalResult mlir::tfc::readBloom(ConfigReader &c, ModelSpec &spec) {
     l.qkvPacking = QKVPacking::Grouped;
     addNorm(l, "attn_norm", p + "input_layernorm", true);
     addNorm(l, "ffn_norm", p + "post_attention_layernorm", true);
-    addLinear(l, "qkv_proj", "qkv_bias", p + "self_attention.query_key_value",
-              true);
-    addLinear(l, "o_proj", "o_bias", p + "self_attention.dense", true);
-    addLinear(l, "up_proj", "up_bias", p + "mlp.dense_h_to_4h", true);
-    addLinear(l, "down_proj", "down_bias", p + "mlp.dense_4h_to_h", true);
+    addBloomLayoutProjections(l, p, true);
     spec.layers.push_back(std::move(l));
   }
   return success();
