@@ -296,6 +296,9 @@ int64_t Runner::argmaxOfLastRow() {
 }
 
 void Runner::appendLogits() {
+  // Kept only for --dump-logits; generation reads the model's last row.
+  if (opts.dumpLogitsPath.empty())
+    return;
   int64_t rows = 0;
   const float *logits = api.tfc_model_logits(model, &rows);
   promptLogits.insert(promptLogits.end(), logits, logits + rows * vocab);
