@@ -3,7 +3,7 @@
 // reads the window before the step, attends over it and the new keys (whose
 // first position it passes as keys_from), then appends; its cache argument is
 // marked as one that may be a ring of `window` rows.
-// RUN: tfc-opt %s --tfc-expand-blocks | FileCheck %s
+// RUN: tfc-opt %s --tfc-expand-blocks=outline-layers=false | FileCheck %s
 
 // CHECK-LABEL: func.func @forward
 // CHECK-SAME: %[[POS:[a-z0-9]+]]: index, %[[FULL:[a-z0-9]+]]: memref<?x64xf32>, %[[RING:[a-z0-9]+]]: memref<?x64xf32> {tfc.kv_window = 8 : i64}

@@ -72,6 +72,16 @@ static cl::opt<std::string>
     cpuName("cpu", cl::cat(category), cl::value_desc("name"),
             cl::desc("CPU to generate code for (default: the host's, e.g. "
                      "znver4, skylake-avx512, x86-64-v3)"));
+static cl::opt<std::string> weightDType(
+    "weight-dtype", cl::cat(category), cl::value_desc("f32|bf16|f16"),
+    cl::desc("Element type the model reads its weights in (default: the "
+             "config's torch_dtype, f32 without one). A checkpoint stored in "
+             "this type is read in place from its memory map; one stored in "
+             "another is converted once when it is bound"));
+static cl::opt<std::string> kvDType(
+    "kv-dtype", cl::cat(category), cl::value_desc("f32|bf16|f16"),
+    cl::desc("Element type of the KV cache (default: f32); bf16 and f16 "
+             "halve its size at a small error"));
 static cl::opt<bool> quiet("quiet", cl::cat(category),
                            cl::desc("Do not print progress to stderr"));
 
@@ -188,6 +198,16 @@ int main(int argc, char **argv) {
   OwningOpRef<ModuleOp> module = loadModel(context);
   if (!module)
     return 1;
+
+  if (!weightDType.empty() || !kvDType.empty()) {
+    PassManager setDTypes(&context);
+    tfc::TFCSetDTypesOptions options;
+    options.weights = weightDType;
+    options.kvCache = kvDType;
+    setDTypes.addPass(tfc::createTFCSetDTypes(options));
+    if (failed(setDTypes.run(*module)))
+      return fail("--weight-dtype / --kv-dtype: expected f32, bf16 or f16");
+  }
 
   auto writeText = [&](llvm::function_ref<void(llvm::raw_ostream &)> print) {
     std::string error;

@@ -1,9 +1,10 @@
 //===- CreateEntryPoints.cpp - The compiled model's C-ABI entry points ----===//
 //
-// @forward(tokens, position, caches...) -> logits becomes @tfc_prefill and
-// @tfc_decode with the signature of docs/ABI.md, which lay every layer's cache
-// out in one buffer; the weight manifest becomes the `tfc_manifest` string the
-// runtime checks checkpoints against.
+// @forward(tokens, position, caches...) -> logits becomes @tfc_prefill,
+// @tfc_prefill_last and @tfc_decode with the signature of docs/ABI.md: every
+// weight is a view of the runtime's weight region at the offset its table
+// gives, every layer's cache a view of one byte buffer; the weight manifest
+// becomes the `tfc_manifest` string the runtime checks checkpoints against.
 //
 //===----------------------------------------------------------------------===//
 #include "tfc/Conversion/Passes.h"
@@ -22,17 +23,28 @@ using namespace mlir;
 using namespace mlir::tfc;
 
 namespace {
+/// A weight's declaration and its index in the runtime's offsets table.
 struct WeightSlot {
   WeightDeclOp decl;
-  int64_t offset;
+  int64_t index;
 };
 
-/// One layer's cache: `floatsPerToken` floats per row, and `min(window,
+/// One layer's cache: `elementsPerToken` elements per row, and `min(window,
 /// max_context)` rows for a sliding-window layer, `max_context` otherwise.
 struct CacheSlot {
-  int64_t floatsPerToken;
+  int64_t elementsPerToken;
   std::optional<int64_t> window;
+  MemRefType type;
 };
+
+/// The manifest's spelling of a weight or cache element type.
+StringRef dtypeName(Type type) {
+  if (type.isBF16())
+    return "bf16";
+  if (type.isF16())
+    return "f16";
+  return "f32";
+}
 
 struct TFCCreateEntryPointsPass
     : tfc::impl::TFCCreateEntryPointsBase<TFCCreateEntryPointsPass> {
@@ -51,27 +63,28 @@ LogicalResult TFCCreateEntryPointsPass::createEntry(
     func::FuncOp forward, StringRef name, int64_t tokenCount,
     bool lastLogitsOnly, const llvm::StringMap<WeightSlot> &slots,
     ArrayRef<CacheSlot> caches) {
-  MLIRContext *ctx = &getContext();
   OpBuilder b(forward);
   Location loc = forward.getLoc();
   Type f32 = b.getF32Type(), i64 = b.getI64Type(), index = b.getIndexType();
   int64_t dyn = ShapedType::kDynamic;
   auto logitsType = cast<RankedTensorType>(forward.getResultTypes()[0]);
 
-  auto arenaType = MemRefType::get({dyn}, b.getI8Type());
-  auto kvType = MemRefType::get({dyn}, f32);
+  auto bytesType = MemRefType::get({dyn}, b.getI8Type());
+  auto offsetsType = MemRefType::get({dyn}, i64);
   auto tokensType = MemRefType::get({tokenCount}, i64);
   auto outType = MemRefType::get({dyn, dyn}, f32);
   auto entry = func::FuncOp::create(
       b, loc, name,
-      b.getFunctionType({arenaType, kvType, tokensType, index, index, outType},
+      b.getFunctionType({bytesType, offsetsType, bytesType, tokensType, index,
+                         index, outType},
                         {}));
   entry->setAttr("llvm.emit_c_interface", b.getUnitAttr());
   Block *body = entry.addEntryBlock();
   b.setInsertionPointToStart(body);
-  Value arena = body->getArgument(0), kv = body->getArgument(1),
-        tokens = body->getArgument(2), pos = body->getArgument(3),
-        maxContext = body->getArgument(4), logits = body->getArgument(5);
+  Value weights = body->getArgument(0), offsets = body->getArgument(1),
+        kv = body->getArgument(2), tokens = body->getArgument(3),
+        pos = body->getArgument(4), maxContext = body->getArgument(5),
+        logits = body->getArgument(6);
 
   IRMapping map;
   Value tokenTensor = bufferization::ToTensorOp::create(
@@ -82,25 +95,23 @@ LogicalResult TFCCreateEntryPointsPass::createEntry(
     tokenTensor = tensor::CastOp::create(b, loc, forwardTokens, tokenTensor);
   map.map(forward.getArgument(0), tokenTensor);
   map.map(forward.getArgument(1), pos);
-  // The layers' caches, one after another in the flat buffer.
-  Value cacheOffset = arith::ConstantIndexOp::create(b, loc, 0);
+  // The layers' caches, one after another in the byte buffer, each at a
+  // multiple of 64 bytes (docs/ABI.md).
+  auto cst = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
+  Value cacheStart = cst(0);
   for (auto [i, slot] : llvm::enumerate(caches)) {
     Value rows = maxContext;
     if (slot.window)
-      rows = arith::MinUIOp::create(
-          b, loc, maxContext, arith::ConstantIndexOp::create(b, loc, *slot.window));
-    int64_t width = slot.floatsPerToken;
-    auto type = MemRefType::get(
-        {dyn, width}, f32,
-        StridedLayoutAttr::get(ctx, dyn, ArrayRef<int64_t>{width, 1}));
-    Value cache = memref::ReinterpretCastOp::create(
-        b, loc, type, kv, cacheOffset, ArrayRef<OpFoldResult>{rows, b.getIndexAttr(width)},
-        ArrayRef<OpFoldResult>{b.getIndexAttr(width), b.getIndexAttr(1)});
+      rows = arith::MinUIOp::create(b, loc, maxContext, cst(*slot.window));
+    Value cache = memref::ViewOp::create(b, loc, slot.type, kv, cacheStart,
+                                         ValueRange{rows});
     map.map(forward.getArgument(2 + i), cache);
-    cacheOffset = arith::AddIOp::create(
-        b, loc, cacheOffset,
-        arith::MulIOp::create(b, loc, rows,
-                              arith::ConstantIndexOp::create(b, loc, width)));
+    int64_t rowBytes =
+        slot.elementsPerToken * slot.type.getElementTypeBitWidth() / 8;
+    Value end = arith::AddIOp::create(
+        b, loc, cacheStart, arith::MulIOp::create(b, loc, rows, cst(rowBytes)));
+    cacheStart = arith::AndIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, end, cst(63)), cst(-64));
   }
 
   for (Operation &op : forward.getBody().front()) {
@@ -119,10 +130,12 @@ LogicalResult TFCCreateEntryPointsPass::createEntry(
       const WeightSlot &slot = slots.lookup(weight.getName());
       WeightDeclOp decl = slot.decl;
       RankedTensorType type = decl.getTensorType();
-      Value offset = arith::ConstantIndexOp::create(b, loc, slot.offset);
+      Value offset = arith::IndexCastOp::create(
+          b, loc, index,
+          memref::LoadOp::create(b, loc, offsets, ValueRange{cst(slot.index)}));
       Value view = memref::ViewOp::create(
-          b, loc, MemRefType::get(type.getShape(), f32), arena, offset,
-          ValueRange());
+          b, loc, MemRefType::get(type.getShape(), type.getElementType()),
+          weights, offset, ValueRange());
       map.map(weight.getResult(),
               bufferization::ToTensorOp::create(b, loc, type, view,
                                                 /*restrict=*/true,
@@ -177,11 +190,20 @@ void TFCCreateEntryPointsPass::runOnOperation() {
   SmallVector<CacheSlot> caches;
   for (unsigned i = 2; i < forward.getNumArguments(); ++i) {
     auto type = dyn_cast<MemRefType>(forward.getArgumentTypes()[i]);
-    if (!type || type.getRank() != 2 || !type.getElementType().isF32() ||
+    if (!type || type.getRank() != 2 || !type.getLayout().isIdentity() ||
+        !isa<Float32Type, BFloat16Type, Float16Type>(type.getElementType()) ||
         ShapedType::isDynamic(type.getDimSize(1))) {
       forward.emitOpError() << "argument " << i << " must be a layer's KV cache "
-                            << "memref<?xNxf32> with a static row width, got "
-                            << forward.getArgumentTypes()[i];
+                            << "memref<?xNxf32|bf16|f16> with a static row "
+                            << "width, got " << forward.getArgumentTypes()[i];
+      return signalPassFailure();
+    }
+    if (!caches.empty() &&
+        caches.front().type.getElementType() != type.getElementType()) {
+      forward.emitOpError() << "argument " << i << ": every KV cache must have "
+                            << "the element type of the first, "
+                            << caches.front().type.getElementType()
+                            << ", got " << type;
       return signalPassFailure();
     }
     std::optional<int64_t> window;
@@ -192,7 +214,7 @@ void TFCCreateEntryPointsPass::runOnOperation() {
                             << " has a non-positive tfc.kv_window " << *window;
       return signalPassFailure();
     }
-    caches.push_back({type.getDimSize(1), window});
+    caches.push_back({type.getDimSize(1), window, type});
   }
 
   // tfc_prefill_last computes the head on the last row only; every other op
@@ -203,7 +225,7 @@ void TFCCreateEntryPointsPass::runOnOperation() {
     return signalPassFailure();
   }
 
-  // Arena layout: declaration order, 64-byte aligned.
+  // Offsets table: declaration order.
   llvm::StringMap<WeightSlot> slots;
   std::string manifest;
   llvm::raw_string_ostream os(manifest);
@@ -214,29 +236,45 @@ void TFCCreateEntryPointsPass::runOnOperation() {
   });
   if (auto layerCount = module->getAttrOfType<IntegerAttr>("tfc.num_layers"))
     layers = layerCount.getInt();
-  int64_t offset = 0;
   std::string weights;
   llvm::raw_string_ostream wos(weights);
+  int64_t numWeights = 0;
   for (auto decl : module.getOps<WeightDeclOp>()) {
     RankedTensorType type = decl.getTensorType();
-    slots[decl.getSymName()] = {decl, offset};
-    wos << "weight " << decl.getSymName() << " f32 ";
+    slots[decl.getSymName()] = {decl, numWeights++};
+    wos << "weight " << decl.getSymName() << " "
+        << dtypeName(type.getElementType()) << " ";
     llvm::interleave(type.getShape(), wos, "x");
-    wos << " " << offset << "\n";
-    offset += llvm::alignTo(type.getNumElements() * 4, 64);
+    wos << "\n";
   }
+  auto intAttr = [&](StringRef name) -> int64_t {
+    auto attr = module->getAttrOfType<IntegerAttr>(name);
+    return attr ? attr.getInt() : 0;
+  };
   auto modelType = module->getAttrOfType<StringAttr>("tfc.model_type");
-  os << "tfc-manifest 2\n"
+  auto prefix = module->getAttrOfType<StringAttr>("tfc.base_model_prefix");
+  os << "tfc-manifest 3\n"
      << "model " << (modelType ? modelType.getValue() : "unknown") << "\n"
      << "vocab_size " << logitsType.getDimSize(1) << "\n"
      << "hidden_size " << hidden << "\n"
      << "num_layers " << layers << "\n"
-     << "arena_bytes " << offset << "\n"
+     << "context " << intAttr("tfc.trained_context") << " "
+     << intAttr("tfc.position_limit") << "\n"
+     << "base_model_prefix "
+     << (prefix && !prefix.getValue().empty() ? prefix.getValue() : "-")
+     << "\n"
+     << "kv_dtype "
+     << (caches.empty() ? "f32" : dtypeName(caches.front().type.getElementType()))
+     << "\n"
      << "kv_caches " << caches.size() << "\n";
   for (const CacheSlot &cache : caches)
-    os << "kv_cache " << cache.floatsPerToken << " " << cache.window.value_or(0)
-       << "\n";
-  os << weights << "end\n";
+    os << "kv_cache " << cache.elementsPerToken << " "
+       << cache.window.value_or(0) << "\n";
+  os << "weights " << numWeights << "\n" << weights;
+  if (auto optional = module->getAttrOfType<ArrayAttr>("tfc.optional_weights"))
+    for (auto name : optional.getAsValueRange<StringAttr>())
+      os << "optional " << name << "\n";
+  os << "end\n";
 
   int64_t dyn = ShapedType::kDynamic;
   if (failed(createEntry(forward, "tfc_prefill", dyn, false, slots, caches)) ||

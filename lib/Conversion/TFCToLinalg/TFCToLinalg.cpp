@@ -94,6 +94,14 @@ struct Emitter {
   }
 };
 
+/// `v` as f32: weights and 16-bit caches are widened where they are read, so
+/// arithmetic and accumulation stay in f32.
+Value widen(OpBuilder &b, Location loc, Value v) {
+  if (v.getType().isF32())
+    return v;
+  return arith::ExtFOp::create(b, loc, b.getF32Type(), v);
+}
+
 Value applyActivation(OpBuilder &b, Location loc, Activation kind, Value x) {
   auto c = [&](double v) {
     return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v)).getResult();
@@ -137,7 +145,8 @@ Value applyActivation(OpBuilder &b, Location loc, Activation kind, Value x) {
 void yieldMulAdd(OpBuilder &b, Location l, ValueRange a) {
   auto flags = arith::FastMathFlagsAttr::get(
       b.getContext(), arith::FastMathFlags::reassoc | arith::FastMathFlags::contract);
-  Value m = arith::MulFOp::create(b, l, a[0], a[1], flags);
+  Value m = arith::MulFOp::create(b, l, widen(b, l, a[0]), widen(b, l, a[1]),
+                                  flags);
   linalg::YieldOp::create(b, l, arith::AddFOp::create(b, l, a[2], m, flags).getResult());
 }
 
@@ -154,7 +163,7 @@ Value emitProjection(Emitter &e, Value x, Value w, Value bias,
     init = e.generic(resultType, bias, e.empty(resultType, outDims),
                      {e.map(2, {e.d(1)}), e.map(2, {e.d(0), e.d(1)})},
                      {kPar, kPar}, [](OpBuilder &b, Location l, ValueRange a) {
-                       linalg::YieldOp::create(b, l, a[0]);
+                       linalg::YieldOp::create(b, l, widen(b, l, a[0]));
                      });
   } else {
     init = e.filled(resultType, outDims, 0.0);
@@ -249,11 +258,11 @@ Value emitNorm(Emitter &e, Value x, Value w, Value bias, double eps,
         Value var = arith::DivFOp::create(b, l, a[1], cWidth);
         Value inv = math::RsqrtOp::create(
             b, l, arith::AddFOp::create(b, l, var, cEps));
-        Value scale = arith::AddFOp::create(b, l, a[2], cOffset);
+        Value scale = arith::AddFOp::create(b, l, widen(b, l, a[2]), cOffset);
         Value y = arith::MulFOp::create(
             b, l, arith::MulFOp::create(b, l, v, inv), scale);
         if (bias)
-          y = arith::AddFOp::create(b, l, y, a[next]);
+          y = arith::AddFOp::create(b, l, y, widen(b, l, a[next]));
         linalg::YieldOp::create(b, l, y);
       });
 }
@@ -318,7 +327,8 @@ struct LowerEmbedding : TFCPattern<EmbeddingOp> {
         [&](OpBuilder &b, Location l, ValueRange a) {
           Value row = arith::IndexCastOp::create(b, l, b.getIndexType(), a[0]);
           Value col = linalg::IndexOp::create(b, l, 1);
-          Value v = tensor::ExtractOp::create(b, l, table, ValueRange{row, col});
+          Value v = widen(
+              b, l, tensor::ExtractOp::create(b, l, table, ValueRange{row, col}));
           if (scale != 1.0)
             v = arith::MulFOp::create(b, l, v, e.cst(scale));
           linalg::YieldOp::create(b, l, v);
@@ -339,7 +349,8 @@ struct LowerLearnedPositions : TFCPattern<LearnedPositionsOp> {
           Value row = arith::AddIOp::create(
               b, l, pos, linalg::IndexOp::create(b, l, 0));
           Value col = linalg::IndexOp::create(b, l, 1);
-          Value p = tensor::ExtractOp::create(b, l, table, ValueRange{row, col});
+          Value p = widen(
+              b, l, tensor::ExtractOp::create(b, l, table, ValueRange{row, col}));
           return arith::AddFOp::create(b, l, a[0], p).getResult();
         }));
     return success();
@@ -767,6 +778,25 @@ struct LowerAttention : TFCPattern<AttentionOp> {
   }
 };
 
+/// `x` with its elements converted to `to` (f32 <-> a 16-bit cache type;
+/// narrowing rounds to nearest even, as arith.truncf does by default).
+static Value convertElements(Emitter &e, Value x, Type to) {
+  auto type = cast<RankedTensorType>(x.getType());
+  auto outType = RankedTensorType::get(type.getShape(), to);
+  unsigned rank = type.getRank();
+  AffineMap id = e.b.getMultiDimIdentityMap(rank);
+  SmallVector<Value> sizes = e.dynSizes(type, e.dims(x));
+  Value init = tensor::EmptyOp::create(e.b, e.loc, type.getShape(), to, sizes);
+  return e.generic(outType, x, init, {id, id},
+                   SmallVector<IteratorType>(rank, kPar),
+                   [&](OpBuilder &b, Location l, ValueRange a) {
+                     Value v = to.isF32()
+                                   ? arith::ExtFOp::create(b, l, to, a[0]).getResult()
+                                   : arith::TruncFOp::create(b, l, to, a[0]).getResult();
+                     linalg::YieldOp::create(b, l, v);
+                   });
+}
+
 /// Rows [firstRow, firstRow + rows) of columns [column, column + width).
 static Value cacheBlock(OpBuilder &b, Location loc, Value cache,
                         OpFoldResult firstRow, OpFoldResult rows,
@@ -814,6 +844,7 @@ struct LowerKVCacheAppend : TFCPattern<KVCacheAppendOp> {
     Location loc = op.getLoc();
     Emitter e{rewriter, loc};
     Value cache = op.getCache();
+    Type elementType = cast<MemRefType>(cache.getType()).getElementType();
     Value rows = memref::DimOp::create(rewriter, loc, cache, 0);
     Value n = tensor::DimOp::create(rewriter, loc, op.getKey(), 0);
     // Only the last `rows` tokens survive in the ring.
@@ -837,6 +868,8 @@ struct LowerKVCacheAppend : TFCPattern<KVCacheAppendOp> {
             rewriter, loc, flat, ArrayRef<OpFoldResult>{from, rewriter.getIndexAttr(0)},
             ArrayRef<OpFoldResult>{count, rewriter.getIndexAttr(width)},
             ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1), rewriter.getIndexAttr(1)});
+        if (elementType != cast<RankedTensorType>(piece.getType()).getElementType())
+          piece = convertElements(e, piece, elementType);
         bufferization::MaterializeInDestinationOp::create(
             rewriter, loc, TypeRange(), piece,
             cacheBlock(rewriter, loc, cache, to, count, column, width),
@@ -869,16 +902,20 @@ struct LowerKVCacheRead : TFCPattern<KVCacheReadOp> {
     if (!inPlace)
       span = ringSpan(rewriter, loc, memref::DimOp::create(rewriter, loc, cache, 0),
                       op.getStart(), count);
+    Type elementType = cast<MemRefType>(cache.getType()).getElementType();
+    Emitter e{rewriter, loc};
     auto read = [&](OpFoldResult first, OpFoldResult rows, int64_t column,
-                    int64_t width) {
-      auto type = RankedTensorType::get({ShapedType::kDynamic, width},
-                                        rewriter.getF32Type());
+                    int64_t width) -> Value {
+      auto type =
+          RankedTensorType::get({ShapedType::kDynamic, width}, elementType);
       // `restrict`: the tensor is the only way this block of the cache is
       // read; kv_cache_append writes to memref subviews, never through it,
       // and not while an in-place read is live (checked above).
-      return bufferization::ToTensorOp::create(
+      Value block = bufferization::ToTensorOp::create(
           rewriter, loc, type, cacheBlock(rewriter, loc, cache, first, rows, column, width),
           /*restrict=*/true, /*writable=*/false);
+      return elementType.isF32() ? block
+                                 : convertElements(e, block, rewriter.getF32Type());
     };
     SmallVector<Value> results;
     int64_t column = 0;

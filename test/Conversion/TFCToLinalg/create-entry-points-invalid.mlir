@@ -3,7 +3,7 @@
 // RUN: tfc-opt %s --tfc-create-entry-points -split-input-file -verify-diagnostics
 
 module {
-  // expected-error@+1 {{'func.func' op argument 2 must be a layer's KV cache memref<?xNxf32> with a static row width, got 'memref<?x?xf32>'}}
+  // expected-error@+1 {{'func.func' op argument 2 must be a layer's KV cache memref<?xNxf32|bf16|f16> with a static row width, got 'memref<?x?xf32>'}}
   func.func @forward(%tokens: tensor<?xi64>, %pos: index, %cache: memref<?x?xf32>) -> tensor<?x16xf32> {
     %0 = tensor.empty() : tensor<1x16xf32>
     %1 = tensor.cast %0 : tensor<1x16xf32> to tensor<?x16xf32>

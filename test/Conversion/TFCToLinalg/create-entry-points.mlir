@@ -1,46 +1,69 @@
-// tfc-create-entry-points lays the layers' KV caches out one after another in
-// the flat cache buffer: max_context rows for a full-attention layer,
-// min(window, max_context) for one marked tfc.kv_window; the manifest lists
-// each cache's row width and window (docs/ABI.md).
+// tfc-create-entry-points: every weight is a view of the runtime's weight
+// region at the byte offset its table entry gives, in the dtype it is
+// declared with; the layers' KV caches are views of one byte buffer, each
+// starting at a multiple of 64 bytes: max_context rows for a full-attention
+// layer, min(window, max_context) for one marked tfc.kv_window. The manifest
+// (docs/ABI.md) lists the module's context bounds, base-model prefix,
+// optional tensors, the caches and the weights with their dtypes.
 // RUN: tfc-opt %s --tfc-create-entry-points | FileCheck %s
 
 // CHECK-LABEL: func.func @tfc_prefill
-// CHECK-SAME: (%{{.*}}: memref<?xi8>, %[[KV:.*]]: memref<?xf32>, %{{.*}}: memref<?xi64>, %[[POS:.*]]: index, %[[MAXCTX:.*]]: index, %{{.*}}: memref<?x?xf32>)
+// CHECK-SAME: (%[[W:.*]]: memref<?xi8>, %[[OFFS:.*]]: memref<?xi64>, %[[KV:.*]]: memref<?xi8>, %{{.*}}: memref<?xi64>, %[[POS:.*]]: index, %[[MAXCTX:.*]]: index, %{{.*}}: memref<?x?xf32>)
 // CHECK: %[[C0:.*]] = arith.constant 0 : index
-// CHECK: %[[FULL:.*]] = memref.reinterpret_cast %[[KV]] to offset: [%[[C0]]], sizes: [%[[MAXCTX]], 16], strides: [16, 1]
-// CHECK: %[[FULLSIZE:.*]] = arith.muli %[[MAXCTX]], %{{.*}} : index
-// CHECK: %[[OFFSET:.*]] = arith.addi %[[C0]], %[[FULLSIZE]] : index
+// CHECK: %[[FULL:.*]] = memref.view %[[KV]][%[[C0]]][%[[MAXCTX]]] : memref<?xi8> to memref<?x12xf16>
+// A row of 12 f16 is 24 bytes; the next cache starts at the next multiple of 64.
+// CHECK: %[[C24:.*]] = arith.constant 24 : index
+// CHECK: %[[BYTES:.*]] = arith.muli %[[MAXCTX]], %[[C24]] : index
+// CHECK: %[[END:.*]] = arith.addi %[[C0]], %[[BYTES]] : index
+// CHECK: %[[C63:.*]] = arith.constant 63 : index
+// CHECK: %[[UP:.*]] = arith.addi %[[END]], %[[C63]] : index
+// CHECK: %[[MASK:.*]] = arith.constant -64 : index
+// CHECK: %[[START:.*]] = arith.andi %[[UP]], %[[MASK]] : index
 // CHECK: %[[C4:.*]] = arith.constant 4 : index
 // CHECK: %[[ROWS:.*]] = arith.minui %[[MAXCTX]], %[[C4]] : index
-// CHECK: %[[RING:.*]] = memref.reinterpret_cast %[[KV]] to offset: [%[[OFFSET]]], sizes: [%[[ROWS]], 16], strides: [16, 1]
+// CHECK: %[[RING:.*]] = memref.view %[[KV]][%[[START]]][%[[ROWS]]] : memref<?xi8> to memref<?x12xf16>
+// Weight 0 (bf16) and weight 1 (f32) at the offsets of table entries 0 and 1.
+// CHECK: %[[I0:.*]] = arith.constant 0 : index
+// CHECK: %[[O0:.*]] = memref.load %[[OFFS]][%[[I0]]] : memref<?xi64>
+// CHECK: %[[B0:.*]] = arith.index_cast %[[O0]] : i64 to index
+// CHECK: %[[EMBED:.*]] = memref.view %[[W]][%[[B0]]][] : memref<?xi8> to memref<16x8xbf16>
+// CHECK: bufferization.to_tensor %[[EMBED]] restrict : memref<16x8xbf16> to tensor<16x8xbf16>
+// CHECK: %[[I1:.*]] = arith.constant 1 : index
+// CHECK: %[[O1:.*]] = memref.load %[[OFFS]][%[[I1]]] : memref<?xi64>
+// CHECK: %[[B1:.*]] = arith.index_cast %[[O1]] : i64 to index
+// CHECK: memref.view %[[W]][%[[B1]]][] : memref<?xi8> to memref<8xf32>
 // CHECK: tfc.kv_cache_append %{{.*}}, %{{.*}} into %[[FULL]] at %[[POS]]
 // CHECK: tfc.kv_cache_append %{{.*}}, %{{.*}} into %[[RING]] at %[[POS]]
 // The head of tfc_prefill_last reads the last row only.
 // CHECK-LABEL: func.func @tfc_prefill_last
-// CHECK: %[[H:.*]] = tfc.embedding
+// CHECK: %[[H:.*]] = tfc.rms_norm
 // CHECK: tfc.kv_cache_append
 // CHECK: tfc.kv_cache_append
-// CHECK: %[[ROWS:.*]] = tensor.dim %[[H]], %{{.*}} : tensor<?x8xf32>
-// CHECK: %[[LAST:.*]] = arith.subi %[[ROWS]], %{{.*}} : index
+// CHECK: %[[NROWS:.*]] = tensor.dim %[[H]], %{{.*}} : tensor<?x8xf32>
+// CHECK: %[[LAST:.*]] = arith.subi %[[NROWS]], %{{.*}} : index
 // CHECK: %[[ROW:.*]] = tensor.extract_slice %[[H]][%[[LAST]], 0] [1, 8] [1, 1] : tensor<?x8xf32> to tensor<1x8xf32>
 // CHECK: %[[CAST:.*]] = tensor.cast %[[ROW]] : tensor<1x8xf32> to tensor<?x8xf32>
-// CHECK: tfc.lm_head %[[CAST]], %{{.*}} : tensor<?x8xf32>, tensor<16x8xf32> -> tensor<?x16xf32>
+// CHECK: tfc.lm_head %[[CAST]], %{{.*}} : tensor<?x8xf32>, tensor<16x8xbf16> -> tensor<?x16xf32>
 // CHECK-LABEL: func.func @tfc_decode
 // CHECK-SAME: memref<1xi64>
-// CHECK: llvm.mlir.global external constant @tfc_manifest("tfc-manifest 2\0Amodel test\0Avocab_size 16\0Ahidden_size 8\0Anum_layers 2\0Aarena_bytes 512\0Akv_caches 2\0Akv_cache 16 0\0Akv_cache 16 4\0Aweight embed f32 16x8 0\0Aend\0A\00")
+// CHECK: llvm.mlir.global external constant @tfc_manifest("tfc-manifest 3\0Amodel test\0Avocab_size 16\0Ahidden_size 8\0Anum_layers 2\0Acontext 32 32\0Abase_model_prefix transformer.\0Akv_dtype f16\0Akv_caches 2\0Akv_cache 12 0\0Akv_cache 12 4\0Aweights 2\0Aweight embed bf16 16x8\0Aweight norm f32 8\0Aoptional lm_head.weight\0Aend\0A\00")
 // CHECK-NOT: func.func @forward
 
-module attributes {tfc.model_type = "test", tfc.num_layers = 2 : i64} {
-  tfc.weight_decl @embed : tensor<16x8xf32>
-  func.func @forward(%tokens: tensor<?xi64>, %pos: index, %full: memref<?x16xf32>, %ring: memref<?x16xf32> {tfc.kv_window = 4 : i64}) -> tensor<?x16xf32> {
-    %e = tfc.weight @embed : tensor<16x8xf32>
-    %h = tfc.embedding %tokens, %e : tensor<?xi64>, tensor<16x8xf32> -> tensor<?x8xf32>
+module attributes {tfc.model_type = "test", tfc.num_layers = 2 : i64, tfc.trained_context = 32 : i64, tfc.position_limit = 32 : i64, tfc.base_model_prefix = "transformer.", tfc.optional_weights = ["lm_head.weight"]} {
+  tfc.weight_decl @embed : tensor<16x8xbf16>
+  tfc.weight_decl @norm : tensor<8xf32>
+  func.func @forward(%tokens: tensor<?xi64>, %pos: index, %full: memref<?x12xf16>, %ring: memref<?x12xf16> {tfc.kv_window = 4 : i64}) -> tensor<?x16xf32> {
+    %e = tfc.weight @embed : tensor<16x8xbf16>
+    %w = tfc.weight @norm : tensor<8xf32>
+    %h0 = tfc.embedding %tokens, %e : tensor<?xi64>, tensor<16x8xbf16> -> tensor<?x8xf32>
+    %h = tfc.rms_norm %h0, %w {eps = 1.0e-5 : f64} : tensor<?x8xf32>, tensor<8xf32>
     %c0 = arith.constant 0 : index
     %n = tensor.dim %h, %c0 : tensor<?x8xf32>
-    %k = tensor.expand_shape %h [[0], [1, 2]] output_shape [%n, 2, 4] : tensor<?x8xf32> into tensor<?x2x4xf32>
-    tfc.kv_cache_append %k, %k into %full at %pos : tensor<?x2x4xf32>, tensor<?x2x4xf32>, memref<?x16xf32>
-    tfc.kv_cache_append %k, %k into %ring at %pos : tensor<?x2x4xf32>, tensor<?x2x4xf32>, memref<?x16xf32>
-    %logits = tfc.lm_head %h, %e : tensor<?x8xf32>, tensor<16x8xf32> -> tensor<?x16xf32>
+    %k = tensor.extract_slice %h[0, 0] [%n, 6] [1, 1] : tensor<?x8xf32> to tensor<?x6xf32>
+    %k3 = tensor.expand_shape %k [[0], [1, 2]] output_shape [%n, 2, 3] : tensor<?x6xf32> into tensor<?x2x3xf32>
+    tfc.kv_cache_append %k3, %k3 into %full at %pos : tensor<?x2x3xf32>, tensor<?x2x3xf32>, memref<?x12xf16>
+    tfc.kv_cache_append %k3, %k3 into %ring at %pos : tensor<?x2x3xf32>, tensor<?x2x3xf32>, memref<?x12xf16>
+    %logits = tfc.lm_head %h, %e : tensor<?x8xf32>, tensor<16x8xbf16> -> tensor<?x16xf32>
     return %logits : tensor<?x16xf32>
   }
 }

@@ -84,7 +84,7 @@ func.func @f(%k: tensor<?x4x24xf32>, %v: tensor<?x4x16xf32>, %cache: memref<?x12
 
 // The cache is a rank-2 f32 memref.
 func.func @f(%k: tensor<?x2x16xf32>, %v: tensor<?x2x16xf32>, %cache: memref<?x2x64xf32>, %pos: index) {
-  // expected-error@+1 {{'tfc.kv_cache_append' op operand #2 must be 2D memref of 32-bit float values}}
+  // expected-error@+1 {{'tfc.kv_cache_append' op operand #2 must be 2D memref of 32-bit float or bfloat16 type or 16-bit float values}}
   tfc.kv_cache_append %k, %v into %cache at %pos : tensor<?x2x16xf32>, tensor<?x2x16xf32>, memref<?x2x64xf32>
   return
 }

@@ -7,14 +7,14 @@ tfc.weight_decl @w : tensor<?x64xf32>
 
 // -----
 
-// Weights are computed in f32.
-// expected-error@+1 {{'tfc.weight_decl' op attribute 'type' failed to satisfy constraint: type attribute of ranked tensor of 32-bit float values}}
-tfc.weight_decl @w : tensor<64xf16>
+// Weights are stored as f32, bf16 or f16.
+// expected-error@+1 {{'tfc.weight_decl' op attribute 'type' failed to satisfy constraint: type attribute of ranked tensor of 32-bit float or bfloat16 type or 16-bit float values}}
+tfc.weight_decl @w : tensor<64xi8>
 
 // -----
 
 // A weight is a ranked tensor.
-// expected-error@+1 {{'tfc.weight_decl' op attribute 'type' failed to satisfy constraint: type attribute of ranked tensor of 32-bit float values}}
+// expected-error@+1 {{'tfc.weight_decl' op attribute 'type' failed to satisfy constraint: type attribute of ranked tensor of 32-bit float or bfloat16 type or 16-bit float values}}
 tfc.weight_decl @w : tensor<*xf32>
 
 // -----

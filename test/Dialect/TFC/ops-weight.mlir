@@ -12,6 +12,11 @@ tfc.weight_decl @model.norm.weight : tensor<64xf32>
 // A name that is not a bare identifier is quoted.
 // CHECK: tfc.weight_decl @"transformer.h.0.attn.c_attn/weight" : tensor<64x192xf32>
 tfc.weight_decl @"transformer.h.0.attn.c_attn/weight" : tensor<64x192xf32>
+// Weights stored as bf16 or f16 are read in that type.
+// CHECK: tfc.weight_decl @model.embed_tokens.weight : tensor<128x64xbf16>
+tfc.weight_decl @model.embed_tokens.weight : tensor<128x64xbf16>
+// CHECK: tfc.weight_decl @model.layers.0.mlp.up_proj.weight : tensor<256x64xf16>
+tfc.weight_decl @model.layers.0.mlp.up_proj.weight : tensor<256x64xf16>
 // A rank-3 tensor (a stacked expert weight).
 // CHECK: tfc.weight_decl @experts.w1 : tensor<4x32x64xf32>
 tfc.weight_decl @experts.w1 : tensor<4x32x64xf32>

@@ -2,7 +2,8 @@
 //
 // The block's attributes become explicit ops: the one place where norm
 // placement, block shape, attention and feed-forward variants get their
-// meaning.
+// meaning. Layers of one kind (same attributes, shapes and dtypes) share one
+// function, so code size follows the number of kinds, not the depth.
 //
 //===----------------------------------------------------------------------===//
 #include "tfc/Dialect/TFC/IR/TFCOps.h"
@@ -11,7 +12,9 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::tfc {
@@ -26,8 +29,12 @@ namespace {
 /// Builds the op-level form of one block.
 class BlockExpander {
 public:
-  BlockExpander(DecoderBlockOp block, PatternRewriter &rewriter)
-      : block(block), b(rewriter), loc(block.getLoc()) {
+  /// With `weightValues`, the block reads its weights from those values
+  /// (the arguments of its layer function) instead of `tfc.weight` ops.
+  BlockExpander(DecoderBlockOp block, OpBuilder &builder,
+                const llvm::StringMap<Value> *weightValues = nullptr)
+      : block(block), b(builder), loc(block.getLoc()),
+        weightValues(weightValues) {
     for (auto &[role, shape] : block.getExpectedWeights())
       shapes[role] = shape;
   }
@@ -40,8 +47,11 @@ private:
     return RankedTensorType::get(shape, f32());
   }
   Value weight(StringRef role) {
+    if (weightValues)
+      return weightValues->lookup(role);
     auto ref = block.getWeights().getAs<FlatSymbolRefAttr>(role);
-    return WeightOp::create(b, loc, tensor(shapes[role]), ref);
+    auto decl = SymbolTable::lookupNearestSymbolFrom<WeightDeclOp>(block, ref);
+    return WeightOp::create(b, loc, decl.getTensorType(), ref);
   }
   Value optionalWeight(StringRef role) {
     return block.getWeights().get(role) ? weight(role) : Value();
@@ -105,8 +115,9 @@ private:
   }
 
   DecoderBlockOp block;
-  PatternRewriter &b;
+  OpBuilder &b;
   Location loc;
+  const llvm::StringMap<Value> *weightValues;
   llvm::StringMap<SmallVector<int64_t>> shapes;
 };
 } // namespace
@@ -344,11 +355,18 @@ struct ExpandDecoderBlock : OpRewritePattern<DecoderBlockOp> {
 
 struct TFCExpandBlocksPass
     : tfc::impl::TFCExpandBlocksBase<TFCExpandBlocksPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     if (failed(markCaches(module)))
       return signalPassFailure();
 
+    if (outlineLayers) {
+      if (failed(outline(module)))
+        signalPassFailure();
+      return;
+    }
     RewritePatternSet patterns(&getContext());
     patterns.add<ExpandDecoderBlock>(&getContext());
     GreedyRewriteConfig config;
@@ -362,6 +380,106 @@ struct TFCExpandBlocksPass
     });
     if (left)
       signalPassFailure();
+  }
+
+  /// Replaces every block by a call of its kind's layer function, created on
+  /// the first block of that kind: (x, position, cache, weights in role
+  /// order) -> x. The caller reads the layer's weights with tfc.weight.
+  LogicalResult outline(ModuleOp module) {
+    MLIRContext *ctx = &getContext();
+    SmallVector<DecoderBlockOp> blocks;
+    module.walk([&](DecoderBlockOp block) { blocks.push_back(block); });
+    llvm::StringMap<func::FuncOp> kinds;
+    llvm::DenseMap<func::FuncOp, SmallVector<int64_t>> layersOf;
+    SymbolTable symbols(module);
+    for (DecoderBlockOp block : blocks) {
+      SmallVector<StringRef> roles;
+      for (NamedAttribute entry : block.getWeights())
+        roles.push_back(entry.getName());
+      llvm::sort(roles);
+      SmallVector<Type> weightTypes;
+      for (StringRef role : roles)
+        weightTypes.push_back(
+            SymbolTable::lookupNearestSymbolFrom<WeightDeclOp>(
+                block, block.getWeights().getAs<FlatSymbolRefAttr>(role))
+                .getType());
+      // A kind is everything but the layer's index and its weights' names.
+      NamedAttrList attrs(block->getAttrDictionary());
+      attrs.erase(block.getLayerAttrName());
+      attrs.erase(block.getWeightsAttrName());
+      std::string key;
+      llvm::raw_string_ostream os(key);
+      os << attrs.getDictionary(ctx) << block.getInput().getType()
+         << block.getCache().getType();
+      for (auto [role, type] : llvm::zip(roles, weightTypes))
+        os << " " << role << ":" << type;
+
+      func::FuncOp &fn = kinds[key];
+      if (!fn) {
+        FailureOr<func::FuncOp> created =
+            createLayerFunction(module, symbols, block, roles, weightTypes,
+                                kinds.size() - 1);
+        if (failed(created))
+          return failure();
+        fn = *created;
+      }
+      layersOf[fn].push_back(block.getLayer());
+      OpBuilder b(block);
+      SmallVector<Value> args = {block.getInput(), block.getPosition(),
+                                 block.getCache()};
+      for (auto [role, type] : llvm::zip(roles, weightTypes))
+        args.push_back(WeightOp::create(
+            b, block.getLoc(), type,
+            block.getWeights().getAs<FlatSymbolRefAttr>(role)));
+      auto call = func::CallOp::create(b, block.getLoc(), fn, args);
+      block.getResult().replaceAllUsesWith(call.getResult(0));
+      block.erase();
+    }
+    for (auto &[fn, layers] : layersOf)
+      fn->setAttr("tfc.layers", DenseI64ArrayAttr::get(ctx, layers));
+    return success();
+  }
+
+  FailureOr<func::FuncOp> createLayerFunction(ModuleOp module,
+                                              SymbolTable &symbols,
+                                              DecoderBlockOp block,
+                                              ArrayRef<StringRef> roles,
+                                              ArrayRef<Type> weightTypes,
+                                              unsigned index) {
+    MLIRContext *ctx = &getContext();
+    Location loc = block.getLoc();
+    SmallVector<Type> inputs = {block.getInput().getType(),
+                                IndexType::get(ctx), block.getCache().getType()};
+    llvm::append_range(inputs, weightTypes);
+    auto parent = block->getParentOfType<func::FuncOp>();
+    OpBuilder mb(parent);
+    auto fn = func::FuncOp::create(
+        mb, loc, ("layer_kind_" + Twine(index)).str(),
+        FunctionType::get(ctx, inputs, block.getResult().getType()));
+    fn.setPrivate();
+    symbols.insert(fn);
+    fn.setArgAttr(0, "tfc.name", StringAttr::get(ctx, "x"));
+    fn.setArgAttr(1, "tfc.name", StringAttr::get(ctx, "position"));
+    fn.setArgAttr(2, "tfc.name", StringAttr::get(ctx, "kv_cache"));
+    for (auto [i, role] : llvm::enumerate(roles))
+      fn.setArgAttr(3 + i, "tfc.name", StringAttr::get(ctx, role));
+
+    Block *body = fn.addEntryBlock();
+    OpBuilder b = OpBuilder::atBlockBegin(body);
+    IRMapping map;
+    map.map(block.getInput(), body->getArgument(0));
+    map.map(block.getPosition(), body->getArgument(1));
+    map.map(block.getCache(), body->getArgument(2));
+    auto kind = cast<DecoderBlockOp>(b.clone(*block, map));
+    llvm::StringMap<Value> weightValues;
+    for (auto [i, role] : llvm::enumerate(roles))
+      weightValues[role] = body->getArgument(3 + i);
+    FailureOr<Value> result = BlockExpander(kind, b, &weightValues).expand();
+    if (failed(result))
+      return failure();
+    func::ReturnOp::create(b, loc, *result);
+    kind.erase();
+    return fn;
   }
 
   /// Each layer owns its cache. A function argument that is the cache of a

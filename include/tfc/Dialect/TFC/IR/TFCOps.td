@@ -15,8 +15,12 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/BuiltinAttributes.td"
 
 def TFC_F32Tensor : RankedTensorOf<[F32]>;
+// Weights are read in the dtype the checkpoint stores; ops that take them
+// compute in f32 and widen each element as they read it.
+def TFC_WeightTensor : RankedTensorOf<[F32, BF16, F16]>;
 def TFC_Tokens : RankedTensorOf<[I64], [HasAnyRankOfPred<[1]>]>;
-def TFC_KVCache : MemRefRankOf<[F32], [2]>;
+// Keys and values are stored in f32 or a 16-bit float (tfc-compile --kv-dtype).
+def TFC_KVCache : MemRefRankOf<[F32, BF16, F16], [2]>;
 
 //===----------------------------------------------------------------------===//
 // Weights
@@ -26,7 +30,8 @@ def TFC_WeightDeclOp : TFC_Op<"weight_decl", [Symbol]> {
   let summary = "declares a tensor of the checkpoint by its name";
   let description = [{
     The symbol is the tensor's exact name in the checkpoint's safetensors
-    files; the type is its shape as stored (row-major), computed in f32.
+    files; the type is its shape as stored (row-major) and the element type
+    the compiled code reads (f32, bf16 or f16); computation is in f32.
     Weights are bound when the compiled model is loaded, never compiled in.
 
     ```mlir
@@ -34,7 +39,7 @@ def TFC_WeightDeclOp : TFC_Op<"weight_decl", [Symbol]> {
     ```
   }];
   let arguments = (ins SymbolNameAttr:$sym_name,
-                       TypeAttrOf<TFC_F32Tensor>:$type);
+                       TypeAttrOf<TFC_WeightTensor>:$type);
   let assemblyFormat = "$sym_name `:` $type attr-dict";
   let hasVerifier = 1;
   let extraClassDeclaration = [{
@@ -53,7 +58,7 @@ def TFC_WeightOp : TFC_Op<"weight", [Pure,
     ```
   }];
   let arguments = (ins FlatSymbolRefAttr:$name);
-  let results = (outs TFC_F32Tensor:$result);
+  let results = (outs TFC_WeightTensor:$result);
   let assemblyFormat = "$name attr-dict `:` type($result)";
 }
 
@@ -146,7 +151,7 @@ def TFC_EmbeddingOp : TFC_Op<"embedding", [Pure]> {
     %h = tfc.embedding %tokens, %table : tensor<?xi64>, tensor<32000x4096xf32> -> tensor<?x4096xf32>
     ```
   }];
-  let arguments = (ins TFC_Tokens:$tokens, TFC_F32Tensor:$table,
+  let arguments = (ins TFC_Tokens:$tokens, TFC_WeightTensor:$table,
                        OptionalAttr<F64Attr>:$scale);
   let results = (outs TFC_F32Tensor:$result);
   let assemblyFormat = [{
@@ -165,7 +170,7 @@ def TFC_LearnedPositionsOp : TFC_Op<"learned_positions", [Pure,
     %y = tfc.learned_positions %x, %wpe at %pos : tensor<?x768xf32>, tensor<1024x768xf32>
     ```
   }];
-  let arguments = (ins TFC_F32Tensor:$input, TFC_F32Tensor:$table, Index:$position);
+  let arguments = (ins TFC_F32Tensor:$input, TFC_WeightTensor:$table, Index:$position);
   let results = (outs TFC_F32Tensor:$result);
   let assemblyFormat = [{
     $input `,` $table `at` $position attr-dict `:` type($input) `,` type($table)
@@ -203,7 +208,7 @@ def TFC_RMSNormOp : TFC_Op<"rms_norm", [Pure, AllTypesMatch<["input", "result"]>
     %y = tfc.rms_norm %x, %w {eps = 1.000000e-06 : f64} : tensor<?x4096xf32>, tensor<4096xf32>
     ```
   }];
-  let arguments = (ins TFC_F32Tensor:$input, TFC_F32Tensor:$weight, F64Attr:$eps,
+  let arguments = (ins TFC_F32Tensor:$input, TFC_WeightTensor:$weight, F64Attr:$eps,
                        DefaultValuedAttr<F64Attr, "0.0">:$weight_offset);
   let results = (outs TFC_F32Tensor:$result);
   let assemblyFormat = "$input `,` $weight attr-dict `:` type($input) `,` type($weight)";
@@ -219,8 +224,8 @@ def TFC_LayerNormOp : TFC_Op<"layer_norm", [Pure, AllTypesMatch<["input", "resul
     %y = tfc.layer_norm %x, %w, %b {eps = 1.000000e-05 : f64} : tensor<?x768xf32>, tensor<768xf32>, tensor<768xf32>
     ```
   }];
-  let arguments = (ins TFC_F32Tensor:$input, TFC_F32Tensor:$weight,
-                       Optional<TFC_F32Tensor>:$bias, F64Attr:$eps);
+  let arguments = (ins TFC_F32Tensor:$input, TFC_WeightTensor:$weight,
+                       Optional<TFC_WeightTensor>:$bias, F64Attr:$eps);
   let results = (outs TFC_F32Tensor:$result);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` type($input) `,` type($weight) (`,` type($bias)^)?
@@ -229,8 +234,8 @@ def TFC_LayerNormOp : TFC_Op<"layer_norm", [Pure, AllTypesMatch<["input", "resul
 }
 
 class TFC_ProjectionOp<string mnemonic> : TFC_Op<mnemonic, [Pure]> {
-  let arguments = (ins TFC_F32Tensor:$input, TFC_F32Tensor:$weight,
-                       Optional<TFC_F32Tensor>:$bias,
+  let arguments = (ins TFC_F32Tensor:$input, TFC_WeightTensor:$weight,
+                       Optional<TFC_WeightTensor>:$bias,
                        DefaultValuedAttr<TFC_WeightLayoutAttr,
                                          "WeightLayout::OutIn">:$layout);
   let results = (outs TFC_F32Tensor:$result);
@@ -505,10 +510,10 @@ def TFC_MoEOp : TFC_Op<"moe", [Pure, AttrSizedOperandSegments]> {
         : tensor<?x64xf32>, tensor<2x64xf32>, ...
     ```
   }];
-  let arguments = (ins TFC_F32Tensor:$input, TFC_F32Tensor:$router,
-                       Variadic<TFC_F32Tensor>:$gate_weights,
-                       Variadic<TFC_F32Tensor>:$up_weights,
-                       Variadic<TFC_F32Tensor>:$down_weights,
+  let arguments = (ins TFC_F32Tensor:$input, TFC_WeightTensor:$router,
+                       Variadic<TFC_WeightTensor>:$gate_weights,
+                       Variadic<TFC_WeightTensor>:$up_weights,
+                       Variadic<TFC_WeightTensor>:$down_weights,
                        TFC_ActivationAttr:$activation, I64Attr:$top_k,
                        UnitAttr:$renormalize,
                        DefaultValuedAttr<F64Attr, "1.0">:$routed_scale);

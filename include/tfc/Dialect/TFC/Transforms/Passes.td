@@ -16,6 +16,13 @@ def TFCExpandBlocks : Pass<"tfc-expand-blocks", "::mlir::ModuleOp"> {
     cache may be a ring of `window` rows: a cache that is a function argument
     is marked `tfc.kv_window = W` to say so.
 
+    With `outline-layers` (the default), layers of one kind — identical
+    attributes, input, cache and weight types — share one private function
+    `@layer_kind_N(x, position, kv_cache, weights...)` (weights in role
+    order, `tfc.layers` lists the layers of the kind); each block becomes a
+    `func.call` that passes its layer's `tfc.weight`s and cache. Compile
+    time and code size then follow the number of kinds, not the depth.
+
     ```mlir
     %y = tfc.decoder_block %x at %pos cache %c {...} : tensor<?x64xf32>, memref<?x256xf32>
     // becomes
@@ -24,8 +31,39 @@ def TFCExpandBlocks : Pass<"tfc-expand-blocks", "::mlir::ModuleOp"> {
     ...
     ```
   }];
+  let options = [
+    Option<"outlineLayers", "outline-layers", "bool", /*default=*/"true",
+           "One function per distinct layer kind, called once per layer "
+           "(false: every block expanded in place)">,
+  ];
   let dependentDialects = ["::mlir::tensor::TensorDialect",
-                           "::mlir::arith::ArithDialect"];
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect"];
+}
+
+def TFCSetDTypes : Pass<"tfc-set-dtypes", "::mlir::ModuleOp"> {
+  let summary = "Choose the element types of the weights and the KV caches";
+  let description = [{
+    Model-level: sets the element type every `tfc.weight_decl` (and its
+    `tfc.weight` uses) is read in, and that of every layer's KV cache (the
+    cache arguments of the function holding the `tfc.decoder_block`s).
+    Computation stays f32 either way; 16-bit weights are widened as they are
+    read, keys and values are rounded to nearest even when cached. An empty
+    option keeps what the importer chose (the config's `torch_dtype` for
+    weights, f32 for caches).
+
+    ```mlir
+    // tfc-opt --tfc-set-dtypes="weights=bf16 kv-cache=f16"
+    tfc.weight_decl @w : tensor<64x64xf32>           // -> tensor<64x64xbf16>
+    func.func @forward(..., %c: memref<?x256xf32>)    // -> memref<?x256xf16>
+    ```
+  }];
+  let options = [
+    Option<"weights", "weights", "std::string", /*default=*/"\"\"",
+           "Element type of every weight: f32, bf16 or f16">,
+    Option<"kvCache", "kv-cache", "std::string", /*default=*/"\"\"",
+           "Element type of every KV cache: f32, bf16 or f16">,
+  ];
 }
 
 #endif // TFC_DIALECT_TFC_TRANSFORMS_PASSES_TD
