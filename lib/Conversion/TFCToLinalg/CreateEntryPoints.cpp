@@ -46,65 +46,88 @@ StringRef dtypeName(Type type) {
   return "f32";
 }
 
+/// The runtime's buffers as the entry points and @tfc_hidden receive them.
+struct EntryBuffers {
+  Value weights, offsets, kv, maxContext;
+};
+
+/// A tensor view of the weight of `op` in the weight region: the byte offset
+/// comes from the runtime's offsets table.
+Value viewWeight(OpBuilder &b, Location loc, WeightOp op,
+                 const llvm::StringMap<WeightSlot> &slots,
+                 const EntryBuffers &buffers) {
+  const WeightSlot &slot = slots.lookup(op.getName());
+  WeightDeclOp decl = slot.decl;
+  RankedTensorType type = decl.getTensorType();
+  Value index = arith::ConstantIndexOp::create(b, loc, slot.index);
+  Value offset = arith::IndexCastOp::create(
+      b, loc, b.getIndexType(),
+      memref::LoadOp::create(b, loc, buffers.offsets, ValueRange{index}));
+  Value view = memref::ViewOp::create(
+      b, loc, MemRefType::get(type.getShape(), type.getElementType()),
+      buffers.weights, offset, ValueRange());
+  return bufferization::ToTensorOp::create(b, loc, type, view,
+                                           /*restrict=*/true,
+                                           /*writable=*/false);
+}
+
 struct TFCCreateEntryPointsPass
     : tfc::impl::TFCCreateEntryPointsBase<TFCCreateEntryPointsPass> {
   void runOnOperation() override;
 
-  /// A copy of `forward` named `name`; `tokenCount` is 1 for decode. With
-  /// `lastLogitsOnly` the LM head reads only the last position.
-  LogicalResult createEntry(func::FuncOp forward, StringRef name,
-                            int64_t tokenCount, bool lastLogitsOnly,
+  /// @tfc_hidden(weights, offsets, kv_cache, tokens, pos, max_context): the
+  /// ops of `forward` before its LM head, shared by the three entry points so
+  /// that the per-layer calls exist once. Returns the head's input.
+  func::FuncOp createHidden(func::FuncOp forward, LMHeadOp head,
                             const llvm::StringMap<WeightSlot> &slots,
                             ArrayRef<CacheSlot> caches);
+
+  /// An entry point named `name`: @tfc_hidden, then the LM head and what
+  /// follows it; `tokenCount` is 1 for decode. With `lastLogitsOnly` the LM
+  /// head reads only the last position.
+  LogicalResult createEntry(func::FuncOp forward, LMHeadOp head,
+                            func::FuncOp hidden, StringRef name,
+                            int64_t tokenCount, bool lastLogitsOnly,
+                            const llvm::StringMap<WeightSlot> &slots);
 };
 } // namespace
 
-LogicalResult TFCCreateEntryPointsPass::createEntry(
-    func::FuncOp forward, StringRef name, int64_t tokenCount,
-    bool lastLogitsOnly, const llvm::StringMap<WeightSlot> &slots,
-    ArrayRef<CacheSlot> caches) {
+/// The argument types every entry point and @tfc_hidden start with.
+static SmallVector<Type> bufferTypes(OpBuilder &b) {
+  int64_t dyn = ShapedType::kDynamic;
+  auto bytes = MemRefType::get({dyn}, b.getI8Type());
+  return {bytes, MemRefType::get({dyn}, b.getI64Type()), bytes};
+}
+
+func::FuncOp TFCCreateEntryPointsPass::createHidden(
+    func::FuncOp forward, LMHeadOp head,
+    const llvm::StringMap<WeightSlot> &slots, ArrayRef<CacheSlot> caches) {
   OpBuilder b(forward);
   Location loc = forward.getLoc();
-  Type f32 = b.getF32Type(), i64 = b.getI64Type(), index = b.getIndexType();
-  int64_t dyn = ShapedType::kDynamic;
-  auto logitsType = cast<RankedTensorType>(forward.getResultTypes()[0]);
-
-  auto bytesType = MemRefType::get({dyn}, b.getI8Type());
-  auto offsetsType = MemRefType::get({dyn}, i64);
-  auto tokensType = MemRefType::get({tokenCount}, i64);
-  auto outType = MemRefType::get({dyn, dyn}, f32);
-  auto entry = func::FuncOp::create(
-      b, loc, name,
-      b.getFunctionType({bytesType, offsetsType, bytesType, tokensType, index,
-                         index, outType},
-                        {}));
-  entry->setAttr("llvm.emit_c_interface", b.getUnitAttr());
-  Block *body = entry.addEntryBlock();
+  Type index = b.getIndexType();
+  SmallVector<Type> inputs = bufferTypes(b);
+  inputs.append({forward.getArgumentTypes()[0], index, index});
+  auto fn = func::FuncOp::create(
+      b, loc, "tfc_hidden",
+      b.getFunctionType(inputs, head.getInput().getType()));
+  fn.setPrivate();
+  Block *body = fn.addEntryBlock();
   b.setInsertionPointToStart(body);
-  Value weights = body->getArgument(0), offsets = body->getArgument(1),
-        kv = body->getArgument(2), tokens = body->getArgument(3),
-        pos = body->getArgument(4), maxContext = body->getArgument(5),
-        logits = body->getArgument(6);
-
+  EntryBuffers buffers{body->getArgument(0), body->getArgument(1),
+                       body->getArgument(2), body->getArgument(5)};
   IRMapping map;
-  Value tokenTensor = bufferization::ToTensorOp::create(
-      b, loc, RankedTensorType::get({tokenCount}, i64), tokens,
-      /*restrict=*/true, /*writable=*/false);
-  Type forwardTokens = forward.getArgumentTypes()[0];
-  if (tokenTensor.getType() != forwardTokens)
-    tokenTensor = tensor::CastOp::create(b, loc, forwardTokens, tokenTensor);
-  map.map(forward.getArgument(0), tokenTensor);
-  map.map(forward.getArgument(1), pos);
+  map.map(forward.getArgument(0), body->getArgument(3));
+  map.map(forward.getArgument(1), body->getArgument(4));
   // The layers' caches, one after another in the byte buffer, each at a
   // multiple of 64 bytes (docs/ABI.md).
   auto cst = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
   Value cacheStart = cst(0);
   for (auto [i, slot] : llvm::enumerate(caches)) {
-    Value rows = maxContext;
+    Value rows = buffers.maxContext;
     if (slot.window)
-      rows = arith::MinUIOp::create(b, loc, maxContext, cst(*slot.window));
-    Value cache = memref::ViewOp::create(b, loc, slot.type, kv, cacheStart,
-                                         ValueRange{rows});
+      rows = arith::MinUIOp::create(b, loc, rows, cst(*slot.window));
+    Value cache = memref::ViewOp::create(b, loc, slot.type, buffers.kv,
+                                         cacheStart, ValueRange{rows});
     map.map(forward.getArgument(2 + i), cache);
     int64_t rowBytes =
         slot.elementsPerToken * slot.type.getElementTypeBitWidth() / 8;
@@ -113,8 +136,83 @@ LogicalResult TFCCreateEntryPointsPass::createEntry(
     cacheStart = arith::AndIOp::create(
         b, loc, arith::AddIOp::create(b, loc, end, cst(63)), cst(-64));
   }
-
   for (Operation &op : forward.getBody().front()) {
+    if (&op == head.getOperation())
+      break;
+    if (auto weight = dyn_cast<WeightOp>(op))
+      map.map(weight.getResult(), viewWeight(b, loc, weight, slots, buffers));
+    else
+      b.clone(op, map);
+  }
+  func::ReturnOp::create(b, loc, map.lookup(head.getInput()));
+  return fn;
+}
+
+LogicalResult TFCCreateEntryPointsPass::createEntry(
+    func::FuncOp forward, LMHeadOp head, func::FuncOp hidden, StringRef name,
+    int64_t tokenCount, bool lastLogitsOnly,
+    const llvm::StringMap<WeightSlot> &slots) {
+  OpBuilder b(forward);
+  Location loc = forward.getLoc();
+  Type f32 = b.getF32Type(), i64 = b.getI64Type(), index = b.getIndexType();
+  int64_t dyn = ShapedType::kDynamic;
+  auto logitsType = cast<RankedTensorType>(forward.getResultTypes()[0]);
+
+  SmallVector<Type> inputs = bufferTypes(b);
+  inputs.append({MemRefType::get({tokenCount}, i64), index, index,
+                 MemRefType::get({dyn, dyn}, f32)});
+  auto entry =
+      func::FuncOp::create(b, loc, name, b.getFunctionType(inputs, {}));
+  entry->setAttr("llvm.emit_c_interface", b.getUnitAttr());
+  Block *body = entry.addEntryBlock();
+  b.setInsertionPointToStart(body);
+  EntryBuffers buffers{body->getArgument(0), body->getArgument(1),
+                       body->getArgument(2), body->getArgument(5)};
+  Value tokens = body->getArgument(3), pos = body->getArgument(4),
+        logits = body->getArgument(6);
+
+  Value tokenTensor = bufferization::ToTensorOp::create(
+      b, loc, RankedTensorType::get({tokenCount}, i64), tokens,
+      /*restrict=*/true, /*writable=*/false);
+  Type forwardTokens = forward.getArgumentTypes()[0];
+  if (tokenTensor.getType() != forwardTokens)
+    tokenTensor = tensor::CastOp::create(b, loc, forwardTokens, tokenTensor);
+  Value state =
+      func::CallOp::create(b, loc, hidden,
+                           ValueRange{buffers.weights, buffers.offsets,
+                                      buffers.kv, tokenTensor, pos,
+                                      buffers.maxContext})
+          .getResult(0);
+  if (lastLogitsOnly) {
+    // Generation needs the next-token logits only: the head, the costliest
+    // projection, reads one row.
+    auto type = cast<RankedTensorType>(state.getType());
+    Value rows = tensor::DimOp::create(b, loc, state, 0);
+    Value last = arith::SubIOp::create(
+        b, loc, rows, arith::ConstantIndexOp::create(b, loc, 1));
+    Value row = tensor::ExtractSliceOp::create(
+        b, loc, RankedTensorType::get({1, type.getDimSize(1)}, f32), state,
+        ArrayRef<OpFoldResult>{last, b.getIndexAttr(0)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(type.getDimSize(1))},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
+    state = tensor::CastOp::create(b, loc, type, row);
+  }
+
+  // The head and what follows it read the hidden state and weights only.
+  IRMapping map;
+  map.map(head.getInput(), state);
+  for (Operation &op : llvm::make_range(Block::iterator(head.getOperation()),
+                                        forward.getBody().front().end())) {
+    for (Value operand : op.getOperands()) {
+      if (map.contains(operand) || operand.getParentBlock() != head->getBlock() ||
+          !operand.getDefiningOp() || !operand.getDefiningOp()->isBeforeInBlock(head))
+        continue;
+      auto weight = operand.getDefiningOp<WeightOp>();
+      if (!weight)
+        return op.emitOpError("after the LM head may read only weights and the "
+                              "head's results, not a value computed before it");
+      map.map(operand, viewWeight(b, loc, weight, slots, buffers));
+    }
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {
       Value result = map.lookup(ret.getOperand(0));
       Value dest = memref::CastOp::create(
@@ -124,40 +222,6 @@ LogicalResult TFCCreateEntryPointsPass::createEntry(
           b, loc, TypeRange(), result, dest, /*restrict=*/true,
           /*writable=*/true);
       func::ReturnOp::create(b, loc);
-      continue;
-    }
-    if (auto weight = dyn_cast<WeightOp>(op)) {
-      const WeightSlot &slot = slots.lookup(weight.getName());
-      WeightDeclOp decl = slot.decl;
-      RankedTensorType type = decl.getTensorType();
-      Value offset = arith::IndexCastOp::create(
-          b, loc, index,
-          memref::LoadOp::create(b, loc, offsets, ValueRange{cst(slot.index)}));
-      Value view = memref::ViewOp::create(
-          b, loc, MemRefType::get(type.getShape(), type.getElementType()),
-          weights, offset, ValueRange());
-      map.map(weight.getResult(),
-              bufferization::ToTensorOp::create(b, loc, type, view,
-                                                /*restrict=*/true,
-                                                /*writable=*/false));
-      continue;
-    }
-    if (auto head = dyn_cast<LMHeadOp>(op); head && lastLogitsOnly) {
-      // Generation needs the next-token logits only: the head, the costliest
-      // projection, reads one row.
-      Value hidden = map.lookup(head.getInput());
-      auto type = cast<RankedTensorType>(hidden.getType());
-      Value rows = tensor::DimOp::create(b, loc, hidden, 0);
-      Value last = arith::SubIOp::create(
-          b, loc, rows, arith::ConstantIndexOp::create(b, loc, 1));
-      Value row = tensor::ExtractSliceOp::create(
-          b, loc, RankedTensorType::get({1, type.getDimSize(1)}, f32), hidden,
-          ArrayRef<OpFoldResult>{last, b.getIndexAttr(0)},
-          ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(type.getDimSize(1))},
-          ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
-      IRMapping rowMap = map;
-      rowMap.map(head.getInput(), tensor::CastOp::create(b, loc, type, row));
-      map.map(head.getResult(), b.clone(op, rowMap)->getResult(0));
       continue;
     }
     b.clone(op, map);
@@ -277,10 +341,13 @@ void TFCCreateEntryPointsPass::runOnOperation() {
   os << "end\n";
 
   int64_t dyn = ShapedType::kDynamic;
-  if (failed(createEntry(forward, "tfc_prefill", dyn, false, slots, caches)) ||
-      failed(createEntry(forward, "tfc_prefill_last", dyn, true, slots,
-                         caches)) ||
-      failed(createEntry(forward, "tfc_decode", 1, false, slots, caches)))
+  LMHeadOp head = *heads.begin();
+  func::FuncOp hiddenFn = createHidden(forward, head, slots, caches);
+  if (failed(createEntry(forward, head, hiddenFn, "tfc_prefill", dyn, false,
+                         slots)) ||
+      failed(createEntry(forward, head, hiddenFn, "tfc_prefill_last", dyn, true,
+                         slots)) ||
+      failed(createEntry(forward, head, hiddenFn, "tfc_decode", 1, false, slots)))
     return signalPassFailure();
 
   OpBuilder b(module.getBody(), module.getBody()->end());

@@ -2,13 +2,15 @@
 // region at the byte offset its table entry gives, in the dtype it is
 // declared with; the layers' KV caches are views of one byte buffer, each
 // starting at a multiple of 64 bytes: max_context rows for a full-attention
-// layer, min(window, max_context) for one marked tfc.kv_window. The manifest
+// layer, min(window, max_context) for one marked tfc.kv_window. What comes
+// before the LM head is @tfc_hidden, called by the three entry points (so the
+// layers' calls exist once); each entry has its own head. The manifest
 // (docs/ABI.md) lists the module's context bounds, base-model prefix,
 // optional tensors, the caches and the weights with their dtypes.
 // RUN: tfc-opt %s --tfc-create-entry-points | FileCheck %s
 
-// CHECK-LABEL: func.func @tfc_prefill
-// CHECK-SAME: (%[[W:.*]]: memref<?xi8>, %[[OFFS:.*]]: memref<?xi64>, %[[KV:.*]]: memref<?xi8>, %{{.*}}: memref<?xi64>, %[[POS:.*]]: index, %[[MAXCTX:.*]]: index, %{{.*}}: memref<?x?xf32>)
+// CHECK-LABEL: func.func private @tfc_hidden
+// CHECK-SAME: (%[[W:.*]]: memref<?xi8>, %[[OFFS:.*]]: memref<?xi64>, %[[KV:.*]]: memref<?xi8>, %{{.*}}: tensor<?xi64>, %[[POS:.*]]: index, %[[MAXCTX:.*]]: index) -> tensor<?x8xf32>
 // CHECK: %[[C0:.*]] = arith.constant 0 : index
 // CHECK: %[[FULL:.*]] = memref.view %[[KV]][%[[C0]]][%[[MAXCTX]]] : memref<?xi8> to memref<?x12xf16>
 // A row of 12 f16 is 24 bytes; the next cache starts at the next multiple of 64.
@@ -32,20 +34,33 @@
 // CHECK: %[[O1:.*]] = memref.load %[[OFFS]][%[[I1]]] : memref<?xi64>
 // CHECK: %[[B1:.*]] = arith.index_cast %[[O1]] : i64 to index
 // CHECK: memref.view %[[W]][%[[B1]]][] : memref<?xi8> to memref<8xf32>
+// CHECK: %[[H:.*]] = tfc.rms_norm
 // CHECK: tfc.kv_cache_append %{{.*}}, %{{.*}} into %[[FULL]] at %[[POS]]
 // CHECK: tfc.kv_cache_append %{{.*}}, %{{.*}} into %[[RING]] at %[[POS]]
+// CHECK-NOT: tfc.lm_head
+// CHECK: return %[[H]] : tensor<?x8xf32>
+
+// CHECK-LABEL: func.func @tfc_prefill
+// CHECK-SAME: (%[[W:.*]]: memref<?xi8>, %[[OFFS:.*]]: memref<?xi64>, %[[KV:.*]]: memref<?xi8>, %[[TOK:.*]]: memref<?xi64>, %[[POS:.*]]: index, %[[MAXCTX:.*]]: index, %[[OUT:.*]]: memref<?x?xf32>)
+// CHECK: %[[T:.*]] = bufferization.to_tensor %[[TOK]] restrict
+// CHECK: %[[S:.*]] = call @tfc_hidden(%[[W]], %[[OFFS]], %[[KV]], %[[T]], %[[POS]], %[[MAXCTX]])
+// The head's (tied) weight is viewed again in the entry.
+// CHECK: memref.view %[[W]][%{{.*}}][] : memref<?xi8> to memref<16x8xbf16>
+// CHECK: %[[L:.*]] = tfc.lm_head %[[S]], %{{.*}} : tensor<?x8xf32>, tensor<16x8xbf16> -> tensor<?x16xf32>
+// CHECK: bufferization.materialize_in_destination %[[L]] in restrict writable
 // The head of tfc_prefill_last reads the last row only.
 // CHECK-LABEL: func.func @tfc_prefill_last
-// CHECK: %[[H:.*]] = tfc.rms_norm
-// CHECK: tfc.kv_cache_append
-// CHECK: tfc.kv_cache_append
-// CHECK: %[[NROWS:.*]] = tensor.dim %[[H]], %{{.*}} : tensor<?x8xf32>
+// CHECK: %[[S:.*]] = call @tfc_hidden
+// CHECK: %[[NROWS:.*]] = tensor.dim %[[S]], %{{.*}} : tensor<?x8xf32>
 // CHECK: %[[LAST:.*]] = arith.subi %[[NROWS]], %{{.*}} : index
-// CHECK: %[[ROW:.*]] = tensor.extract_slice %[[H]][%[[LAST]], 0] [1, 8] [1, 1] : tensor<?x8xf32> to tensor<1x8xf32>
+// CHECK: %[[ROW:.*]] = tensor.extract_slice %[[S]][%[[LAST]], 0] [1, 8] [1, 1] : tensor<?x8xf32> to tensor<1x8xf32>
 // CHECK: %[[CAST:.*]] = tensor.cast %[[ROW]] : tensor<1x8xf32> to tensor<?x8xf32>
 // CHECK: tfc.lm_head %[[CAST]], %{{.*}} : tensor<?x8xf32>, tensor<16x8xbf16> -> tensor<?x16xf32>
 // CHECK-LABEL: func.func @tfc_decode
 // CHECK-SAME: memref<1xi64>
+// CHECK: %[[T1:.*]] = bufferization.to_tensor %{{.*}} restrict : memref<1xi64> to tensor<1xi64>
+// CHECK: %[[TD:.*]] = tensor.cast %[[T1]] : tensor<1xi64> to tensor<?xi64>
+// CHECK: call @tfc_hidden(%{{.*}}, %{{.*}}, %{{.*}}, %[[TD]],
 // CHECK: llvm.mlir.global external constant @tfc_manifest("tfc-manifest 3\0Amodel test\0Avocab_size 16\0Ahidden_size 8\0Anum_layers 2\0Acontext 32 32\0Abase_model_prefix transformer.\0Akv_dtype f16\0Akv_caches 2\0Akv_cache 12 0\0Akv_cache 12 4\0Aweights 2\0Aweight embed bf16 16x8\0Aweight norm f32 8\0Aoptional lm_head.weight\0Aend\0A\00")
 // CHECK-NOT: func.func @forward
 
