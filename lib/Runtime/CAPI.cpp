@@ -8,14 +8,25 @@
 #include "tfc/Runtime/tfc.h"
 
 #include "Manifest.h"
-#include "Model.h"
+#include "Session.h"
+#include "Weights.h"
 
 #include <new>
 
 using namespace tfc::runtime;
 
+// A handle holds one reference; every session holds another (tfc.h,
+// Lifetime), so the handle may go before the sessions.
+struct tfc_weights {
+  std::shared_ptr<const Weights> impl;
+};
+
+struct tfc_session {
+  std::unique_ptr<Session> impl;
+};
+
 struct tfc_model {
-  std::unique_ptr<Model> impl;
+  std::unique_ptr<Session> impl;
 };
 
 static thread_local std::string lastError;
@@ -25,11 +36,22 @@ static int fail(std::string message) {
   return -1;
 }
 
-static bool checkModel(const tfc_model *model, const char *function) {
-  if (model)
+template <typename T> static bool checkHandle(const T *handle, const char *function,
+                                              const char *what) {
+  if (handle)
     return true;
-  fail(std::string(function) + ": model is NULL");
+  fail(std::string(function) + ": " + what + " is NULL");
   return false;
+}
+
+static bool checkModel(const tfc_model *model, const char *function) {
+  return checkHandle(model, function, "model");
+}
+static bool checkSession(const tfc_session *session, const char *function) {
+  return checkHandle(session, function, "session");
+}
+static bool checkWeights(const tfc_weights *weights, const char *function) {
+  return checkHandle(weights, function, "weights");
 }
 
 /// The manifest, or null with the error recorded.
@@ -65,17 +87,165 @@ static const ManifestKVCache *kvCacheOrFail(int64_t i) {
   return elementOrFail(&Manifest::kvCaches, i, "KV cache");
 }
 
+static std::unique_ptr<Session>
+createSession(std::shared_ptr<const Weights> weights, int64_t maxContext,
+              const char *function) {
+  std::string error;
+  std::unique_ptr<Session> impl =
+      Session::create(std::move(weights), maxContext, error);
+  if (!impl)
+    fail(std::string(function) + ": " + error);
+  return impl;
+}
+
 extern "C" {
 
 const char *tfc_last_error(void) { return lastError.c_str(); }
 
-tfc_model *tfc_model_create(int64_t max_context) {
-  std::string error;
-  std::unique_ptr<Model> impl = Model::create(max_context, error);
-  if (!impl) {
-    fail("tfc_model_create: " + error);
+// ---- Weights ----
+
+tfc_weights *tfc_weights_load(const char *path) {
+  if (!path) {
+    fail("tfc_weights_load: path is NULL");
     return nullptr;
   }
+  std::string error;
+  std::shared_ptr<const Weights> impl = Weights::load(path, error);
+  if (!impl) {
+    fail(error);
+    return nullptr;
+  }
+  auto *weights = new (std::nothrow) tfc_weights{std::move(impl)};
+  if (!weights)
+    fail("tfc_weights_load: out of memory");
+  return weights;
+}
+
+void tfc_weights_destroy(tfc_weights *weights) { delete weights; }
+
+int64_t tfc_weights_bytes_mapped(const tfc_weights *weights) {
+  return checkWeights(weights, "tfc_weights_bytes_mapped")
+             ? weights->impl->getBytesMapped()
+             : -1;
+}
+
+int64_t tfc_weights_bytes_copied(const tfc_weights *weights) {
+  return checkWeights(weights, "tfc_weights_bytes_copied")
+             ? weights->impl->getBytesCopied()
+             : -1;
+}
+
+int64_t tfc_weights_bytes_allocated(const tfc_weights *weights) {
+  return checkWeights(weights, "tfc_weights_bytes_allocated")
+             ? weights->impl->getBytesAllocated()
+             : -1;
+}
+
+int64_t tfc_weights_tensors_copied(const tfc_weights *weights) {
+  return checkWeights(weights, "tfc_weights_tensors_copied")
+             ? weights->impl->getTensorsCopied()
+             : -1;
+}
+
+const char *tfc_weights_note(const tfc_weights *weights) {
+  return checkWeights(weights, "tfc_weights_note")
+             ? weights->impl->getNote().c_str()
+             : nullptr;
+}
+
+// ---- Sessions ----
+
+tfc_session *tfc_session_create(const tfc_weights *weights,
+                                int64_t max_context) {
+  if (!checkWeights(weights, "tfc_session_create"))
+    return nullptr;
+  std::unique_ptr<Session> impl =
+      createSession(weights->impl, max_context, "tfc_session_create");
+  if (!impl)
+    return nullptr;
+  auto *session = new (std::nothrow) tfc_session{std::move(impl)};
+  if (!session)
+    fail("tfc_session_create: out of memory");
+  return session;
+}
+
+void tfc_session_destroy(tfc_session *session) { delete session; }
+
+int tfc_session_prefill(tfc_session *session, const int64_t *tokens,
+                        int64_t n) {
+  if (!checkSession(session, "tfc_session_prefill"))
+    return -1;
+  std::string error;
+  return session->impl->prefill(tokens, n, error) ? 0 : fail(error);
+}
+
+int tfc_session_prefill_last(tfc_session *session, const int64_t *tokens,
+                             int64_t n) {
+  if (!checkSession(session, "tfc_session_prefill_last"))
+    return -1;
+  std::string error;
+  return session->impl->prefillLast(tokens, n, error) ? 0 : fail(error);
+}
+
+int tfc_session_decode(tfc_session *session, int64_t token) {
+  if (!checkSession(session, "tfc_session_decode"))
+    return -1;
+  std::string error;
+  return session->impl->decode(token, error) ? 0 : fail(error);
+}
+
+const float *tfc_session_logits(tfc_session *session, int64_t *n_rows) {
+  int64_t rows = 0;
+  const float *logits = nullptr;
+  if (checkSession(session, "tfc_session_logits"))
+    logits = session->impl->getLogits(rows);
+  if (n_rows)
+    *n_rows = rows;
+  return logits;
+}
+
+int64_t tfc_session_position(const tfc_session *session) {
+  return checkSession(session, "tfc_session_position")
+             ? session->impl->getPosition()
+             : -1;
+}
+
+int64_t tfc_session_max_context(const tfc_session *session) {
+  return checkSession(session, "tfc_session_max_context")
+             ? session->impl->getMaxContext()
+             : -1;
+}
+
+int tfc_session_beyond_trained_context(const tfc_session *session) {
+  if (!checkSession(session, "tfc_session_beyond_trained_context"))
+    return -1;
+  return session->impl->isBeyondTrainedContext() ? 1 : 0;
+}
+
+int64_t tfc_session_kv_cache_bytes(const tfc_session *session) {
+  return checkSession(session, "tfc_session_kv_cache_bytes")
+             ? session->impl->getKVCacheBytes()
+             : -1;
+}
+
+int64_t tfc_session_bytes_allocated(const tfc_session *session) {
+  return checkSession(session, "tfc_session_bytes_allocated")
+             ? session->impl->getBytesAllocated()
+             : -1;
+}
+
+void tfc_session_reset(tfc_session *session) {
+  if (session)
+    session->impl->reset();
+}
+
+// ---- Models ----
+
+tfc_model *tfc_model_create(int64_t max_context) {
+  std::unique_ptr<Session> impl =
+      createSession(nullptr, max_context, "tfc_model_create");
+  if (!impl)
+    return nullptr;
   auto *model = new (std::nothrow) tfc_model{std::move(impl)};
   if (!model)
     fail("tfc_model_create: out of memory");
@@ -90,7 +260,11 @@ int tfc_model_bind_weights(tfc_model *model, const char *path) {
   if (!path)
     return fail("tfc_model_bind_weights: path is NULL");
   std::string error;
-  return model->impl->bindWeights(path, error) ? 0 : fail(error);
+  std::shared_ptr<const Weights> weights = Weights::load(path, error);
+  if (!weights)
+    return fail(error);
+  model->impl->setWeights(std::move(weights));
+  return 0;
 }
 
 int tfc_model_prefill(tfc_model *model, const int64_t *tokens, int64_t n) {
@@ -155,6 +329,8 @@ void tfc_model_reset(tfc_model *model) {
 
 void tfc_model_set_threads(int n) { setThreadCount(n); }
 
+// ---- Manifest ----
+
 const char *tfc_manifest_text(void) { return getLibraryManifestText(); }
 
 const char *tfc_manifest_model_type(void) {
@@ -177,24 +353,44 @@ int64_t tfc_manifest_num_layers(void) {
   return manifest ? manifest->numLayers : -1;
 }
 
+int64_t tfc_manifest_trained_context(void) {
+  const Manifest *manifest = manifestOrFail();
+  return manifest ? manifest->trainedContext : -1;
+}
+
+int64_t tfc_manifest_position_limit(void) {
+  const Manifest *manifest = manifestOrFail();
+  return manifest ? manifest->positionLimit : -1;
+}
+
+int64_t tfc_manifest_default_max_context(void) {
+  const Manifest *manifest = manifestOrFail();
+  return manifest ? manifest->defaultMaxContext() : -1;
+}
+
+const char *tfc_manifest_base_model_prefix(void) {
+  const Manifest *manifest = manifestOrFail();
+  return manifest ? manifest->baseModelPrefix.c_str() : nullptr;
+}
+
+const char *tfc_manifest_kv_dtype(void) {
+  const Manifest *manifest = manifestOrFail();
+  return manifest ? manifestDTypeName(manifest->kvDType) : nullptr;
+}
+
 int64_t tfc_manifest_num_kv_caches(void) {
   const Manifest *manifest = manifestOrFail();
   return manifest ? static_cast<int64_t>(manifest->kvCaches.size()) : -1;
 }
 
-int64_t tfc_manifest_kv_cache_floats_per_token(int64_t i) {
+int64_t tfc_manifest_kv_cache_elements_per_token(int64_t i) {
   const ManifestKVCache *cache = kvCacheOrFail(i);
-  return cache ? cache->floatsPerToken : -1;
+  return cache ? cache->elementsPerToken : -1;
 }
 
 int64_t tfc_manifest_kv_cache_window(int64_t i) {
   const ManifestKVCache *cache = kvCacheOrFail(i);
   return cache ? cache->window : -1;
-}
-
-int64_t tfc_manifest_arena_bytes(void) {
-  const Manifest *manifest = manifestOrFail();
-  return manifest ? manifest->arenaBytes : -1;
 }
 
 int64_t tfc_manifest_num_weights(void) {
@@ -209,7 +405,7 @@ const char *tfc_manifest_weight_name(int64_t i) {
 
 const char *tfc_manifest_weight_dtype(int64_t i) {
   const ManifestWeight *weight = weightOrFail(i);
-  return weight ? weight->dtype.c_str() : nullptr;
+  return weight ? manifestDTypeName(weight->dtype) : nullptr;
 }
 
 int64_t tfc_manifest_weight_rank(int64_t i) {
@@ -228,9 +424,15 @@ int64_t tfc_manifest_weight_dim(int64_t i, int64_t d) {
   return weight->shape[d];
 }
 
-int64_t tfc_manifest_weight_offset(int64_t i) {
-  const ManifestWeight *weight = weightOrFail(i);
-  return weight ? weight->offset : -1;
+int64_t tfc_manifest_num_optional(void) {
+  const Manifest *manifest = manifestOrFail();
+  return manifest ? static_cast<int64_t>(manifest->optional.size()) : -1;
+}
+
+const char *tfc_manifest_optional_name(int64_t i) {
+  const std::string *name =
+      elementOrFail(&Manifest::optional, i, "optional tensor");
+  return name ? name->c_str() : nullptr;
 }
 
 } // extern "C"

@@ -1,4 +1,4 @@
-//===- DType.cpp - Checkpoint element types and their f32 widening --------===//
+//===- DType.cpp - Checkpoint element types and their conversions ---------===//
 
 #include "DType.h"
 
@@ -43,6 +43,48 @@ float bitsToFloat(uint32_t bits) {
   std::memcpy(&f, &bits, sizeof(f));
   return f;
 }
+
+uint32_t floatToBits(float f) {
+  uint32_t bits;
+  std::memcpy(&bits, &f, sizeof(bits));
+  return bits;
+}
+
+uint16_t load16(const unsigned char *p) {
+  uint16_t bits;
+  std::memcpy(&bits, p, sizeof(bits));
+  return bits;
+}
+
+float loadAsFloat(DType dtype, const unsigned char *p) {
+  switch (dtype) {
+  case DType::F16:
+    return halfToFloat(load16(p));
+  case DType::BF16:
+    return bfloat16ToFloat(load16(p));
+  default: {
+    float f;
+    std::memcpy(&f, p, sizeof(f));
+    return f;
+  }
+  }
+}
+
+void storeFloat(DType dtype, float value, unsigned char *p) {
+  uint16_t bits;
+  switch (dtype) {
+  case DType::F16:
+    bits = floatToHalf(value);
+    break;
+  case DType::BF16:
+    bits = floatToBFloat16(value);
+    break;
+  default:
+    std::memcpy(p, &value, sizeof(value));
+    return;
+  }
+  std::memcpy(p, &bits, sizeof(bits));
+}
 } // namespace
 
 bool tfc::runtime::parseDType(std::string_view name, DType &result) {
@@ -58,7 +100,32 @@ const char *tfc::runtime::dtypeName(DType dtype) { return info(dtype).name; }
 
 int64_t tfc::runtime::dtypeSize(DType dtype) { return info(dtype).size; }
 
-bool tfc::runtime::isConvertibleToF32(DType dtype) {
+bool tfc::runtime::parseManifestDType(std::string_view name, DType &result) {
+  if (name == "f32")
+    result = DType::F32;
+  else if (name == "bf16")
+    result = DType::BF16;
+  else if (name == "f16")
+    result = DType::F16;
+  else
+    return false;
+  return true;
+}
+
+const char *tfc::runtime::manifestDTypeName(DType dtype) {
+  switch (dtype) {
+  case DType::F32:
+    return "f32";
+  case DType::BF16:
+    return "bf16";
+  case DType::F16:
+    return "f16";
+  default:
+    return dtypeName(dtype);
+  }
+}
+
+bool tfc::runtime::isBindableDType(DType dtype) {
   return dtype == DType::F32 || dtype == DType::F16 || dtype == DType::BF16;
 }
 
@@ -84,29 +151,56 @@ float tfc::runtime::bfloat16ToFloat(uint16_t bits) {
   return bitsToFloat(uint32_t(bits) << 16);
 }
 
-void tfc::runtime::convertToF32(DType dtype, const void *src, float *dst,
-                                size_t count) {
-  const auto *bytes = static_cast<const unsigned char *>(src);
-  switch (dtype) {
-  case DType::F32:
-    std::memcpy(dst, src, count * sizeof(float));
-    return;
-  case DType::F16:
-    for (size_t i = 0; i < count; ++i) {
-      uint16_t bits;
-      std::memcpy(&bits, bytes + 2 * i, sizeof(bits));
-      dst[i] = halfToFloat(bits);
-    }
-    return;
-  case DType::BF16:
-    for (size_t i = 0; i < count; ++i) {
-      uint16_t bits;
-      std::memcpy(&bits, bytes + 2 * i, sizeof(bits));
-      dst[i] = bfloat16ToFloat(bits);
-    }
-    return;
-  default:
-    // Callers check isConvertibleToF32 first.
+// Round to nearest even by adding 0x7fff plus the lowest kept bit: a carry
+// out of the mantissa moves to the exponent, so the largest finite values
+// round up to inf as IEEE requires. NaN is made quiet so that the dropped
+// payload bits cannot turn it into inf.
+uint16_t tfc::runtime::floatToBFloat16(float value) {
+  uint32_t bits = floatToBits(value);
+  if ((bits & 0x7fffffffu) > 0x7f800000u)
+    return static_cast<uint16_t>((bits >> 16) | 0x0040u);
+  bits += 0x7fffu + ((bits >> 16) & 1u);
+  return static_cast<uint16_t>(bits >> 16);
+}
+
+// F. Giesen, "float_to_half_fast3_rtne" (public domain): normal results
+// rebias the exponent and round with the same add-and-carry trick as
+// bfloat16; subnormal results are rounded by the FPU, by adding a magic
+// number whose exponent puts the half's last mantissa bit at the f32's.
+uint16_t tfc::runtime::floatToHalf(float value) {
+  constexpr uint32_t kF32Inf = 255u << 23;
+  constexpr uint32_t kF16Overflow = (127u + 16u) << 23; // 2^16
+  constexpr uint32_t kDenormMagic = ((127u - 15u) + (23u - 10u) + 1u) << 23;
+  uint32_t bits = floatToBits(value);
+  uint32_t sign = bits & 0x80000000u;
+  bits ^= sign;
+  uint32_t out;
+  if (bits >= kF16Overflow) {
+    out = bits > kF32Inf ? 0x7e00u : 0x7c00u;
+  } else if (bits < (113u << 23)) { // below 2^-14: subnormal or zero
+    float f = bitsToFloat(bits) + bitsToFloat(kDenormMagic);
+    out = floatToBits(f) - kDenormMagic;
+  } else {
+    uint32_t mantissaOdd = (bits >> 13) & 1u;
+    bits += ((15u - 127u) << 23) + 0xfffu;
+    bits += mantissaOdd;
+    out = bits >> 13;
+  }
+  return static_cast<uint16_t>(out | (sign >> 16));
+}
+
+void tfc::runtime::convertElements(DType from, const void *src, DType to,
+                                   void *dst, size_t count) {
+  const auto *in = static_cast<const unsigned char *>(src);
+  auto *out = static_cast<unsigned char *>(dst);
+  if (from == to) {
+    std::memcpy(dst, src, count * static_cast<size_t>(dtypeSize(from)));
     return;
   }
+  // Every bindable type widens exactly to f32, so going through f32 rounds
+  // once.
+  size_t inSize = static_cast<size_t>(dtypeSize(from));
+  size_t outSize = static_cast<size_t>(dtypeSize(to));
+  for (size_t i = 0; i < count; ++i)
+    storeFloat(to, loadAsFloat(from, in + i * inSize), out + i * outSize);
 }

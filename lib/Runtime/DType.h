@@ -1,4 +1,4 @@
-//===- DType.h - Checkpoint element types and their f32 widening -*- C++ -*-=//
+//===- DType.h - Checkpoint element types and their conversions -*- C++ -*-===//
 
 #ifndef TFC_RUNTIME_DTYPE_H
 #define TFC_RUNTIME_DTYPE_H
@@ -10,8 +10,8 @@
 namespace tfc::runtime {
 
 /// The safetensors dtypes of whole-byte size. The reader accepts all of them
-/// so that a header can be validated in full; only F32, F16 and BF16 can be
-/// bound into the f32 arena.
+/// so that a header can be validated in full; only the floating-point F32,
+/// F16 and BF16 can be bound (read in place or converted).
 enum class DType {
   F32,
   F16,
@@ -34,17 +34,31 @@ enum class DType {
 bool parseDType(std::string_view name, DType &result);
 /// The safetensors spelling of `dtype`.
 const char *dtypeName(DType dtype);
+/// Parses a manifest element type: "f32", "bf16" or "f16".
+bool parseManifestDType(std::string_view name, DType &result);
+/// The manifest spelling of F32, BF16 and F16 ("f32", ...).
+const char *manifestDTypeName(DType dtype);
 /// Bytes per element.
 int64_t dtypeSize(DType dtype);
-/// Whether convertToF32 handles `dtype`: F32, F16, BF16.
-bool isConvertibleToF32(DType dtype);
-/// Widens `count` little-endian elements at `src` (any alignment) to f32.
-void convertToF32(DType dtype, const void *src, float *dst, size_t count);
+/// Whether convertElements handles `dtype`: F32, F16, BF16.
+bool isBindableDType(DType dtype);
+
+/// Converts `count` little-endian elements at `src` (any alignment) from
+/// `from` to `to` (both bindable) at `dst` (any alignment). Widening is exact;
+/// narrowing rounds to nearest even (NaN stays NaN, overflow gives inf).
+void convertElements(DType from, const void *src, DType to, void *dst,
+                     size_t count);
 
 /// IEEE binary16 bits to f32, exact for every input (subnormals, inf, NaN).
 float halfToFloat(uint16_t bits);
 /// bfloat16 bits to f32: the upper half of an f32, so exact.
 float bfloat16ToFloat(uint16_t bits);
+/// f32 to IEEE binary16, round to nearest even; |x| >= 65520 gives inf, NaN
+/// a quiet NaN of the same sign, results below 2^-14 are subnormal.
+uint16_t floatToHalf(float value);
+/// f32 to bfloat16, round to nearest even; NaN gives a quiet NaN with the
+/// upper payload bits kept, values above the largest bf16 round to inf.
+uint16_t floatToBFloat16(float value);
 
 } // namespace tfc::runtime
 

@@ -22,7 +22,6 @@ template <typename T, int Rank> struct MemRef {
 };
 
 using MemRef1DI8 = MemRef<int8_t, 1>;
-using MemRef1DF32 = MemRef<float, 1>;
 using MemRef1DI64 = MemRef<int64_t, 1>;
 using MemRef2DF32 = MemRef<float, 2>;
 
@@ -36,21 +35,19 @@ template <typename T> MemRef<T, 1> makeMemRef1D(T *data, int64_t size) {
 extern "C" {
 extern const char tfc_manifest[];
 
-void _mlir_ciface_tfc_prefill(tfc::runtime::MemRef1DI8 *arena,
-                              tfc::runtime::MemRef1DF32 *kvCache,
-                              tfc::runtime::MemRef1DI64 *tokens, int64_t pos,
-                              int64_t maxContext,
-                              tfc::runtime::MemRef2DF32 *logits);
-void _mlir_ciface_tfc_prefill_last(tfc::runtime::MemRef1DI8 *arena,
-                                   tfc::runtime::MemRef1DF32 *kvCache,
-                                   tfc::runtime::MemRef1DI64 *tokens,
-                                   int64_t pos, int64_t maxContext,
-                                   tfc::runtime::MemRef2DF32 *logits);
-void _mlir_ciface_tfc_decode(tfc::runtime::MemRef1DI8 *arena,
-                             tfc::runtime::MemRef1DF32 *kvCache,
-                             tfc::runtime::MemRef1DI64 *tokens, int64_t pos,
-                             int64_t maxContext,
-                             tfc::runtime::MemRef2DF32 *logits);
+// The three entry points share one signature (ABI.md): the weight region,
+// the weight offsets table, the KV cache bytes, the tokens, pos,
+// max_context and the logits.
+#define TFC_ENTRY_POINT(name)                                                  \
+  void name(tfc::runtime::MemRef1DI8 *weights,                                 \
+            tfc::runtime::MemRef1DI64 *weightOffsets,                          \
+            tfc::runtime::MemRef1DI8 *kvCache,                                 \
+            tfc::runtime::MemRef1DI64 *tokens, int64_t pos,                    \
+            int64_t maxContext, tfc::runtime::MemRef2DF32 *logits)
+TFC_ENTRY_POINT(_mlir_ciface_tfc_prefill);
+TFC_ENTRY_POINT(_mlir_ciface_tfc_prefill_last);
+TFC_ENTRY_POINT(_mlir_ciface_tfc_decode);
+#undef TFC_ENTRY_POINT
 }
 
 #endif // TFC_RUNTIME_GENERATEDABI_H

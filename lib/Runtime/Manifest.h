@@ -1,13 +1,17 @@
 //===- Manifest.h - The weight manifest of a compiled model -----*- C++ -*-===//
 //
-// The generated object embeds `tfc_manifest` (docs/ABI.md): model sizes and
-// every weight the code reads, with its shape and arena offset. The runtime
-// checks checkpoints against it and lays the arena out by it.
+// The generated object embeds `tfc_manifest` (docs/ABI.md, version 3): model
+// sizes, context bounds, the KV caches and every weight the code reads, with
+// its element type and shape. The runtime checks checkpoints against it,
+// builds the weight offsets table in its order and lays the KV cache out by
+// it.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef TFC_RUNTIME_MANIFEST_H
 #define TFC_RUNTIME_MANIFEST_H
+
+#include "DType.h"
 
 #include <cstdint>
 #include <string>
@@ -16,21 +20,25 @@
 
 namespace tfc::runtime {
 
+/// The context length a session gets when its creator asks for none: the
+/// trained length, but at most this many positions, so that a default
+/// session of a 128k-context model does not reserve a 128k-row KV cache.
+constexpr int64_t kDefaultMaxContext = 4096;
+
 struct ManifestWeight {
   std::string name;
-  /// Element type in the arena; version 1 has only "f32".
-  std::string dtype;
+  /// Element type the generated code reads: F32, BF16 or F16.
+  DType dtype = DType::F32;
   std::vector<int64_t> shape;
-  int64_t offset = 0;
   int64_t numElements = 0;
   int64_t numBytes = 0;
 };
 
-/// One layer's KV cache: a row of `floatsPerToken` floats per position it
-/// keeps; a ring of `min(window, max_context)` rows for a sliding-window
-/// layer (`window > 0`), `max_context` rows otherwise.
+/// One layer's KV cache: a row of `elementsPerToken` kv_dtype elements per
+/// position it keeps; a ring of `min(window, max_context)` rows for a
+/// sliding-window layer (`window > 0`), `max_context` rows otherwise.
 struct ManifestKVCache {
-  int64_t floatsPerToken = 0;
+  int64_t elementsPerToken = 0;
   int64_t window = 0;
 
   int64_t rows(int64_t maxContext) const {
@@ -43,13 +51,26 @@ struct Manifest {
   int64_t vocabSize = 0;
   int64_t hiddenSize = 0;
   int64_t numLayers = 0;
-  int64_t arenaBytes = 0;
+  /// The config's trained context length; 0: unknown.
+  int64_t trainedContext = 0;
+  /// Most positions the model can address (a learned position table's
+  /// rows); 0: no limit.
+  int64_t positionLimit = 0;
+  /// "" when the manifest says "-".
+  std::string baseModelPrefix;
+  DType kvDType = DType::F32;
   std::vector<ManifestKVCache> kvCaches;
   std::vector<ManifestWeight> weights;
+  /// Tensors a checkpoint may hold that the model does not read.
+  std::vector<std::string> optional;
 
-  /// Floats of all layers' caches for `maxContext` positions, laid out one
-  /// layer after another; false on overflow.
-  bool kvCacheFloats(int64_t maxContext, int64_t &floats) const;
+  /// Byte offset of each cache in the KV buffer for `maxContext` positions
+  /// (each a multiple of 64, ABI.md) and the buffer's size; false on
+  /// overflow.
+  bool kvCacheLayout(int64_t maxContext, std::vector<int64_t> &starts,
+                     int64_t &totalBytes) const;
+  /// The max_context of a session created with max_context <= 0.
+  int64_t defaultMaxContext() const;
 };
 
 /// Parses and validates manifest text; on failure `error` names the line.

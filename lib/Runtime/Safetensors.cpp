@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -31,46 +32,48 @@ static std::string errnoMessage(const std::string &what) {
   return what + ": " + std::strerror(errno);
 }
 
-SafetensorsFile::~SafetensorsFile() {
-  if (mapping)
-    munmap(mapping, size);
+size_t tfc::runtime::pageSize() {
+  static const size_t size = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  return size;
 }
 
-std::unique_ptr<SafetensorsFile> SafetensorsFile::open(const std::string &path,
-                                                       std::string &error) {
+AddressRange::~AddressRange() {
+  if (base)
+    munmap(base, length);
+}
+
+bool AddressRange::reserve(size_t bytes, std::string &error) {
+  // mmap rejects length 0; one page keeps the base valid.
+  size_t reserved = bytes ? bytes : pageSize();
+  void *p = mmap(nullptr, reserved, PROT_NONE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) {
+    error = errnoMessage("cannot reserve " + std::to_string(reserved) +
+                         " bytes of address space for the weights");
+    return false;
+  }
+  base = p;
+  length = reserved;
+  return true;
+}
+
+void AddressRange::shrink(size_t bytes) {
+  size_t keep = (bytes + pageSize() - 1) / pageSize() * pageSize();
+  if (keep == 0)
+    keep = pageSize(); // the base stays valid
+  if (!base || keep >= length)
+    return;
+  munmap(data() + keep, length - keep);
+  length = keep;
+}
+
+std::unique_ptr<SafetensorsFile>
+SafetensorsFile::parse(const std::string &path, const unsigned char *mapping,
+                       size_t size, std::string &error) {
   std::unique_ptr<SafetensorsFile> file(new SafetensorsFile());
   file->path = path;
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    error = errnoMessage("cannot open '" + path + "'");
-    return nullptr;
-  }
-  struct stat st;
-  if (fstat(fd, &st) != 0) {
-    error = errnoMessage("cannot stat '" + path + "'");
-    ::close(fd);
-    return nullptr;
-  }
-  if (!S_ISREG(st.st_mode)) {
-    error = "'" + path + "' is not a regular file";
-    ::close(fd);
-    return nullptr;
-  }
-  file->size = static_cast<size_t>(st.st_size);
-  if (file->size < 8) {
-    error = path +
-            ": truncated safetensors file: " + std::to_string(file->size) +
-            " bytes, less than the 8-byte header length";
-    ::close(fd);
-    return nullptr;
-  }
-  void *mapping = mmap(nullptr, file->size, PROT_READ, MAP_PRIVATE, fd, 0);
-  ::close(fd); // the mapping keeps the file alive
-  if (mapping == MAP_FAILED) {
-    error = errnoMessage("cannot map '" + path + "'");
-    return nullptr;
-  }
   file->mapping = mapping;
+  file->size = size;
   if (!file->parseHeader(error)) {
     error = path + ": " + error;
     return nullptr;
@@ -79,7 +82,7 @@ std::unique_ptr<SafetensorsFile> SafetensorsFile::open(const std::string &path,
 }
 
 bool SafetensorsFile::parseHeader(std::string &error) {
-  const auto *bytes = static_cast<const unsigned char *>(mapping);
+  const unsigned char *bytes = mapping;
   uint64_t headerBytes = 0;
   for (int i = 7; i >= 0; --i)
     headerBytes = (headerBytes << 8) | bytes[i];
@@ -252,7 +255,91 @@ static bool readSmallFile(const std::string &path, std::string &text,
   return true;
 }
 
+struct Checkpoint::OpenFile {
+  std::string path;
+  int fd = -1;
+  size_t size = 0;
+};
+
+/// Opens `path` for mapping; false with `error` naming the file.
+static bool openForMapping(const std::string &path, int &fd, size_t &size,
+                           std::string &error) {
+  fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    error = errnoMessage("cannot open '" + path + "'");
+    return false;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    error = errnoMessage("cannot stat '" + path + "'");
+  } else if (!S_ISREG(st.st_mode)) {
+    error = "'" + path + "' is not a regular file";
+  } else if (st.st_size < 8) {
+    error = path +
+            ": truncated safetensors file: " + std::to_string(st.st_size) +
+            " bytes, less than the 8-byte header length";
+  } else {
+    size = static_cast<size_t>(st.st_size);
+    return true;
+  }
+  ::close(fd);
+  fd = -1;
+  return false;
+}
+
+bool Checkpoint::mapFiles(std::vector<OpenFile> &opened, size_t reserveAfter,
+                          std::vector<std::string> &errors,
+                          std::vector<SafetensorsFile *> &parsed) {
+  parsed.assign(opened.size(), nullptr);
+  size_t page = pageSize(), total = 0;
+  bool overflow = false;
+  std::vector<size_t> starts;
+  for (const OpenFile &file : opened) {
+    starts.push_back(total);
+    size_t rounded = (file.size + page - 1) / page * page;
+    overflow |= rounded < file.size ||
+                __builtin_add_overflow(total, rounded, &total);
+    fileBytes += static_cast<int64_t>(file.size);
+  }
+  filesEnd = total;
+  std::string error;
+  bool ok = true;
+  if (overflow || __builtin_add_overflow(total, reserveAfter, &total)) {
+    errors.push_back("the checkpoint's files do not fit in the address space");
+    ok = false;
+  } else if (!range.reserve(total, error)) {
+    errors.push_back(error);
+    ok = false;
+  }
+  for (size_t i = 0; i < opened.size(); ++i) {
+    OpenFile &file = opened[i];
+    if (ok) {
+      void *at = range.data() + starts[i];
+      // MAP_PRIVATE + PROT_READ: the page cache's pages, shared with every
+      // process mapping the same file; nothing is read until touched.
+      void *p = mmap(at, file.size, PROT_READ, MAP_PRIVATE | MAP_FIXED,
+                     file.fd, 0);
+      if (p == MAP_FAILED) {
+        errors.push_back(errnoMessage("cannot map '" + file.path + "'"));
+      } else {
+        std::unique_ptr<SafetensorsFile> st = SafetensorsFile::parse(
+            file.path, static_cast<unsigned char *>(p), file.size, error);
+        if (!st) {
+          errors.push_back(error);
+        } else {
+          parsed[i] = st.get();
+          files.push_back(std::move(st));
+        }
+      }
+    }
+    ::close(file.fd); // the mapping keeps the file alive
+    file.fd = -1;
+  }
+  return ok;
+}
+
 std::unique_ptr<Checkpoint> Checkpoint::open(const std::string &path,
+                                             size_t reserveAfter,
                                              std::vector<std::string> &errors) {
   std::unique_ptr<Checkpoint> checkpoint(new Checkpoint());
   if (!exists(path)) {
@@ -275,23 +362,27 @@ std::unique_ptr<Checkpoint> Checkpoint::open(const std::string &path,
   }
 
   if (endsWith(file, ".json")) {
-    if (!checkpoint->openIndex(file, errors))
+    if (!checkpoint->openIndex(file, reserveAfter, errors))
       return nullptr;
     return checkpoint;
   }
   std::string error;
-  std::unique_ptr<SafetensorsFile> st = SafetensorsFile::open(file, error);
-  if (!st) {
+  std::vector<OpenFile> opened(1);
+  opened[0].path = file;
+  if (!openForMapping(file, opened[0].fd, opened[0].size, error)) {
     errors.push_back(error);
     return nullptr;
   }
-  for (const TensorInfo &tensor : st->getTensors())
+  std::vector<SafetensorsFile *> parsed;
+  if (!checkpoint->mapFiles(opened, reserveAfter, errors, parsed) ||
+      !parsed[0])
+    return nullptr;
+  for (const TensorInfo &tensor : parsed[0]->getTensors())
     checkpoint->byName[tensor.name] = &tensor;
-  checkpoint->files.push_back(std::move(st));
   return checkpoint;
 }
 
-bool Checkpoint::openIndex(const std::string &indexPath,
+bool Checkpoint::openIndex(const std::string &indexPath, size_t reserveAfter,
                            std::vector<std::string> &errors) {
   std::string text, error;
   if (!readSmallFile(indexPath, text, error)) {
@@ -314,38 +405,46 @@ bool Checkpoint::openIndex(const std::string &indexPath,
   size_t slash = indexPath.rfind('/');
   std::string dir =
       slash == std::string::npos ? "" : indexPath.substr(0, slash + 1);
+  size_t errorsBefore = errors.size();
   // Shards in order of first mention; a shard that fails to open is reported
   // once and its tensors are not reported again.
-  std::unordered_map<std::string, SafetensorsFile *> shards;
-  std::unordered_map<std::string, bool> failedShards;
-  size_t errorsBefore = errors.size();
+  std::unordered_map<std::string, size_t> shardSlot;
+  std::vector<OpenFile> opened;
+  std::vector<bool> openFailed;
   for (size_t i = 0; i < weightMap->keys.size(); ++i) {
-    const std::string &name = weightMap->keys[i];
     const JSONValue &shardValue = weightMap->values[i];
     if (!shardValue.isString()) {
-      errors.push_back(indexPath + ": weight_map entry '" + name +
+      errors.push_back(indexPath + ": weight_map entry '" + weightMap->keys[i] +
                        "' is not a file name");
       continue;
     }
-    const std::string &shardName = shardValue.string;
-    if (failedShards.count(shardName))
+    if (shardSlot.count(shardValue.string))
       continue;
-    auto it = shards.find(shardName);
-    if (it == shards.end()) {
-      std::unique_ptr<SafetensorsFile> shard =
-          SafetensorsFile::open(dir + shardName, error);
-      if (!shard) {
-        errors.push_back(error);
-        failedShards[shardName] = true;
-        continue;
-      }
-      it = shards.emplace(shardName, shard.get()).first;
-      files.push_back(std::move(shard));
+    OpenFile shard;
+    shard.path = dir + shardValue.string;
+    if (!openForMapping(shard.path, shard.fd, shard.size, error)) {
+      errors.push_back(error);
+      shardSlot[shardValue.string] = SIZE_MAX;
+      continue;
     }
-    const TensorInfo *found = it->second->find(name);
+    shardSlot[shardValue.string] = opened.size();
+    opened.push_back(std::move(shard));
+  }
+  std::vector<SafetensorsFile *> parsed;
+  if (!mapFiles(opened, reserveAfter, errors, parsed))
+    return false;
+  for (size_t i = 0; i < weightMap->keys.size(); ++i) {
+    const std::string &name = weightMap->keys[i];
+    const JSONValue &shardValue = weightMap->values[i];
+    if (!shardValue.isString())
+      continue;
+    size_t slot = shardSlot[shardValue.string];
+    if (slot == SIZE_MAX || !parsed[slot])
+      continue; // reported above
+    const TensorInfo *found = parsed[slot]->find(name);
     if (!found) {
-      errors.push_back(indexPath + ": maps '" + name + "' to " + shardName +
-                       ", which does not hold it");
+      errors.push_back(indexPath + ": maps '" + name + "' to " +
+                       shardValue.string + ", which does not hold it");
       continue;
     }
     byName[name] = found;

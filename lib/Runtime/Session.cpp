@@ -1,10 +1,9 @@
-//===- Model.cpp - A model instance: arena, KV cache, entry points --------===//
+//===- Session.cpp - One sequence: KV cache, position, logits -------------===//
 
-#include "Model.h"
+#include "Session.h"
 #include "GeneratedABI.h"
 #include "Manifest.h"
-#include "Safetensors.h"
-#include "WeightBinding.h"
+#include "Weights.h"
 
 #include <atomic>
 #include <cerrno>
@@ -54,57 +53,65 @@ void tfc::runtime::setThreadCount(int n) {
                          std::memory_order_relaxed);
 }
 
-std::unique_ptr<Model> Model::create(int64_t maxContext, std::string &error) {
+std::unique_ptr<Session>
+Session::create(std::shared_ptr<const Weights> weights, int64_t maxContext,
+                std::string &error) {
   const Manifest *manifest = getLibraryManifest(error);
   if (!manifest)
     return nullptr;
-  if (maxContext <= 0) {
-    error = "max_context must be positive, got " + std::to_string(maxContext);
+  if (maxContext <= 0)
+    maxContext = manifest->defaultMaxContext();
+  // ABI.md: the generated code may index a learned position table by pos,
+  // so a longer context would read past it.
+  if (manifest->positionLimit > 0 && maxContext > manifest->positionLimit) {
+    error = "max_context " + std::to_string(maxContext) +
+            " is more than the model can address: the model's learned "
+            "position table has " +
+            std::to_string(manifest->positionLimit) +
+            " rows (n_positions), so max_context must be at most " +
+            std::to_string(manifest->positionLimit);
     return nullptr;
   }
-  std::unique_ptr<Model> model(new Model(*manifest, maxContext));
-  int64_t kvBytes;
-  if (!manifest->kvCacheFloats(maxContext, model->kvCacheFloats) ||
-      __builtin_mul_overflow(model->kvCacheFloats, int64_t(sizeof(float)),
-                             &kvBytes)) {
+  std::unique_ptr<Session> session(new Session(*manifest, maxContext));
+  session->weights = std::move(weights);
+  std::vector<int64_t> starts;
+  if (!manifest->kvCacheLayout(maxContext, starts, session->kvCacheBytes)) {
     error =
         "KV cache of " + std::to_string(maxContext) + " positions is too large";
     return nullptr;
   }
   std::string allocError;
-  if (!model->arena.allocate(manifest->arenaBytes, allocError)) {
-    error = "weight arena: " + allocError;
-    return nullptr;
-  }
-  if (!model->kvCache.allocate(static_cast<size_t>(kvBytes), allocError)) {
+  if (!session->kvCache.allocate(static_cast<size_t>(session->kvCacheBytes),
+                                 allocError)) {
     error = "KV cache for max_context " + std::to_string(maxContext) + ": " +
             allocError;
     return nullptr;
   }
-  return model;
+  // One row, what decode and prefill_last need; prefill grows it.
+  if (!session->logits.allocate(
+          static_cast<size_t>(manifest->vocabSize) * sizeof(float),
+          allocError)) {
+    error = "logits: " + allocError;
+    return nullptr;
+  }
+  return session;
 }
 
-bool Model::bindWeights(const std::string &path, std::string &error) {
-  std::vector<std::string> problems;
-  std::unique_ptr<Checkpoint> checkpoint = Checkpoint::open(path, problems);
-  if (checkpoint)
-    checkCheckpoint(*manifest, *checkpoint, problems);
-  if (!problems.empty()) {
-    error = formatProblems("cannot bind weights from '" + path + "'", problems);
-    return false;
-  }
-  copyWeightsToArena(*manifest, *checkpoint, arena.data());
-  bound = true;
+void Session::setWeights(std::shared_ptr<const Weights> newWeights) {
+  weights = std::move(newWeights);
   // The cache holds keys and values computed with the old weights.
   reset();
-  return true;
 }
 
-bool Model::run(Entry entry, const int64_t *tokens, int64_t n,
+bool Session::isBeyondTrainedContext() const {
+  return manifest->trainedContext > 0 && maxContext > manifest->trainedContext;
+}
+
+bool Session::run(Entry entry, const int64_t *tokens, int64_t n,
                 std::string &error) {
   bool isDecode = entry == Entry::Decode;
   const char *what = isDecode ? "decode" : "prefill";
-  if (!bound) {
+  if (!weights) {
     error = std::string(what) +
             ": no weights bound (call tfc_model_bind_weights first)";
     return false;
@@ -146,10 +153,16 @@ bool Model::run(Entry entry, const int64_t *tokens, int64_t n,
 
   if (int threads = requestedThreads.load(std::memory_order_relaxed))
     omp_set_num_threads(threads); // per calling thread, so set on every call
-  MemRef1DI8 arenaRef = makeMemRef1D(reinterpret_cast<int8_t *>(arena.data()),
-                                     manifest->arenaBytes);
-  MemRef1DF32 kvRef = makeMemRef1D(reinterpret_cast<float *>(kvCache.data()),
-                                   kvCacheFloats);
+  // The callee only reads the weights and the offsets (ABI.md).
+  MemRef1DI8 weightsRef = makeMemRef1D(
+      reinterpret_cast<int8_t *>(weights->getRegion()),
+      weights->getRegionBytes());
+  const std::vector<int64_t> &offsets = weights->getOffsets();
+  MemRef1DI64 offsetsRef =
+      makeMemRef1D(const_cast<int64_t *>(offsets.data()),
+                   static_cast<int64_t>(offsets.size()));
+  MemRef1DI8 kvRef =
+      makeMemRef1D(reinterpret_cast<int8_t *>(kvCache.data()), kvCacheBytes);
   // The callee only reads the tokens.
   MemRef1DI64 tokensRef = makeMemRef1D(const_cast<int64_t *>(tokens), n);
   auto *logitsData = reinterpret_cast<float *>(logits.data());
@@ -160,15 +173,15 @@ bool Model::run(Entry entry, const int64_t *tokens, int64_t n,
                            {manifest->vocabSize, 1}};
   switch (entry) {
   case Entry::Prefill:
-    _mlir_ciface_tfc_prefill(&arenaRef, &kvRef, &tokensRef, position,
+    _mlir_ciface_tfc_prefill(&weightsRef, &offsetsRef, &kvRef, &tokensRef, position,
                              maxContext, &logitsRef);
     break;
   case Entry::PrefillLast:
-    _mlir_ciface_tfc_prefill_last(&arenaRef, &kvRef, &tokensRef, position,
+    _mlir_ciface_tfc_prefill_last(&weightsRef, &offsetsRef, &kvRef, &tokensRef, position,
                                   maxContext, &logitsRef);
     break;
   case Entry::Decode:
-    _mlir_ciface_tfc_decode(&arenaRef, &kvRef, &tokensRef, position,
+    _mlir_ciface_tfc_decode(&weightsRef, &offsetsRef, &kvRef, &tokensRef, position,
                             maxContext, &logitsRef);
     break;
   }
@@ -177,25 +190,25 @@ bool Model::run(Entry entry, const int64_t *tokens, int64_t n,
   return true;
 }
 
-bool Model::prefill(const int64_t *tokens, int64_t n, std::string &error) {
+bool Session::prefill(const int64_t *tokens, int64_t n, std::string &error) {
   return run(Entry::Prefill, tokens, n, error);
 }
 
-bool Model::prefillLast(const int64_t *tokens, int64_t n, std::string &error) {
+bool Session::prefillLast(const int64_t *tokens, int64_t n, std::string &error) {
   return run(Entry::PrefillLast, tokens, n, error);
 }
 
-bool Model::decode(int64_t token, std::string &error) {
+bool Session::decode(int64_t token, std::string &error) {
   return run(Entry::Decode, &token, 1, error);
 }
 
-void Model::reset() {
+void Session::reset() {
   kvCache.zero();
   position = 0;
   logitsRows = 0;
 }
 
-const float *Model::getLogits(int64_t &rows) const {
+const float *Session::getLogits(int64_t &rows) const {
   rows = logitsRows;
   return logitsRows ? reinterpret_cast<const float *>(logits.data()) : nullptr;
 }

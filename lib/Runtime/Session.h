@@ -1,16 +1,24 @@
-//===- Model.h - A model instance: arena, KV cache, entry points -*- C++ -*-=//
+//===- Session.h - One sequence: KV cache, position, logits -----*- C++ -*-===//
+//
+// A session runs the generated entry points on shared, read-only Weights.
+// It owns everything a call writes, so sessions on one Weights may run in
+// different threads at once.
+//
+//===----------------------------------------------------------------------===//
 
-#ifndef TFC_RUNTIME_MODEL_H
-#define TFC_RUNTIME_MODEL_H
+#ifndef TFC_RUNTIME_SESSION_H
+#define TFC_RUNTIME_SESSION_H
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace tfc::runtime {
 
 struct Manifest;
+class Weights;
 
 /// Zero-initialised, page-aligned (so 64-byte aligned) anonymous memory.
 /// Pages are committed on first touch, and zero() hands them back to the
@@ -38,14 +46,18 @@ private:
 /// Sets the OpenMP team size used by later calls (n <= 0: all processors).
 void setThreadCount(int n);
 
-class Model {
+class Session {
 public:
-  /// Null with `error` set if the manifest is malformed or memory is short.
-  static std::unique_ptr<Model> create(int64_t maxContext, std::string &error);
+  /// A session of `maxContext` positions (<= 0: the manifest's default) on
+  /// `weights` (null: none yet, see setWeights). Null with `error` set if
+  /// the manifest is malformed, the context is above the model's position
+  /// limit, or memory is short.
+  static std::unique_ptr<Session> create(std::shared_ptr<const Weights> weights,
+                                         int64_t maxContext,
+                                         std::string &error);
 
-  /// Checks and binds a checkpoint; empties the KV cache on success and
-  /// changes nothing on failure.
-  bool bindWeights(const std::string &path, std::string &error);
+  /// Runs on `weights` from now on; empties the KV cache.
+  void setWeights(std::shared_ptr<const Weights> weights);
   bool prefill(const int64_t *tokens, int64_t n, std::string &error);
   /// A prefill that computes the logits of the last position only.
   bool prefillLast(const int64_t *tokens, int64_t n, std::string &error);
@@ -56,27 +68,33 @@ public:
   const float *getLogits(int64_t &rows) const;
   int64_t getPosition() const { return position; }
   int64_t getMaxContext() const { return maxContext; }
-  /// Bytes of all layers' KV caches (rings for sliding-window layers).
-  int64_t getKVCacheBytes() const { return kvCacheFloats * sizeof(float); }
+  /// Bytes of the KV buffer (ABI.md layout, rings for sliding windows).
+  int64_t getKVCacheBytes() const { return kvCacheBytes; }
+  /// Bytes this session allocated: the KV buffer and the logits.
+  int64_t getBytesAllocated() const {
+    return kvCacheBytes + static_cast<int64_t>(logits.size());
+  }
+  /// Whether max_context exceeds the model's trained context length.
+  bool isBeyondTrainedContext() const;
   const Manifest &getManifest() const { return *manifest; }
+  const std::shared_ptr<const Weights> &getWeights() const { return weights; }
 
 private:
-  Model(const Manifest &manifest, int64_t maxContext)
+  Session(const Manifest &manifest, int64_t maxContext)
       : manifest(&manifest), maxContext(maxContext) {}
   enum class Entry { Prefill, PrefillLast, Decode };
   bool run(Entry entry, const int64_t *tokens, int64_t n, std::string &error);
 
   const Manifest *manifest;
+  std::shared_ptr<const Weights> weights;
   int64_t maxContext;
-  int64_t kvCacheFloats = 0;
+  int64_t kvCacheBytes = 0;
   int64_t position = 0;
   int64_t logitsRows = 0;
-  bool bound = false;
-  ZeroedBuffer arena;
   ZeroedBuffer kvCache;
   ZeroedBuffer logits;
 };
 
 } // namespace tfc::runtime
 
-#endif // TFC_RUNTIME_MODEL_H
+#endif // TFC_RUNTIME_SESSION_H

@@ -4,6 +4,7 @@
 #define TFC_RUNTIME_SUPPORT_H
 
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,6 +56,31 @@ inline bool parseInt64(std::string_view text, int64_t &result) {
       return false;
   }
   result = value;
+  return true;
+}
+
+/// "512 B", "1.5 KiB", "15.0 GiB": for messages.
+inline std::string formatBytes(int64_t bytes) {
+  if (bytes < 1024)
+    return std::to_string(bytes) + " B";
+  const char *units[] = {"KiB", "MiB", "GiB", "TiB"};
+  double value = static_cast<double>(bytes) / 1024;
+  int unit = 0;
+  while (value >= 1024 && unit < 3) {
+    value /= 1024;
+    ++unit;
+  }
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.1f %s", value, units[unit]);
+  return text;
+}
+
+/// `value` rounded up to a multiple of the power of two `alignment`; false on
+/// overflow.
+inline bool alignUp(int64_t value, int64_t alignment, int64_t &result) {
+  if (__builtin_add_overflow(value, alignment - 1, &result))
+    return false;
+  result &= ~(alignment - 1);
   return true;
 }
 

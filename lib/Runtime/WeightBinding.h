@@ -1,4 +1,4 @@
-//===- WeightBinding.h - Checkpoint-to-arena binding ------------*- C++ -*-===//
+//===- WeightBinding.h - Checkpoint tensors for manifest weights -*- C++ -*-=//
 
 #ifndef TFC_RUNTIME_WEIGHTBINDING_H
 #define TFC_RUNTIME_WEIGHTBINDING_H
@@ -10,17 +10,17 @@ namespace tfc::runtime {
 
 class Checkpoint;
 struct Manifest;
+struct TensorInfo;
 
-/// Checks every tensor of `checkpoint` against `manifest` and appends one
-/// line per problem (missing, unexpected, shape or dtype mismatch) to
-/// `problems`. Returns true if there is none.
-bool checkCheckpoint(const Manifest &manifest, const Checkpoint &checkpoint,
-                     std::vector<std::string> &problems);
-
-/// Converts every manifest weight from a checked `checkpoint` to f32 at its
-/// offset in `arena` (manifest.arenaBytes bytes).
-void copyWeightsToArena(const Manifest &manifest, const Checkpoint &checkpoint,
-                        unsigned char *arena);
+/// Finds the checkpoint tensor of every manifest weight, applying the
+/// base_model_prefix rule of ABI.md, into `tensors` (manifest order; null
+/// where missing), and appends one line per problem (missing, unexpected,
+/// shape mismatch, unsupported dtype) to `problems`. Tensors named by an
+/// `optional` record are accepted and ignored. Returns true if there is no
+/// problem.
+bool resolveCheckpoint(const Manifest &manifest, const Checkpoint &checkpoint,
+                       std::vector<const TensorInfo *> &tensors,
+                       std::vector<std::string> &problems);
 
 /// Whether `name` is a buffer that old checkpoints carry beside the weights
 /// (rotary inverse frequencies, GPT-2 attention masks); these are not

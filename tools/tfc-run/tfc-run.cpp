@@ -25,9 +25,11 @@ namespace {
 
 const char *const kUsage = R"(usage: tfc-run MODEL.so --weights PATH [options]
 
-Loads a model library compiled by tfc-compile, binds a checkpoint and runs it.
-With no --tokens and no --bench it checks the checkpoint against the model and
-prints the model's shape.
+Loads a model library compiled by tfc-compile, binds a checkpoint once
+(its files mapped read-only; tensors in another dtype than the model reads
+are converted once, with a note on stderr) and runs one session on it. With
+no --tokens and no --bench it checks the checkpoint against the model and
+prints the model's shape, the load time and the memory used.
 
   --weights PATH          directory with model.safetensors or
                           model.safetensors.index.json, a .safetensors file or
@@ -45,13 +47,20 @@ prints the model's shape.
                           float32, row-major [prompt tokens, vocab], no header
   --threads N             OpenMP threads of prefill and decode (default: one
                           per hardware thread)
-  --max-context N         KV-cache positions (default: the larger of 2048 and
-                          what the prompt, generation and bench need)
+  --max-context N         KV-cache positions. Default: the model's trained
+                          context length capped at 4096 (4096 if unknown),
+                          raised to what the prompt, generation and bench
+                          need. A model with a learned position table refuses
+                          more positions than the table has rows; past the
+                          trained length of other models a warning is printed
+  --stats                 after a --tokens or --bench run, print the weights,
+                          kv cache and memory summary lines on stderr
   --bench                 measure prefill and decode speed: one warm-up, then
                           REPS times a prefill of P random tokens into an
                           empty cache (computing the last position's logits,
                           as llama-bench does) and G single-token decodes from
-                          an empty cache; prints the median tokens/s of each
+                          an empty cache; prints the median tokens/s of each,
+                          then the weights load time and the memory used
   --bench-prompt P        prompt length of --bench (default 128)
   --bench-gen G           decoded tokens of --bench (default 64)
   --bench-reps REPS       repetitions of --bench (default 3)
@@ -72,6 +81,7 @@ struct Options {
   int64_t threads = 0;
   int64_t maxContext = 0;
   bool bench = false;
+  bool stats = false;
   int64_t benchPrompt = 128;
   int64_t benchGen = 64;
   int64_t benchReps = 3;
@@ -143,10 +153,10 @@ Options parseArgs(int argc, char **argv) {
       value = arg.substr(eq + 1);
       haveValue = true;
     }
-    if (name == "--bench") {
+    if (name == "--bench" || name == "--stats") {
       if (haveValue)
-        fatal("--bench takes no value");
-      opts.bench = true;
+        fatal(name + " takes no value");
+      (name == "--bench" ? opts.bench : opts.stats) = true;
       continue;
     }
     static const char *const kValued[] = {
@@ -205,17 +215,23 @@ Options parseArgs(int argc, char **argv) {
 // The C API as function pointers; the X-macro keeps the list in one place.
 #define TFC_RUN_API(X)                                                         \
   X(tfc_last_error)                                                            \
-  X(tfc_model_create)                                                          \
-  X(tfc_model_destroy)                                                         \
-  X(tfc_model_bind_weights)                                                    \
-  X(tfc_model_prefill)                                                         \
-  X(tfc_model_prefill_last)                                                    \
-  X(tfc_model_decode)                                                          \
-  X(tfc_model_logits)                                                          \
-  X(tfc_model_reset)                                                           \
+  X(tfc_weights_load)                                                          \
+  X(tfc_weights_destroy)                                                       \
+  X(tfc_weights_bytes_mapped)                                                  \
+  X(tfc_weights_bytes_copied)                                                  \
+  X(tfc_weights_bytes_allocated)                                               \
+  X(tfc_session_create)                                                        \
+  X(tfc_session_destroy)                                                       \
+  X(tfc_session_prefill)                                                       \
+  X(tfc_session_prefill_last)                                                  \
+  X(tfc_session_decode)                                                        \
+  X(tfc_session_logits)                                                        \
+  X(tfc_session_reset)                                                         \
+  X(tfc_session_kv_cache_bytes)                                                \
+  X(tfc_session_bytes_allocated)                                               \
+  X(tfc_session_max_context)                                                   \
+  X(tfc_session_beyond_trained_context)                                        \
   X(tfc_model_set_threads)                                                     \
-  X(tfc_model_kv_cache_bytes)                                                  \
-  X(tfc_model_max_context)                                                     \
   X(tfc_manifest_num_kv_caches)                                                \
   X(tfc_manifest_kv_cache_window)                                              \
   X(tfc_manifest_model_type)                                                   \
@@ -224,7 +240,9 @@ Options parseArgs(int argc, char **argv) {
   X(tfc_manifest_num_layers)                                                   \
   X(tfc_manifest_num_weights)                                                  \
   X(tfc_manifest_weight_rank)                                                  \
-  X(tfc_manifest_weight_dim)
+  X(tfc_manifest_weight_dim)                                                   \
+  X(tfc_manifest_trained_context)                                              \
+  X(tfc_manifest_default_max_context)
 
 struct API {
 #define TFC_RUN_DECLARE(name) decltype(&::name) name = nullptr;
@@ -271,8 +289,10 @@ public:
 private:
   const API &api;
   const Options &opts;
-  tfc_model *model = nullptr;
+  tfc_weights *weights = nullptr;
+  tfc_session *session = nullptr;
   int64_t vocab = 0;
+  double loadSeconds = 0;
 
   [[noreturn]] void failWithLastError() { fatal(api.tfc_last_error()); }
   void check(int status) {
@@ -285,12 +305,13 @@ private:
   std::vector<float> promptLogits;
   void generate();
   void bench(int64_t threads);
-  void printSummary();
+  void printShape();
+  void printStats(FILE *out);
 };
 
 int64_t Runner::argmaxOfLastRow() {
   int64_t rows = 0;
-  const float *logits = api.tfc_model_logits(model, &rows);
+  const float *logits = api.tfc_session_logits(session, &rows);
   const float *row = logits + (rows - 1) * vocab;
   return std::max_element(row, row + vocab) - row;
 }
@@ -300,7 +321,7 @@ void Runner::appendLogits() {
   if (opts.dumpLogitsPath.empty())
     return;
   int64_t rows = 0;
-  const float *logits = api.tfc_model_logits(model, &rows);
+  const float *logits = api.tfc_session_logits(session, &rows);
   promptLogits.insert(promptLogits.end(), logits, logits + rows * vocab);
 }
 
@@ -325,7 +346,7 @@ void Runner::generate() {
     line += (i ? "," : "") + std::to_string(next);
     // The last token's logits are never used, so it is not decoded.
     if (i + 1 < opts.maxNewTokens)
-      check(api.tfc_model_decode(model, next));
+      check(api.tfc_session_decode(session, next));
   }
   std::printf("%s\n", line.c_str());
 }
@@ -341,16 +362,16 @@ void Runner::bench(int64_t threads) {
   auto timePrefill = [&] {
     for (int64_t &token : prompt)
       token = pick(rng);
-    api.tfc_model_reset(model);
+    api.tfc_session_reset(session);
     Clock::time_point start = Clock::now();
-    check(api.tfc_model_prefill_last(model, prompt.data(), opts.benchPrompt));
+    check(api.tfc_session_prefill_last(session, prompt.data(), opts.benchPrompt));
     return seconds(start);
   };
   auto timeDecode = [&](int64_t count) {
-    api.tfc_model_reset(model);
+    api.tfc_session_reset(session);
     Clock::time_point start = Clock::now();
     for (int64_t i = 0; i < count; ++i)
-      check(api.tfc_model_decode(model, pick(rng)));
+      check(api.tfc_session_decode(session, pick(rng)));
     return seconds(start);
   };
   // Warm-up as llama-bench: one prefill, one decode (page faults, thread
@@ -378,10 +399,27 @@ void Runner::bench(int64_t threads) {
               opts.benchPrompt / median(prefillTimes));
   std::printf("decode: G=%lld tokens  %.1f tok/s\n", (long long)opts.benchGen,
               opts.benchGen / median(decodeTimes));
-  api.tfc_model_reset(model);
+  api.tfc_session_reset(session);
+  printStats(stdout);
 }
 
-void Runner::printSummary() {
+/// "512 B", "1.5 KiB", "16.1 GiB".
+std::string formatBytes(int64_t bytes) {
+  if (bytes < 1024)
+    return std::to_string(bytes) + " B";
+  const char *units[] = {"KiB", "MiB", "GiB", "TiB"};
+  double value = bytes / 1024.0;
+  int unit = 0;
+  while (value >= 1024 && unit < 3) {
+    value /= 1024;
+    ++unit;
+  }
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.1f %s", value, units[unit]);
+  return text;
+}
+
+void Runner::printShape() {
   int64_t numWeights = api.tfc_manifest_num_weights();
   int64_t parameters = 0;
   for (int64_t i = 0; i < numWeights; ++i) {
@@ -396,16 +434,34 @@ void Runner::printSummary() {
               (long long)api.tfc_manifest_hidden_size(),
               (long long)api.tfc_manifest_num_layers(), (long long)numWeights,
               (long long)parameters);
-  std::printf("weights: bound from %s\n", opts.weightsPath.c_str());
+}
+
+void Runner::printStats(FILE *out) {
+  std::fprintf(out, "weights: bound from %s in %.2f s\n",
+               opts.weightsPath.c_str(), loadSeconds);
   int64_t caches = api.tfc_manifest_num_kv_caches(), rings = 0;
   for (int64_t i = 0; i < caches; ++i)
     rings += api.tfc_manifest_kv_cache_window(i) > 0 ? 1 : 0;
-  double kib = api.tfc_model_kv_cache_bytes(model) / 1024.0;
-  std::printf("kv cache: %.1f %s for max_context %lld (%lld layers, %lld "
-              "sliding-window rings)\n",
-              kib < 1024 ? kib : kib / 1024, kib < 1024 ? "KiB" : "MiB",
-              (long long)api.tfc_model_max_context(model), (long long)caches,
-              (long long)rings);
+  int64_t kvBytes = api.tfc_session_kv_cache_bytes(session);
+  double kib = kvBytes / 1024.0;
+  std::fprintf(out,
+               "kv cache: %.1f %s for max_context %lld (%lld layers, %lld "
+               "sliding-window rings)\n",
+               kib < 1024 ? kib : kib / 1024, kib < 1024 ? "KiB" : "MiB",
+               (long long)api.tfc_session_max_context(session),
+               (long long)caches, (long long)rings);
+  // Mapped: the checkpoint files, shared with the page cache; allocated:
+  // anonymous memory of this process (converted weights, session buffers).
+  int64_t tail = api.tfc_weights_bytes_allocated(weights);
+  int64_t sessionBytes = api.tfc_session_bytes_allocated(session);
+  std::fprintf(out,
+               "memory: mapped %s, copied %s, allocated %s (converted weights "
+               "%s, kv cache %s, logits %s)\n",
+               formatBytes(api.tfc_weights_bytes_mapped(weights)).c_str(),
+               formatBytes(api.tfc_weights_bytes_copied(weights)).c_str(),
+               formatBytes(tail + sessionBytes).c_str(),
+               formatBytes(tail).c_str(), formatBytes(kvBytes).c_str(),
+               formatBytes(sessionBytes - kvBytes).c_str());
 }
 
 int Runner::run() {
@@ -420,27 +476,44 @@ int Runner::run() {
   int64_t prompt = static_cast<int64_t>(opts.tokens.size());
   int64_t maxContext = opts.maxContext;
   if (maxContext == 0) {
-    maxContext = std::max<int64_t>(2048, prompt + opts.maxNewTokens);
+    // The runtime's default, unless the run needs more: the prompt and all
+    // generated tokens but the last, which is never decoded.
+    int64_t need = prompt + std::max<int64_t>(opts.maxNewTokens - 1, 0);
     if (opts.bench)
-      maxContext = std::max({maxContext, opts.benchPrompt, opts.benchGen});
+      need = std::max({need, opts.benchPrompt, opts.benchGen});
+    maxContext = std::max(need, api.tfc_manifest_default_max_context());
   }
-  model = api.tfc_model_create(maxContext);
-  if (!model)
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point start = Clock::now();
+  weights = api.tfc_weights_load(opts.weightsPath.c_str());
+  if (!weights)
     failWithLastError();
-  check(api.tfc_model_bind_weights(model, opts.weightsPath.c_str()));
+  loadSeconds = std::chrono::duration<double>(Clock::now() - start).count();
+  session = api.tfc_session_create(weights, maxContext);
+  if (!session)
+    failWithLastError();
+  if (api.tfc_session_beyond_trained_context(session) == 1)
+    std::fprintf(stderr,
+                 "tfc-run: warning: max_context %lld exceeds the model's "
+                 "trained context length %lld; positions past it are "
+                 "extrapolation\n",
+                 (long long)maxContext,
+                 (long long)api.tfc_manifest_trained_context());
 
   if (opts.haveTokens) {
     int64_t first = opts.prefillTokens ? opts.prefillTokens : prompt;
     int64_t chunk = opts.prefillChunk ? opts.prefillChunk : first;
     // Generation alone needs the logits of the last position only.
     bool allLogits = !opts.dumpLogitsPath.empty();
-    auto prefill = allLogits ? api.tfc_model_prefill : api.tfc_model_prefill_last;
+    auto prefill =
+        allLogits ? api.tfc_session_prefill : api.tfc_session_prefill_last;
     for (int64_t at = 0; at < first; at += chunk) {
-      check(prefill(model, opts.tokens.data() + at, std::min(chunk, first - at)));
+      check(prefill(session, opts.tokens.data() + at,
+                    std::min(chunk, first - at)));
       appendLogits();
     }
     for (int64_t i = first; i < prompt; ++i) {
-      check(api.tfc_model_decode(model, opts.tokens[i]));
+      check(api.tfc_session_decode(session, opts.tokens[i]));
       appendLogits();
     }
     if (!opts.dumpLogitsPath.empty())
@@ -450,9 +523,14 @@ int Runner::run() {
   }
   if (opts.bench)
     bench(threads);
-  if (!opts.haveTokens && !opts.bench)
-    printSummary();
-  api.tfc_model_destroy(model);
+  if (!opts.haveTokens && !opts.bench) {
+    printShape();
+    printStats(stdout);
+  } else if (opts.stats) {
+    printStats(stderr);
+  }
+  api.tfc_session_destroy(session);
+  api.tfc_weights_destroy(weights);
   return 0;
 }
 

@@ -1,18 +1,21 @@
 /* api_test.c - drives tfc.h's C API on the fake model (C99, no C++). */
 /*
- * Usage: api_test CHECKPOINT_DIR MISSING_TENSOR_DIR
- * Prints "error: <message>" for every call that must fail, so the lit test
+ * Usage: api_test CKPT_DIR
+ * with CKPT_DIR the output of make_safetensors.py. Prints "error: <message>" for every call that must fail, so the lit test
  * can check the messages, "FAIL: ..." for a broken expectation, and a final
  * "api_test: N checks, M failed".
  */
+#define _POSIX_C_SOURCE 200809L
 #include "tfc/Runtime/tfc.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-/* Defined by fake_model.c: the OpenMP team size of the last call. */
-extern int fake_last_threads;
+/* Defined by fake_model.c: the OpenMP team size of this thread's last call. */
+extern int fake_last_threads(void);
 
 static int checks, failures;
 
@@ -41,12 +44,22 @@ static int sameRow(const float *a, const float *b) {
   return memcmp(a, b, 8 * sizeof(float)) == 0;
 }
 
+static int64_t fileSize(const char *dir) {
+  char path[4096];
+  struct stat st;
+  snprintf(path, sizeof(path), "%s/model.safetensors", dir);
+  return stat(path, &st) == 0 ? (int64_t)st.st_size : -1;
+}
+
 int main(int argc, char **argv) {
-  if (argc != 3) {
-    fprintf(stderr, "usage: api_test CHECKPOINT_DIR MISSING_TENSOR_DIR\n");
+  if (argc != 2) {
+    fprintf(stderr, "usage: api_test CKPT_DIR\n");
     return 2;
   }
-  const char *weights = argv[1], *missing = argv[2];
+  char weights[4096], missing[4096], native[4096];
+  snprintf(weights, sizeof(weights), "%s/f32", argv[1]);
+  snprintf(missing, sizeof(missing), "%s/missing", argv[1]);
+  snprintf(native, sizeof(native), "%s/native", argv[1]);
 
   /* Manifest accessors. */
   EXPECT(strcmp(tfc_manifest_model_type(), "fake") == 0);
@@ -54,19 +67,26 @@ int main(int argc, char **argv) {
   EXPECT(tfc_manifest_hidden_size() == 4);
   EXPECT(tfc_manifest_num_layers() == 1);
   EXPECT(tfc_manifest_num_kv_caches() == 1);
-  EXPECT(tfc_manifest_kv_cache_floats_per_token(0) == 4);
+  EXPECT(tfc_manifest_kv_cache_elements_per_token(0) == 4);
   EXPECT(tfc_manifest_kv_cache_window(0) == 0);
-  EXPECT(tfc_manifest_arena_bytes() == 320);
+  EXPECT(strcmp(tfc_manifest_kv_dtype(), "f32") == 0);
+  EXPECT(tfc_manifest_trained_context() == 0);
+  EXPECT(tfc_manifest_position_limit() == 0);
+  EXPECT(tfc_manifest_default_max_context() == 4096);
+  EXPECT(strcmp(tfc_manifest_base_model_prefix(), "") == 0);
+  EXPECT(tfc_manifest_num_optional() == 1);
+  EXPECT(strcmp(tfc_manifest_optional_name(0), "head.bias") == 0);
+  EXPECT(tfc_manifest_optional_name(1) == NULL);
   EXPECT(tfc_manifest_num_weights() == 3);
   EXPECT(strcmp(tfc_manifest_weight_name(1), "norm.weight") == 0);
-  EXPECT(strcmp(tfc_manifest_weight_dtype(1), "f32") == 0);
+  EXPECT(strcmp(tfc_manifest_weight_dtype(0), "f32") == 0);
+  EXPECT(strcmp(tfc_manifest_weight_dtype(1), "bf16") == 0);
   EXPECT(tfc_manifest_weight_rank(1) == 1);
   EXPECT(tfc_manifest_weight_dim(1, 0) == 4);
   EXPECT(tfc_manifest_weight_rank(2) == 2);
   EXPECT(tfc_manifest_weight_dim(2, 0) == 8 &&
          tfc_manifest_weight_dim(2, 1) == 4);
-  EXPECT(tfc_manifest_weight_offset(2) == 192);
-  EXPECT(strncmp(tfc_manifest_text(), "tfc-manifest 2\n", 15) == 0);
+  EXPECT(strncmp(tfc_manifest_text(), "tfc-manifest 3\n", 15) == 0);
   EXPECT(tfc_manifest_weight_name(3) == NULL);
   printf("error: %s\n", tfc_last_error());
   EXPECT(tfc_manifest_weight_dim(1, 1) == -1);
@@ -74,9 +94,11 @@ int main(int argc, char **argv) {
   EXPECT(tfc_manifest_kv_cache_window(1) == -1);
   printf("error: %s\n", tfc_last_error());
 
-  /* Creation and calls before binding. */
-  EXPECT(tfc_model_create(0) == NULL);
-  printf("error: %s\n", tfc_last_error());
+  /* Creation and calls before binding. max_context 0: the default. */
+  tfc_model *defaulted = tfc_model_create(0);
+  EXPECT(defaulted && tfc_model_max_context(defaulted) == 4096);
+  EXPECT(tfc_model_kv_cache_bytes(defaulted) == 4096 * 16);
+  tfc_model_destroy(defaulted);
   tfc_model *model = tfc_model_create(16);
   EXPECT(model != NULL);
   EXPECT(tfc_model_max_context(model) == 16);
@@ -162,10 +184,10 @@ int main(int argc, char **argv) {
   /* Thread count reaches OpenMP in the calling thread. */
   tfc_model_set_threads(3);
   EXPECT(tfc_model_prefill(model, prompt, 1) == 0);
-  EXPECT(fake_last_threads == 3);
+  EXPECT(fake_last_threads() == 3);
   tfc_model_set_threads(1);
   EXPECT(tfc_model_decode(model, 2) == 0);
-  EXPECT(fake_last_threads == 1);
+  EXPECT(fake_last_threads() == 1);
 
   /* Two models keep separate caches. */
   tfc_model *other = tfc_model_create(8);
@@ -177,6 +199,68 @@ int main(int argc, char **argv) {
   logits = tfc_model_logits(model, &rows);
   EXPECT(rows == 1 && sameRow(logits, full[1]));
   tfc_model_destroy(other);
+
+  /* Weights: read in place (native) or converted (f32: norm to bf16). */
+  long page = sysconf(_SC_PAGESIZE);
+  tfc_weights *inPlace = tfc_weights_load(native);
+  EXPECT(inPlace != NULL);
+  EXPECT(tfc_weights_bytes_mapped(inPlace) == fileSize(native));
+  EXPECT(tfc_weights_bytes_copied(inPlace) == 0);
+  EXPECT(tfc_weights_bytes_allocated(inPlace) == 0);
+  EXPECT(tfc_weights_tensors_copied(inPlace) == 0);
+  EXPECT(strcmp(tfc_weights_note(inPlace), "") == 0);
+  tfc_weights *converted = tfc_weights_load(weights);
+  EXPECT(converted != NULL);
+  EXPECT(tfc_weights_bytes_mapped(converted) == fileSize(weights));
+  EXPECT(tfc_weights_bytes_copied(converted) == 8);
+  EXPECT(tfc_weights_bytes_allocated(converted) == page);
+  EXPECT(tfc_weights_tensors_copied(converted) == 1);
+  printf("note: %s\n", tfc_weights_note(converted));
+  EXPECT(tfc_weights_load(missing) == NULL);
+  printf("error: %s\n", tfc_last_error());
+  EXPECT(tfc_weights_load(NULL) == NULL);
+  printf("error: %s\n", tfc_last_error());
+
+  /* Sessions: default context, sizes, the same logits as the model. */
+  EXPECT(tfc_session_create(NULL, 0) == NULL);
+  printf("error: %s\n", tfc_last_error());
+  tfc_session *session = tfc_session_create(inPlace, 0);
+  EXPECT(session != NULL);
+  EXPECT(tfc_session_max_context(session) == 4096);
+  EXPECT(tfc_session_beyond_trained_context(session) == 0);
+  EXPECT(tfc_session_kv_cache_bytes(session) == 4096 * 16);
+  EXPECT(tfc_session_bytes_allocated(session) == 4096 * 16 + 8 * 4);
+  EXPECT(tfc_session_logits(session, &rows) == NULL && rows == 0);
+  EXPECT(tfc_session_prefill(session, prompt, 4) == 0);
+  EXPECT(tfc_session_bytes_allocated(session) == 4096 * 16 + 4 * 8 * 4);
+  logits = tfc_session_logits(session, &rows);
+  EXPECT(rows == 4 && memcmp(logits, full, sizeof(full)) == 0);
+  tfc_session *fromConverted = tfc_session_create(converted, 8);
+  EXPECT(fromConverted && tfc_session_prefill_last(fromConverted, prompt, 4) == 0);
+  logits = tfc_session_logits(fromConverted, &rows);
+  EXPECT(rows == 1 && sameRow(logits, full[3]));
+  /* The handle may go first: the sessions keep the weights. */
+  tfc_weights_destroy(inPlace);
+  tfc_weights_destroy(converted);
+  tfc_session_reset(session);
+  EXPECT(tfc_session_position(session) == 0);
+  EXPECT(tfc_session_prefill(session, prompt, 3) == 0);
+  EXPECT(tfc_session_decode(session, 4) == 0);
+  logits = tfc_session_logits(session, &rows);
+  EXPECT(rows == 1 && sameRow(logits, full[3]));
+  EXPECT(tfc_session_position(session) == 4);
+  tfc_session_reset(fromConverted);
+  EXPECT(tfc_session_prefill(fromConverted, twelve, 9) != 0);
+  printf("error: %s\n", tfc_last_error());
+  tfc_session_destroy(fromConverted);
+  tfc_session_destroy(session);
+  EXPECT(tfc_session_decode(NULL, 1) != 0);
+  printf("error: %s\n", tfc_last_error());
+  EXPECT(tfc_session_position(NULL) == -1);
+  EXPECT(tfc_weights_bytes_mapped(NULL) == -1);
+  printf("error: %s\n", tfc_last_error());
+  tfc_session_destroy(NULL);
+  tfc_weights_destroy(NULL);
 
   /* NULL arguments are errors, not crashes. */
   EXPECT_FAIL(tfc_model_prefill(NULL, prompt, 1));

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """fake_reference.py - numpy reference of the fake model in fake_model.c.
 
-    fake_reference.py logits TOKENS [--weights default|special-f16|special-bf16]
+    fake_reference.py logits TOKENS [--weights default|special-f16|special-bf16|round]
         prints the reference logits, one row per prompt position
     fake_reference.py compare DUMP.f32 TOKENS [--weights ...]
         compares a tfc-run --dump-logits file with the reference, prints the
@@ -24,17 +24,28 @@ import numpy as np
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_safetensors import default_weights, special_weights  # noqa: E402
+from make_safetensors import (default_weights, round_weights,  # noqa: E402
+                              special_weights)
 
 
 def weights(name):
     if name == "default":
         return default_weights()
+    if name == "round":
+        return round_weights()
     return special_weights({"special-f16": "F16", "special-bf16": "BF16"}[name])
 
 
+def to_bf16(a):
+    """f32 -> bf16 -> f32, rounding to nearest even, as the model reads norm
+    (finite values only, which is all the weight sets hold)."""
+    bits = a.astype(np.float32).view(np.uint32).astype(np.uint64)
+    bits = (bits + 0x7FFF + ((bits >> 16) & 1)) & 0xFFFF0000
+    return bits.astype(np.uint32).view(np.float32)
+
+
 def reference_logits(tokens, w):
-    h = w["embed.weight"][tokens] * w["norm.weight"]
+    h = w["embed.weight"][tokens] * to_bf16(w["norm.weight"])
     p = np.arange(len(tokens), dtype=np.float32)
     x = np.cumsum(h, axis=0) + np.stack([p, -p, 0 * p, 0 * p], axis=1)
     return (x @ w["head.weight"].T).astype(np.float32)

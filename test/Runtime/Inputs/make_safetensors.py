@@ -69,9 +69,11 @@ def encode(array, dtype):
     raise ValueError(dtype)
 
 
-def safetensors_bytes(tensors, metadata=None, overrides=None):
+def safetensors_bytes(tensors, metadata=None, overrides=None, misalign=False):
     """tensors: list of (name, array, dtype). overrides: {name: {key: value}}
-    replaces header fields, to write inconsistent headers on purpose."""
+    replaces header fields, to write inconsistent headers on purpose.
+    misalign: two more spaces of padding, so the data starts 2 bytes past a
+    multiple of 8 (F32 tensors are then not 4-byte aligned in memory)."""
     header = {}
     if metadata is not None:
         header["__metadata__"] = metadata
@@ -84,6 +86,8 @@ def safetensors_bytes(tensors, metadata=None, overrides=None):
         data += blob
     text = json.dumps(header).encode()
     text += b" " * (-len(text) % 8)
+    if misalign:
+        text += b"  "
     return struct.pack("<Q", len(text)) + text + data
 
 
@@ -95,6 +99,25 @@ def write(path, blob):
 
 def model_file(tensors, **kwargs):
     return safetensors_bytes(tensors, metadata={"format": "pt"}, **kwargs)
+
+
+def round_weights():
+    """norm in F32 values that bf16 must round (ties to even, and above a
+    tie), and embed row 0 all ones, so logits[0, 0:4] with token 0 show the
+    rounded norm: 1 + 2^-8 -> 1, 1 + 3 * 2^-8 -> 1 + 2^-6, 1 + 2^-8 + 2^-16
+    -> 1 + 2^-7, -(1 + 2^-8) -> -1."""
+    w = default_weights()
+    w["norm.weight"] = np.array([1 + 2**-8, 1 + 3 * 2**-8, 1 + 2**-8 + 2**-16,
+                                 -(1 + 2**-8)], np.float32)
+    w["embed.weight"][0] = 1
+    return w
+
+
+def native(weights=None, prefix=""):
+    """The dtypes the fake model reads: embed and head F32, norm BF16."""
+    w = weights or default_weights()
+    return [(("" if n == "head.weight" else prefix) + n, a,
+             "BF16" if n == "norm.weight" else "F32") for n, a in w.items()]
 
 
 def all_as(dtype, weights=None):
@@ -109,6 +132,25 @@ def main(out):
         "f32": good,
         "f16": model_file(all_as("F16")),
         "bf16": model_file(all_as("BF16")),
+        # Read in place: every tensor in the dtype the model reads.
+        "native": model_file(native()),
+        # Full-model names for FAKE_MANIFEST=20 (base_model_prefix model.),
+        # with its optional tensor.
+        "prefixed": model_file(native(prefix="model.") + [
+            ("model.spare.weight", np.zeros(2, np.float32), "F32")]),
+        "prefixed-missing": model_file(
+            [t for t in native(prefix="model.") if "norm" not in t[0]]),
+        # Base-model names for FAKE_MANIFEST=20, with the optional tensor.
+        "base-spare": model_file(native() + [
+            ("spare.weight", np.zeros(2, np.float32), "F32")]),
+        "no-norm": model_file([t for t in native() if "norm" not in t[0]]),
+        # The default manifest's optional tensor.
+        "optional": model_file(all_as("F32") + [
+            ("head.bias", np.zeros(8, np.float32), "F32")]),
+        # Data 2 bytes off 4-byte alignment: embed and head are copied.
+        "misaligned": model_file(native(), misalign=True),
+        # F32 norm that bf16 must round.
+        "round": model_file(all_as("F32", round_weights())),
         "mixed": model_file([("embed.weight", w["embed.weight"], "F16"),
                              ("norm.weight", w["norm.weight"], "F32"),
                              ("head.weight", w["head.weight"], "BF16")]),
