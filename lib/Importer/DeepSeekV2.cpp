@@ -22,6 +22,7 @@ LogicalResult mlir::tfc::readDeepSeekV2(ConfigReader &c, ModelSpec &spec) {
   spec.hiddenSize = c.getInt("hidden_size", 4096);
   int64_t intermediate = c.getInt("intermediate_size", 11008);
   int64_t layers = c.getInt("num_hidden_layers", 32);
+  spec.trainedContext = c.getInt("max_position_embeddings", 2048);
   int64_t heads = c.getInt("num_attention_heads", 32);
   // Every MLA head gets its own key and value from kv_b_proj:
   // num_key_value_heads does not enter the computation.

@@ -33,6 +33,9 @@ private:
   Value weight(StringRef name, ArrayRef<int64_t> shape);
   void declare(StringRef name, ArrayRef<int64_t> shape);
   Value norm(const NormSpec &n, Value x, StringRef w, StringRef bias);
+  /// The type of a weight of `shape`, in the element type the model reads.
+  RankedTensorType weightType(ArrayRef<int64_t> shape);
+  void setManifestAttrs();
 
   const ModelSpec &spec;
   MLIRContext *ctx;
@@ -44,20 +47,56 @@ private:
 };
 } // namespace
 
+RankedTensorType ModelEmitter::weightType(ArrayRef<int64_t> shape) {
+  Type element;
+  switch (spec.weightDType) {
+  case WeightDType::F32:
+    element = b.getF32Type();
+    break;
+  case WeightDType::BF16:
+    element = b.getBF16Type();
+    break;
+  case WeightDType::F16:
+    element = b.getF16Type();
+    break;
+  }
+  return RankedTensorType::get(shape, element);
+}
+
 void ModelEmitter::declare(StringRef name, ArrayRef<int64_t> shape) {
   if (!declared.insert(name).second)
     return;
   OpBuilder::InsertionGuard guard(b);
   b.restoreInsertionPoint(declPoint);
-  WeightDeclOp::create(b, loc, name,
-                       RankedTensorType::get(shape, b.getF32Type()));
+  WeightDeclOp::create(b, loc, name, weightType(shape));
   declPoint = b.saveInsertionPoint();
 }
 
 Value ModelEmitter::weight(StringRef name, ArrayRef<int64_t> shape) {
   declare(name, shape);
-  return WeightOp::create(b, loc, RankedTensorType::get(shape, b.getF32Type()),
+  return WeightOp::create(b, loc, weightType(shape),
                           FlatSymbolRefAttr::get(ctx, name));
+}
+
+/// What the compiler writes into the manifest's `context`,
+/// `base_model_prefix` and `optional` records (docs/ABI.md).
+void ModelEmitter::setManifestAttrs() {
+  if (!spec.baseModelPrefix.empty())
+    module->setAttr("tfc.base_model_prefix",
+                    b.getStringAttr(spec.baseModelPrefix));
+  module->setAttr("tfc.trained_context",
+                  b.getI64IntegerAttr(spec.trainedContext));
+  // Only a learned table bounds the positions: RoPE, ALiBi and sinusoids
+  // are defined at every position.
+  if (spec.absolutePosition == AbsolutePosition::Learned)
+    module->setAttr("tfc.position_limit",
+                    b.getI64IntegerAttr(spec.maxPositions));
+  if (!spec.optionalWeights.empty()) {
+    SmallVector<Attribute> names;
+    for (const std::string &name : spec.optionalWeights)
+      names.push_back(b.getStringAttr(name));
+    module->setAttr("tfc.optional_weights", b.getArrayAttr(names));
+  }
 }
 
 Value ModelEmitter::norm(const NormSpec &n, Value x, StringRef w,
@@ -115,6 +154,7 @@ OwningOpRef<ModuleOp> ModelEmitter::emit() {
   module = *owned;
   module->setAttr("tfc.model_type", b.getStringAttr(spec.modelType));
   module->setAttr("tfc.num_layers", b.getI64IntegerAttr(spec.layers.size()));
+  setManifestAttrs();
   b.setInsertionPointToStart(module.getBody());
   declPoint = b.saveInsertionPoint();
 

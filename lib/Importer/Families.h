@@ -45,9 +45,15 @@ std::optional<Activation> readActivation(ConfigReader &config,
 /// Reads HF `rope_scaling` (null, linear, llama3; others are errors).
 void readRopeScaling(ConfigReader &config, RopeSpec &rope);
 
+/// The LM head: the embedding when tied (then `untiedName`, the head's own
+/// tensor, becomes an optional weight), else `untiedName`. Set
+/// spec.embedding first.
+void setLMHead(ModelSpec &spec, bool tied, llvm::StringRef untiedName);
+
 /// Names the embedding, final norm and LM head as the families laid out like
 /// HF modeling_llama do (`model.embed_tokens`, `model.norm`, `lm_head`, or
 /// the embedding when tied); the final norm has a bias iff `norm.bias`.
+/// Sets the base-model prefix "model." (their *PreTrainedModel's).
 void setLlamaStyleEnds(ModelSpec &spec, const NormSpec &norm, bool tied);
 
 /// Checks heads / kv heads / head_dim consistency (an error names the fields).

@@ -10,8 +10,9 @@
 // Tensor names are those `save_pretrained` of the *ForCausalLM class writes
 // (its base_model_prefix included: `transformer.`, `gpt_neox.`, `model.`).
 // The published gpt2 and bigscience bloom files were saved from the base
-// model and lack the `transformer.` prefix (docs/families.md 0.7); binding
-// them needs the prefix added or stripped when the checkpoint is read.
+// model and lack the `transformer.` prefix (docs/families.md 0.7): each
+// reader sets spec.baseModelPrefix, and the runtime looks names up without
+// it when the checkpoint has none (docs/ABI.md).
 //
 //===----------------------------------------------------------------------===//
 #include "RopeParameters.h"
@@ -220,15 +221,19 @@ LogicalResult mlir::tfc::readGPT2(ConfigReader &c, ModelSpec &spec) {
   if (!act || !c.getDiags().errors.empty())
     return failure();
 
+  spec.baseModelPrefix = "transformer."; // GPT2PreTrainedModel
   spec.embedding = "transformer.wte.weight";
   spec.absolutePosition = AbsolutePosition::Learned;
   spec.positionTable = "transformer.wpe.weight";
   spec.maxPositions = positions.value;
+  // n_positions is both the table's rows and the trained context.
+  spec.trainedContext = positions.value;
   spec.finalNorm = layerNorm(eps, true);
   spec.finalNormWeight = "transformer.ln_f.weight";
   spec.finalNormBias = "transformer.ln_f.bias";
-  // GPT2LMHeadModel ties lm_head to wte; the file has no lm_head.weight.
-  spec.lmHead = tied ? spec.embedding : "lm_head.weight";
+  // GPT2LMHeadModel ties lm_head to wte; the published files have no
+  // lm_head.weight, some re-saves do.
+  setLMHead(spec, tied, "lm_head.weight");
   for (int64_t i = 0; i < layers.value; ++i) {
     std::string p = layerPrefix("transformer.h.", i);
     LayerSpec l = baseLayer(*spec.finalNorm, heads.value, heads.value, headDim);
@@ -276,6 +281,7 @@ LogicalResult mlir::tfc::readGPTNeoX(ConfigReader &c, ModelSpec &spec) {
   // GPTNeoXMLP's linears always have a bias.
   bool attnBias = c.getBool("attention_bias", true);
   bool tied = c.getBool("tie_word_embeddings", false);
+  spec.trainedContext = c.getInt("max_position_embeddings", 2048);
 
   // 4.x: rotary_emb_base / rotary_pct (the config also stores them as
   // rope_theta / partial_rotary_factor, and rotary_* win when both are
@@ -294,11 +300,12 @@ LogicalResult mlir::tfc::readGPTNeoX(ConfigReader &c, ModelSpec &spec) {
   if (!act || !c.getDiags().errors.empty())
     return failure();
 
+  spec.baseModelPrefix = "gpt_neox."; // GPTNeoXPreTrainedModel
   spec.embedding = "gpt_neox.embed_in.weight";
   spec.finalNorm = layerNorm(eps, true);
   spec.finalNormWeight = "gpt_neox.final_layer_norm.weight";
   spec.finalNormBias = "gpt_neox.final_layer_norm.bias";
-  spec.lmHead = tied ? spec.embedding : "embed_out.weight";
+  setLMHead(spec, tied, "embed_out.weight");
   for (int64_t i = 0; i < layers; ++i) {
     std::string p = layerPrefix("gpt_neox.layers.", i);
     LayerSpec l = baseLayer(*spec.finalNorm, heads.value, heads.value, headDim);
@@ -340,6 +347,7 @@ LogicalResult mlir::tfc::readPhi(ConfigReader &c, ModelSpec &spec) {
   std::optional<Activation> act = readActivation(c, "hidden_act", "gelu_new");
   double eps = c.getFloat("layer_norm_eps", 1e-5);
   bool tied = c.getBool("tie_word_embeddings", false);
+  spec.trainedContext = c.getInt("max_position_embeddings", 2048);
   RopeSpec rope;
   readHFRope(c, rope, 10000.0);
   setRotaryFraction(
@@ -354,13 +362,14 @@ LogicalResult mlir::tfc::readPhi(ConfigReader &c, ModelSpec &spec) {
   if (!act || !c.getDiags().errors.empty())
     return failure();
 
+  spec.baseModelPrefix = "model."; // PhiPreTrainedModel
   spec.embedding = "model.embed_tokens.weight";
   spec.finalNorm = layerNorm(eps, true);
   spec.finalNormWeight = "model.final_layernorm.weight";
   spec.finalNormBias = "model.final_layernorm.bias";
   // PhiForCausalLM: lm_head = nn.Linear(hidden, vocab, bias=True); a tie
   // shares the weight only.
-  spec.lmHead = tied ? spec.embedding : "lm_head.weight";
+  setLMHead(spec, tied, "lm_head.weight");
   spec.lmHeadBias = "lm_head.bias";
   for (int64_t i = 0; i < layers; ++i) {
     std::string p = layerPrefix("model.layers.", i);
@@ -407,6 +416,9 @@ LogicalResult mlir::tfc::readFalcon(ConfigReader &c, ModelSpec &spec) {
   std::optional<Activation> act = readActivation(c, "activation", "gelu");
   bool tied = c.getBool("tie_word_embeddings", true);
   std::optional<int64_t> numLn = c.optInt("num_ln_in_parallel_attn");
+  // FalconConfig: max_position_embeddings = 2048 (the published files,
+  // written before RoPE scaling was added, leave it out).
+  spec.trainedContext = c.getInt("max_position_embeddings", 2048);
 
   // FalconAttention.num_kv_heads: num_kv_heads (default heads) with the new
   // architecture or without multi_query; one K/V head otherwise.
@@ -473,13 +485,14 @@ LogicalResult mlir::tfc::readFalcon(ConfigReader &c, ModelSpec &spec) {
   if (!act || !c.getDiags().errors.empty())
     return failure();
 
+  spec.baseModelPrefix = "transformer."; // FalconPreTrainedModel
   spec.embedding = "transformer.word_embeddings.weight";
   spec.finalNorm = layerNorm(eps, true);
   spec.finalNormWeight = "transformer.ln_f.weight";
   spec.finalNormBias = "transformer.ln_f.bias";
   // Tied by default (FalconForCausalLM._tied_weights_keys); some files also
   // store an identical lm_head.weight, which HF ignores.
-  spec.lmHead = tied ? spec.embedding : "lm_head.weight";
+  setLMHead(spec, tied, "lm_head.weight");
   for (int64_t i = 0; i < layers.value; ++i) {
     std::string p = layerPrefix("transformer.h.", i);
     LayerSpec l = baseLayer(*spec.finalNorm, heads.value, kvHeads, headDim);
@@ -543,6 +556,10 @@ LogicalResult mlir::tfc::readBloom(ConfigReader &c, ModelSpec &spec) {
   if (!c.getDiags().errors.empty())
     return failure();
 
+  spec.baseModelPrefix = "transformer."; // BloomPreTrainedModel
+  // BloomConfig has no trained length (ALiBi extrapolates); Megatron-era
+  // files may still carry their training `seq_length`.
+  spec.trainedContext = c.getInt("seq_length", 0, 0);
   spec.embedding = "transformer.word_embeddings.weight";
   spec.embeddingNorm = layerNorm(eps, true);
   spec.embeddingNormWeight = "transformer.word_embeddings_layernorm.weight";
@@ -550,7 +567,7 @@ LogicalResult mlir::tfc::readBloom(ConfigReader &c, ModelSpec &spec) {
   spec.finalNorm = layerNorm(eps, true);
   spec.finalNormWeight = "transformer.ln_f.weight";
   spec.finalNormBias = "transformer.ln_f.bias";
-  spec.lmHead = tied ? spec.embedding : "lm_head.weight";
+  setLMHead(spec, tied, "lm_head.weight");
   for (int64_t i = 0; i < layers.value; ++i) {
     std::string p = layerPrefix("transformer.h.", i);
     LayerSpec l = baseLayer(*spec.finalNorm, heads.value, heads.value, headDim);
@@ -657,6 +674,8 @@ LogicalResult mlir::tfc::readMPT(ConfigReader &c, ModelSpec &spec) {
   if (!c.getDiags().errors.empty())
     return failure();
 
+  spec.baseModelPrefix = "transformer."; // MptPreTrainedModel
+  spec.trainedContext = maxSeqLen;
   spec.embedding = "transformer.wte.weight";
   // llm-foundry: ALiBi (or RoPE) turns learned_pos_emb off (MPTConfig); with
   // neither, learned_pos_emb adds transformer.wpe [max_seq_len, d_model].
@@ -671,7 +690,7 @@ LogicalResult mlir::tfc::readMPT(ConfigReader &c, ModelSpec &spec) {
   if (bias)
     spec.finalNormBias = "transformer.norm_f.bias";
   // MPTForCausalLM reads logits through wte (no lm_head tensor).
-  spec.lmHead = tied ? spec.embedding : "lm_head.weight";
+  setLMHead(spec, tied, "lm_head.weight");
   l.position = alibi ? PositionKind::Alibi : PositionKind::None;
   l.attention.qkvBias = l.attention.outBias = bias;
   // MptMLP: nn.GELU(approximate="none").

@@ -96,6 +96,8 @@ static LogicalResult readGemmaFamily(ConfigReader &c, ModelSpec &spec,
   Shape s = readShape(c, spec,
                       gemma2 ? Shape{256000, 2304, 9216, 26, 8, 4, 256}
                              : Shape{256000, 3072, 24576, 28, 16, 16, 256});
+  // GemmaConfig / Gemma2Config: max_position_embeddings = 8192.
+  spec.trainedContext = c.getInt("max_position_embeddings", 8192);
   double eps = c.getFloat("rms_norm_eps", 1e-6);
   bool bias = c.getBool("attention_bias", false);
   bool tied = c.getBool("tie_word_embeddings", true);
@@ -217,6 +219,7 @@ LogicalResult mlir::tfc::readGemma2(ConfigReader &c, ModelSpec &spec) {
 
 LogicalResult mlir::tfc::readOlmo2(ConfigReader &c, ModelSpec &spec) {
   Shape s = readShape(c, spec, Shape{50304, 4096, 11008, 32, 32, 0, 0});
+  spec.trainedContext = c.getInt("max_position_embeddings", 2048);
   double eps = c.getFloat("rms_norm_eps", 1e-5);
   bool bias = c.getBool("attention_bias", false);
   bool tied = c.getBool("tie_word_embeddings", false);
@@ -252,6 +255,7 @@ LogicalResult mlir::tfc::readOlmo2(ConfigReader &c, ModelSpec &spec) {
 
 LogicalResult mlir::tfc::readStarcoder2(ConfigReader &c, ModelSpec &spec) {
   Shape s = readShape(c, spec, Shape{49152, 3072, 12288, 30, 24, 2, 0});
+  spec.trainedContext = c.getInt("max_position_embeddings", 4096);
   // The key is norm_epsilon; `layer_norm_epsilon`, `norm_type` and
   // `mlp_type` are BigCode leftovers HF never reads.
   double eps = c.getFloat("norm_epsilon", 1e-5);

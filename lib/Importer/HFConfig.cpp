@@ -104,10 +104,20 @@ void mlir::tfc::readRopeScaling(ConfigReader &config, RopeSpec &rope) {
   rope.scaling = s;
 }
 
+void mlir::tfc::setLMHead(ModelSpec &spec, bool tied,
+                          llvm::StringRef untiedName) {
+  spec.lmHead = tied ? spec.embedding : untiedName.str();
+  // A tied model's checkpoint may still hold the head (falcon's files do,
+  // and any save that did not dedupe the tie); HF ties over it.
+  if (tied)
+    spec.optionalWeights.push_back(untiedName.str());
+}
+
 void mlir::tfc::setLlamaStyleEnds(ModelSpec &spec, const NormSpec &norm,
                                   bool tied) {
+  spec.baseModelPrefix = "model.";
   spec.embedding = "model.embed_tokens.weight";
-  spec.lmHead = tied ? spec.embedding : "lm_head.weight";
+  setLMHead(spec, tied, "lm_head.weight");
   spec.finalNorm = norm;
   spec.finalNormWeight = "model.norm.weight";
   if (norm.bias)
@@ -121,6 +131,30 @@ void mlir::tfc::checkHeads(ConfigReader &config, llvm::StringRef headsKey,
     config.error(kvHeadsKey,
                  llvm::formatv("{0} = {1} does not divide {2} = {3}",
                                kvHeadsKey, kvHeads, headsKey, heads));
+}
+
+/// The dtype the checkpoint stores: `torch_dtype` (v5 writes `dtype`; HF
+/// reads either), f32 when absent. The runtime converts a tensor stored in
+/// another float dtype, so this is only the default of what the model reads.
+static void readWeightDType(ConfigReader &c, ModelSpec &spec) {
+  static const std::pair<llvm::StringRef, WeightDType> kNames[] = {
+      {"float32", WeightDType::F32},
+      {"bfloat16", WeightDType::BF16},
+      {"float16", WeightDType::F16}};
+  llvm::SmallVector<llvm::StringRef> accepted;
+  for (auto &[name, dtype] : kNames)
+    accepted.push_back(name);
+  std::optional<std::string> fromTorchDType = c.optString("torch_dtype");
+  std::optional<std::string> fromDType = c.optString("dtype");
+  if (fromTorchDType && fromDType && *fromTorchDType != *fromDType)
+    c.error("dtype", "dtype = \"" + *fromDType +
+                         "\" conflicts with torch_dtype = \"" +
+                         *fromTorchDType + "\"; both name the stored dtype");
+  llvm::StringRef key = fromTorchDType ? "torch_dtype" : "dtype";
+  std::string name = c.getChoice(key, "float32", accepted);
+  for (auto &[n, dtype] : kNames)
+    if (n == name)
+      spec.weightDType = dtype;
 }
 
 LogicalResult mlir::tfc::readHFConfig(const llvm::json::Object &config,
@@ -150,6 +184,7 @@ LogicalResult mlir::tfc::readHFConfig(const llvm::json::Object &config,
   spec.modelType = *modelType;
   ignoreCommonFields(reader);
   LogicalResult read = family->read(reader, spec);
+  readWeightDType(reader, spec);
   // Unknown fields are reported even when the import fails: a misspelt key
   // (its default applied instead) is often what caused the error. Readers
   // read every field before they fail, so none is reported wrongly.

@@ -18,19 +18,21 @@ struct LlamaDefaults {
   std::optional<int64_t> kvHeads; // nullopt: kv_heads = heads
   double rmsEps, ropeTheta;
   bool qkvBias;
+  int64_t maxPositions; // max_position_embeddings
 };
 } // namespace
 
 static LlamaDefaults defaultsFor(llvm::StringRef type) {
   if (type == "mistral")
-    return {32000, 4096, 14336, 32, 32, 8, 1e-6, 10000.0, false};
+    return {32000, 4096, 14336, 32, 32, 8, 1e-6, 10000.0, false, 4096 * 32};
   if (type == "qwen2")
-    return {151936, 4096, 22016, 32, 32, 32, 1e-6, 10000.0, true};
+    return {151936, 4096, 22016, 32, 32, 32, 1e-6, 10000.0, true, 32768};
   if (type == "qwen3")
-    return {151936, 4096, 22016, 32, 32, 32, 1e-6, 10000.0, false};
+    return {151936, 4096, 22016, 32, 32, 32, 1e-6, 10000.0, false, 32768};
   if (type == "mixtral")
-    return {32000, 4096, 14336, 32, 32, 8, 1e-5, 1e6, false};
-  return {32000, 4096, 11008, 32, 32, std::nullopt, 1e-6, 10000.0, false};
+    return {32000, 4096, 14336, 32, 32, 8, 1e-5, 1e6, false, 4096 * 32};
+  return {32000, 4096, 11008, 32, 32, std::nullopt, 1e-6, 10000.0, false,
+          2048};
 }
 
 LogicalResult mlir::tfc::readLlamaLike(ConfigReader &c, ModelSpec &spec) {
@@ -55,6 +57,7 @@ LogicalResult mlir::tfc::readLlamaLike(ConfigReader &c, ModelSpec &spec) {
   std::optional<Activation> act = readActivation(c, "hidden_act", "silu");
   double eps = c.getFloat("rms_norm_eps", d.rmsEps);
   bool tied = c.getBool("tie_word_embeddings", false);
+  spec.trainedContext = c.getInt("max_position_embeddings", d.maxPositions);
 
   RopeSpec rope;
   readHFRope(c, rope, d.ropeTheta);

@@ -526,6 +526,27 @@ static void nameLayerWeights(ModelSpec &spec) {
 // The card
 //===----------------------------------------------------------------------===//
 
+/// Puts `prefix` before every tensor name but the LM head's (`head.weight`,
+/// `head.bias`), as a Hugging Face *ForCausalLM wraps its base model.
+static void applyBaseModelPrefix(ModelSpec &spec, llvm::StringRef prefix) {
+  auto add = [&](std::string &name) {
+    if (!name.empty())
+      name = (prefix + name).str();
+  };
+  bool tied = spec.lmHead == spec.embedding;
+  add(spec.embedding);
+  add(spec.positionTable);
+  add(spec.embeddingNormWeight);
+  add(spec.embeddingNormBias);
+  add(spec.finalNormWeight);
+  add(spec.finalNormBias);
+  if (tied)
+    spec.lmHead = spec.embedding;
+  for (LayerSpec &layer : spec.layers)
+    for (auto &entry : layer.weights)
+      add(entry.getValue());
+}
+
 /// `key` of `o`: true (the block's norm), false (none) or a norm object that
 /// changes some of the block's norm fields; absent or null means `dflt`.
 std::optional<NormSpec> CardReader::readNormChoice(const llvm::json::Object &o,
@@ -679,9 +700,26 @@ LogicalResult CardReader::read(const llvm::json::Object &card,
   }
   bool tied = r.getBool("tie_embeddings", false);
   spec.lmHead = tied ? spec.embedding : "head.weight";
+  if (tied)
+    spec.optionalWeights.push_back("head.weight");
   if (r.getBool("lm_head_bias", false))
     spec.lmHeadBias = "head.bias";
   spec.finalSoftcap = r.optFloat("final_softcap");
+
+  // What the checkpoint stores and how it was trained: no effect on the
+  // computation.
+  std::string dtype = r.getChoice("weight_dtype", "f32", {"f32", "bf16", "f16"});
+  spec.weightDType = dtype == "bf16"  ? WeightDType::BF16
+                     : dtype == "f16" ? WeightDType::F16
+                                      : WeightDType::F32;
+  spec.trainedContext = r.getInt("trained_context", 0, 0);
+  std::optional<std::string> prefix = r.optString("base_model_prefix");
+  if (prefix && (prefix->size() < 2 || prefix->back() != '.' ||
+                 prefix->find_first_of(" \t") != std::string::npos))
+    r.error("base_model_prefix",
+            "value \"" + *prefix +
+                "\" is not a module path followed by \".\" (e.g. "
+                "\"model.\")");
   r.warnUnknown();
   if (!diags.errors.empty() || pattern.empty())
     return failure();
@@ -689,6 +727,10 @@ LogicalResult CardReader::read(const llvm::json::Object &card,
   for (int64_t i = 0; i < layers; ++i)
     spec.layers.push_back(pattern[i % pattern.size()]);
   nameLayerWeights(spec);
+  if (prefix) {
+    spec.baseModelPrefix = *prefix;
+    applyBaseModelPrefix(spec, *prefix);
+  }
   return success();
 }
 

@@ -21,6 +21,15 @@ struct ImportDiagnostics {
   void warning(const llvm::Twine &msg) { warnings.push_back(msg.str()); }
 };
 
+/// Choices that override what the model description says. The weight
+/// element type is, by default, the one the checkpoint stores (config.json
+/// `torch_dtype` / `dtype`, a card's `weight_dtype`); the runtime converts a
+/// checkpoint stored in another dtype when it loads it.
+/// (WeightDType { F32, BF16, F16 } is declared in ModelSpec.h.)
+struct ImportOptions {
+  std::optional<WeightDType> weightDType;
+};
+
 /// Model types a Hugging Face config.json may name.
 llvm::ArrayRef<llvm::StringRef> getSupportedModelTypes();
 
@@ -40,6 +49,9 @@ OwningOpRef<ModuleOp> emitModel(const ModelSpec &spec, MLIRContext *context);
 /// config.json) and emits its IR; null with `diags` filled on failure.
 OwningOpRef<ModuleOp> importModel(llvm::StringRef path, MLIRContext *context,
                                   ImportDiagnostics &diags);
+OwningOpRef<ModuleOp> importModel(llvm::StringRef path, MLIRContext *context,
+                                  ImportDiagnostics &diags,
+                                  const ImportOptions &options);
 
 } // namespace mlir::tfc
 

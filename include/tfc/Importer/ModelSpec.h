@@ -40,6 +40,10 @@ struct RopeSpec {
 
 enum class PositionKind { None, Rope, Alibi };
 
+/// The element type the compiled model reads its weights in (what the
+/// checkpoint stores, by default; docs/ABI.md `weight` lines).
+enum class WeightDType { F32, BF16, F16 };
+
 struct MLASpec {
   int64_t qLoraRank = 0, kvLoraRank = 0, qkNopeHeadDim = 0, qkRopeHeadDim = 0,
           vHeadDim = 0;
@@ -107,6 +111,18 @@ struct ModelSpec {
   WeightLayout lmHeadLayout = WeightLayout::OutIn;
   std::string lmHeadBias;
   std::optional<double> finalSoftcap;
+
+  // What the runtime needs to bind a checkpoint and bound a context
+  // (docs/ABI.md `context`, `base_model_prefix`, `optional` records).
+  /// HF `base_model_prefix` plus ".", the part of every name but the LM
+  /// head's that a base-model save leaves out; empty when there is none.
+  std::string baseModelPrefix;
+  /// The context the config says the model was trained for; 0: unknown.
+  int64_t trainedContext = 0;
+  /// Tensors a checkpoint may hold that the model does not read (the
+  /// untied LM head of a tied model: HF ignores it when tying).
+  std::vector<std::string> optionalWeights;
+  WeightDType weightDType = WeightDType::F32;
 };
 
 } // namespace mlir::tfc

@@ -346,7 +346,9 @@ def weight_spec(card):
         add("head.weight", [V, D], "head")
     if top["lm_head_bias"]:
         add("head.bias", [V], "bias")
-    return S
+    # `base_model_prefix`: every name but the head's starts with it (docs/model-card.md).
+    prefix = card.get("base_model_prefix") or ""
+    return [(n if n.startswith("head.") else prefix + n, s, k) for n, s, k in S]
 
 
 # --------------------------------------------------------------------------
@@ -565,6 +567,10 @@ def forward(card, weights, token_ids):
     """Logits [n, vocab] (float64) of every prompt position (causal, no cache)."""
     hf_models.DIAG.clear()
     top = resolve(card)
+    # A card with `base_model_prefix` names its tensors with it; a base-model save without it.
+    prefix = card.get("base_model_prefix") or ""
+    if prefix and any(k.startswith(prefix) for k in weights):
+        weights = {(k[len(prefix):] if k.startswith(prefix) else k): v for k, v in weights.items()}
     W = _W(weights)
     ids = torch.as_tensor(list(token_ids), dtype=torch.long)
     n = len(ids)

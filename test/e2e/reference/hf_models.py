@@ -911,12 +911,26 @@ def _mpt(cfg, W, ids):
 
 
 # --------------------------------------------------------------------------
+# `base_model_prefix` of each family's *PreTrainedModel (modeling_<family>.py), with its "."; a
+# checkpoint saved from the base model (GPT2Model, BloomModel, LlamaModel, ...) stores every name
+# without it, and from_pretrained adds it back.
+BASE_MODEL_PREFIX = {"llama": "model.", "mistral": "model.", "qwen2": "model.", "qwen3": "model.",
+                     "gemma": "model.", "gemma2": "model.", "mixtral": "model.", "olmo2": "model.",
+                     "starcoder2": "model.", "deepseek_v2": "model.", "phi": "model.",
+                     "gpt2": "transformer.", "falcon": "transformer.", "bloom": "transformer.",
+                     "mpt": "transformer.", "gpt_neox": "gpt_neox."}
+# The LM head of each family: outside the base model, so never prefixed.
+HEAD_NAMES = ("lm_head.", "embed_out.")
+
+
 def forward(config, weights, token_ids):
     """Logits [n, vocab] (float64) for every prompt position (causal, no cache)."""
     DIAG.clear()
     fam = config.get("model_type")
     ids = torch.as_tensor(list(token_ids), dtype=torch.long)
     W = _W(weights)
+    if fam in BASE_MODEL_PREFIX:
+        W.add_prefix_if_missing(BASE_MODEL_PREFIX[fam], keep=HEAD_NAMES)
     with torch.no_grad():
         if fam in ("llama", "mistral", "qwen2", "qwen3", "gemma", "gemma2", "mixtral", "olmo2", "starcoder2"):
             return _rope_decoder(config, W, ids, fam)

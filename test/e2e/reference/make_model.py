@@ -3,8 +3,9 @@
 
   /usr/bin/python3 make_model.py --family NAME --out DIR [--seed 0] [--dtype f32|f16|bf16]
                                  [--shards 1|2] [--prompt-len N] [--variant V]
+                                 [--base-model-names] [--include-tied-head]
   /usr/bin/python3 make_model.py --family card --card CARD.json --out DIR [--seed 0] [--dtype ...]
-                                 [--shards 1|2] [--prompt-len N]
+                                 [--shards 1|2] [--prompt-len N] [--base-model-names] [--include-tied-head]
   /usr/bin/python3 make_model.py --list            # supported families, one per line
   /usr/bin/python3 make_model.py --list-variants   # FAMILY VARIANT lines
   /usr/bin/python3 make_model.py --selftest        # internal consistency checks (a few seconds)
@@ -12,7 +13,22 @@
 DIR receives config.json, model.safetensors (or model-0000X-of-00002.safetensors +
 model.safetensors.index.json), tokens.txt (comma-separated ids) and logits.f32
 (float32 row-major [n, vocab], computed in float64 by hf_models.forward from the
-weights re-read from DIR, i.e. after rounding to the stored dtype).
+weights re-read from DIR, i.e. after rounding to the stored dtype). config.json's
+`torch_dtype` (a card's `weight_dtype`) names the stored dtype.
+
+Checkpoint name forms (Hugging Face stores a model both ways):
+  default               names as *ForCausalLM.save_pretrained writes them
+                        (`transformer.h.0.attn.c_attn.weight`, `model.layers.0...`)
+  --base-model-names    as a save of the base model: the family's base_model_prefix
+                        (hf_models.BASE_MODEL_PREFIX; a card's `base_model_prefix`) stripped
+                        from every name, the LM head (untied models only) kept as written:
+                        `wte.weight`, `h.0.attn.c_attn.weight` (openai-community/gpt2),
+                        `word_embeddings.weight`, `h.0.input_layernorm.weight` (bigscience/bloom)
+  --include-tied-head   a tied model's checkpoint also holds the untied head (`lm_head.weight`,
+                        `embed_out.weight` for gpt_neox, `head.weight` for a card), as
+                        tiiuae/falcon-7b's does; HF ties over it, so the logits do not use it.
+                        It holds random values unlike the embedding, so a model that read it
+                        would fail the comparison.
 
 With --card (family `card`; `--family` may then be left out), config.json is a copy of the
 tfc model card (docs/model-card.md) with its sizes as given, the weights follow the card's
@@ -140,9 +156,12 @@ def config_for(family, variant):
             c["q_lora_rank"] = None
         return c
     if f == "gpt2":
+        # positions16: a 16-row position table, shorter than the default 24-token prompt, to test
+        # that the runtime refuses positions past it.
+        npos = 16 if v == "positions16" else 128
         return {
             "architectures": ["GPT2LMHeadModel"], "model_type": "gpt2", "vocab_size": V,
-            "n_embd": 64, "n_layer": 2, "n_head": 4, "n_positions": 128, "n_ctx": 128, "n_inner": None,
+            "n_embd": 64, "n_layer": 2, "n_head": 4, "n_positions": npos, "n_ctx": npos, "n_inner": None,
             "activation_function": "gelu_new", "layer_norm_epsilon": 1e-5, "initializer_range": 0.02,
             "resid_pdrop": 0.1, "embd_pdrop": 0.1, "attn_pdrop": 0.1, "scale_attn_weights": True,
             "summary_type": "cls_index", "summary_use_proj": True, "summary_activation": None,
@@ -219,7 +238,7 @@ def config_for(family, variant):
 VARIANTS = {
     "llama": ["default", "tied", "llama3", "linear", "bias"],
     "mistral": ["default"], "qwen2": ["default", "nosw"], "qwen3": ["default"], "gemma": ["default"],
-    "gemma2": ["default"], "mixtral": ["default"], "gpt2": ["default", "noprefix"],
+    "gemma2": ["default"], "mixtral": ["default"], "gpt2": ["default", "noprefix", "positions16"],
     "gpt_neox": ["default", "sequential"], "phi": ["default", "qk_ln"],
     "falcon": ["default", "7b", "rw", "one_ln"], "bloom": ["default", "post_ln_res", "noprefix"],
     "mpt": ["default", "noclip"], "olmo2": ["default"], "starcoder2": ["default"],
@@ -524,6 +543,23 @@ def make_weights(spec, seed, tdtype):
     return out
 
 
+def checkpoint_form(weights, spec, prefix, head_name, tied, base_names, include_head, seed):
+    """The tensors as a checkpoint of the chosen name form holds them (see the module doc)."""
+    out = dict(weights)
+    if include_head:
+        if not tied:
+            raise SystemExit("--include-tied-head needs a tied model (its head is in the checkpoint anyway)")
+        emb = next(n for n, _, k in spec if k == "emb")
+        g = torch.Generator().manual_seed(seed + 7777)
+        head = torch.randn(tuple(weights[emb].shape), generator=g, dtype=torch.float32) * 0.2
+        out[head_name] = head.to(weights[emb].dtype).contiguous()
+    if base_names:
+        if not prefix:
+            raise SystemExit("--base-model-names: the model has no base_model_prefix")
+        out = {(k[len(prefix):] if k.startswith(prefix) else k): v for k, v in out.items()}
+    return out
+
+
 def write_checkpoint(out_dir, config, weights, shards):
     os.makedirs(out_dir, exist_ok=True)
     for fn in os.listdir(out_dir):
@@ -578,15 +614,19 @@ def _finish(config, weights, out_dir, seed, prompt_len, vocab, windows, forward,
     return toks, logits
 
 
-def make_card(card_path, out_dir, seed=0, dtype="f32", shards=1, prompt_len=24, quiet=False):
+def make_card(card_path, out_dir, seed=0, dtype="f32", shards=1, prompt_len=24, quiet=False,
+              base_names=False, include_head=False):
     """A random checkpoint for a tfc model card: config.json is a copy of the card."""
     with open(card_path) as f:
         card = json.load(f)
     if not card_model.is_card(card):
         raise SystemExit(f"{card_path}: not a tfc model card (\"format\": \"tfc-model-card\")")
     tdtype, _ = DTYPES[dtype]
+    card["weight_dtype"] = dtype  # docs/model-card.md: the dtype the checkpoint stores
     spec = card_model.weight_spec(card)
     weights = make_weights(spec, seed, tdtype)
+    weights = checkpoint_form(weights, spec, card.get("base_model_prefix") or "", "head.weight",
+                              bool(card.get("tie_embeddings", False)), base_names, include_head, seed)
     write_checkpoint(out_dir, card, weights, shards)
     top = card_model.resolve(card)
     windows = [b["attention"]["window"] for b in top["layers"] if b["attention"]["window"]]
@@ -599,7 +639,8 @@ def make_card(card_path, out_dir, seed=0, dtype="f32", shards=1, prompt_len=24, 
     return card, weights, toks, logits
 
 
-def make(family, out_dir, seed=0, dtype="f32", shards=1, prompt_len=24, variant="default", quiet=False):
+def make(family, out_dir, seed=0, dtype="f32", shards=1, prompt_len=24, variant="default", quiet=False,
+         base_names=False, include_head=False):
     if family not in hf_models.FAMILIES:
         raise SystemExit(f"unknown family {family!r}; try --list")
     if variant not in VARIANTS[family]:
@@ -610,6 +651,9 @@ def make(family, out_dir, seed=0, dtype="f32", shards=1, prompt_len=24, variant=
     config["transformers_version"] = "4.46.0"
     spec = weight_spec(config, variant)
     weights = make_weights(spec, seed, tdtype)
+    weights = checkpoint_form(weights, spec, hf_models.BASE_MODEL_PREFIX[family],
+                              "embed_out.weight" if family == "gpt_neox" else "lm_head.weight",
+                              _tied(config, hf_models._TIE_DEFAULT[family]), base_names, include_head, seed)
     write_checkpoint(out_dir, config, weights, shards)
 
     vocab = config["vocab_size"]
@@ -1057,7 +1101,7 @@ def selftest():
                 wc = rename(wf)
                 spec = {nm: shp for nm, shp, _ in card_model.weight_spec(card)}
                 shapes_ok = set(spec) == set(wc) and all(tuple(wc[k].shape) == spec[k] for k in spec)
-                tk = list(range(5, 5 + 3 * 24, 3))
+                tk = list(range(5, 5 + 3 * min(24, cfg_f.get("n_positions", 24)), 3))
                 ref = hf_models.forward(cfg_f, wf, tk)
                 err = (card_model.forward(card, wc, tk) - ref).abs().max().item() / ref.abs().max().item()
                 check(shapes_ok and err < 1e-9, f"card twin of {fam}[{var}]: names/shapes match, rel err {err:.1e}")
@@ -1081,10 +1125,24 @@ def selftest():
                 check(torch.isfinite(l1).all() and 0.3 < m < 50 and torch.equal(l1, l2),
                       f"card {fn}: logits finite, max|.|={m:.2f}, 2 shards == 1 file")
 
-        # 8. every family/variant: finite, O(1)-O(10) logits
+        # 8. name forms: a base-model save (prefix stripped) and a tied checkpoint holding an unused
+        #    head give the same logits as the default names.
+        for fam, kw in (("gpt2", {"base_names": True}), ("bloom", {"base_names": True}),
+                        ("llama", {"base_names": True}), ("gpt_neox", {"base_names": True}),
+                        ("falcon", {"include_head": True}),
+                        ("gpt2", {"base_names": True, "include_head": True})):
+            _, _, _, l0 = make(fam, os.path.join(tmp, f"{fam}_names0"), quiet=True)
+            _, w1, _, l1 = make(fam, os.path.join(tmp, f"{fam}_names1"), quiet=True, **kw)
+            pre = hf_models.BASE_MODEL_PREFIX[fam]
+            names_ok = not kw.get("base_names") or not any(k.startswith(pre) for k in w1)
+            check(names_ok and torch.equal(l0, l1), f"{fam} {sorted(kw)}: same logits as the default names")
+
+        # 9. every family/variant: finite, O(1)-O(10) logits
         for fam in hf_models.FAMILIES:
             for var in VARIANTS[fam]:
-                _, _, _, l = make(fam, os.path.join(tmp, f"{fam}_{var}"), variant=var, quiet=True)
+                plen = 12 if var == "positions16" else 24
+                _, _, _, l = make(fam, os.path.join(tmp, f"{fam}_{var}"), variant=var, prompt_len=plen,
+                                  quiet=True)
                 m = l.abs().max().item()
                 check(torch.isfinite(l).all() and 0.3 < m < 50 and l.std().item() > 0.05,
                       f"{fam}[{var}] logits finite, max|.|={m:.2f}, std={l.std().item():.2f}")
@@ -1104,6 +1162,10 @@ def main():
     ap.add_argument("--prompt-len", type=int, default=24)
     ap.add_argument("--variant", default="default", help="family-specific config variant (see --list-variants)")
     ap.add_argument("--card", help="a tfc model card (JSON); implies --family card")
+    ap.add_argument("--base-model-names", action="store_true",
+                    help="name the tensors as a base-model save does (base_model_prefix stripped)")
+    ap.add_argument("--include-tied-head", action="store_true",
+                    help="a tied model's checkpoint also holds the (unused) untied LM head")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--list-variants", action="store_true")
     ap.add_argument("--selftest", action="store_true")
@@ -1129,11 +1191,13 @@ def main():
             ap.error("--family card needs --card CARD.json")
         if a.variant != "default":
             ap.error("--variant does not apply to --card")
-        make_card(a.card, a.out, a.seed, a.dtype, a.shards, a.prompt_len)
+        make_card(a.card, a.out, a.seed, a.dtype, a.shards, a.prompt_len,
+                  base_names=a.base_model_names, include_head=a.include_tied_head)
         return 0
     if a.card:
         ap.error("--card needs --family card (or no --family)")
-    make(a.family, a.out, a.seed, a.dtype, a.shards, a.prompt_len, a.variant)
+    make(a.family, a.out, a.seed, a.dtype, a.shards, a.prompt_len, a.variant,
+         base_names=a.base_model_names, include_head=a.include_tied_head)
     return 0
 
 
