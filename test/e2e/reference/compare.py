@@ -1,11 +1,13 @@
 #!/usr/bin/python3
 """Compare two float32 logits files.
 
-  /usr/bin/python3 compare.py ACTUAL.f32 EXPECTED.f32 --vocab V [--rtol 1e-4]
+  /usr/bin/python3 compare.py ACTUAL.f32 EXPECTED.f32 --vocab V [--rtol 1e-4] [--min-rtol 0]
 
 Prints `max_abs_err=... max_abs_logit=... ratio=...` and exits 0 iff
 max|actual - expected| <= rtol * max|expected| (and both files have the same,
 vocab-divisible number of float32 values, all finite); exits 1 otherwise.
+--min-rtol R also requires max|actual - expected| >= R * max|expected|: a
+check that a lossy path (a 16-bit KV cache) was really taken.
 """
 
 import argparse
@@ -21,6 +23,7 @@ def main():
     ap.add_argument("expected")
     ap.add_argument("--vocab", type=int, required=True)
     ap.add_argument("--rtol", type=float, default=1e-4)
+    ap.add_argument("--min-rtol", type=float, default=0.0)
     a = ap.parse_args()
 
     for p in (a.actual, a.expected):
@@ -52,6 +55,9 @@ def main():
     row, col = divmod(int(err.argmax()), a.vocab)
     print(f"max_abs_err={max_err:.6g} max_abs_logit={max_logit:.6g} ratio={ratio:.6g} "
           f"(worst at position {row}, token {col}; rows={exp.size // a.vocab})")
+    if max_err < a.min_rtol * max_logit:
+        print(f"error: ratio {ratio:.6g} is below --min-rtol {a.min_rtol:g}: the lossy path was not taken")
+        return 1
     return 0 if max_err <= a.rtol * max_logit else 1
 
 
