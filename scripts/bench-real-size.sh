@@ -215,7 +215,7 @@ log ""
 log "## summary (tok/s: higher is better; load s and RSS GiB: lower is better; ratio = tfc / llama.cpp)"
 row() {  # LABEL TFC LC
   awk -v l="$1" -v a="${2:-}" -v b="${3:-}" 'BEGIN {
-    r = (a != "" && b != "" && b + 0 > 0) ? sprintf("%.3f", a / b) : "n/a"
+    r = (a + 0 > 0 && b + 0 > 0) ? sprintf("%.3f", a / b) : "n/a"
     printf "| %-34s | %10s | %10s | %7s |\n", l, (a == "" ? "n/a" : a), (b == "" ? "n/a" : b), r }' | tee -a "$bench/report.txt"
 }
 for s in "${shapes[@]}"; do
