@@ -31,8 +31,7 @@ static LlamaDefaults defaultsFor(llvm::StringRef type) {
     return {151936, 4096, 22016, 32, 32, 32, 1e-6, 10000.0, false, 32768};
   if (type == "mixtral")
     return {32000, 4096, 14336, 32, 32, 8, 1e-5, 1e6, false, 4096 * 32};
-  return {32000, 4096, 11008, 32, 32, std::nullopt, 1e-6, 10000.0, false,
-          2048};
+  return {32000, 4096, 11008, 32, 32, std::nullopt, 1e-6, 10000.0, false, 2048};
 }
 
 LogicalResult mlir::tfc::readLlamaLike(ConfigReader &c, ModelSpec &spec) {

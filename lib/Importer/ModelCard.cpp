@@ -708,7 +708,8 @@ LogicalResult CardReader::read(const llvm::json::Object &card,
 
   // What the checkpoint stores and how it was trained: no effect on the
   // computation.
-  std::string dtype = r.getChoice("weight_dtype", "f32", {"f32", "bf16", "f16"});
+  std::string dtype =
+      r.getChoice("weight_dtype", "f32", {"f32", "bf16", "f16"});
   spec.weightDType = dtype == "bf16"  ? WeightDType::BF16
                      : dtype == "f16" ? WeightDType::F16
                                       : WeightDType::F32;
