@@ -12,13 +12,6 @@ using namespace mlir::tfc;
 OwningOpRef<ModuleOp> mlir::tfc::importModel(llvm::StringRef path,
                                              MLIRContext *context,
                                              ImportDiagnostics &diags) {
-  return importModel(path, context, diags, ImportOptions());
-}
-
-OwningOpRef<ModuleOp> mlir::tfc::importModel(llvm::StringRef path,
-                                             MLIRContext *context,
-                                             ImportDiagnostics &diags,
-                                             const ImportOptions &options) {
   llvm::SmallString<256> file(path);
   if (llvm::sys::fs::is_directory(file))
     llvm::sys::path::append(file, "config.json");
@@ -53,8 +46,6 @@ OwningOpRef<ModuleOp> mlir::tfc::importModel(llvm::StringRef path,
   if (failed(isCard ? readModelCard(*object, spec, diags)
                     : readHFConfig(*object, spec, diags)))
     return nullptr;
-  if (options.weightDType)
-    spec.weightDType = *options.weightDType;
 
   OwningOpRef<ModuleOp> module = emitModel(spec, context);
   // The readers check every field; a verifier failure here means two fields

@@ -21,15 +21,6 @@ struct ImportDiagnostics {
   void warning(const llvm::Twine &msg) { warnings.push_back(msg.str()); }
 };
 
-/// Choices that override what the model description says. The weight
-/// element type is, by default, the one the checkpoint stores (config.json
-/// `torch_dtype` / `dtype`, a card's `weight_dtype`); the runtime converts a
-/// checkpoint stored in another dtype when it loads it.
-/// (WeightDType { F32, BF16, F16 } is declared in ModelSpec.h.)
-struct ImportOptions {
-  std::optional<WeightDType> weightDType;
-};
-
 /// Model types a Hugging Face config.json may name.
 llvm::ArrayRef<llvm::StringRef> getSupportedModelTypes();
 
@@ -46,12 +37,12 @@ llvm::LogicalResult readModelCard(const llvm::json::Object &card,
 OwningOpRef<ModuleOp> emitModel(const ModelSpec &spec, MLIRContext *context);
 
 /// Reads a config.json or model card (a file, or a directory holding
-/// config.json) and emits its IR; null with `diags` filled on failure.
+/// config.json) and emits its IR; null with `diags` filled on failure. The
+/// weights are declared in the dtype the description says the checkpoint
+/// stores (`torch_dtype` / `dtype`, a card's `weight_dtype`); the
+/// tfc-set-dtypes pass chooses another.
 OwningOpRef<ModuleOp> importModel(llvm::StringRef path, MLIRContext *context,
                                   ImportDiagnostics &diags);
-OwningOpRef<ModuleOp> importModel(llvm::StringRef path, MLIRContext *context,
-                                  ImportDiagnostics &diags,
-                                  const ImportOptions &options);
 
 } // namespace mlir::tfc
 
