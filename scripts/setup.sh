@@ -6,7 +6,11 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(llvm-22 llvm-22-dev llvm-22-tools libmlir-22 libmlir-22-dev mlir-22-tools
           clang-22 lld-22 libomp-22-dev ninja-build cmake python3
-          python3-torch python3-numpy)
+          python3-torch python3-numpy
+          nlohmann-json3-dev libpcre2-dev libutf8proc-dev)
+# The tokenizer tests compare with Hugging Face's tokenizers through node;
+# Debian's npm only where no node/npm is installed already.
+command -v npm >/dev/null || PACKAGES+=(nodejs npm)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -18,6 +22,8 @@ if ((${#missing[@]})); then
   $SUDO apt-get update
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
 fi
+
+scripts/fetch-tokenizer-packages.sh
 
 [ "${1:-}" = "--no-build" ] && exit 0
 

