@@ -1,7 +1,12 @@
 //===- ConfigReader.cpp - Typed, checked access to a JSON config ----------===//
 #include "ConfigReader.h"
 
+#include "tfc/Importer/Limits.h"
+
 #include "llvm/Support/FormatVariadic.h"
+
+#include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::tfc;
@@ -54,23 +59,38 @@ std::optional<int64_t> ConfigReader::optInt(llvm::StringRef key, int64_t min) {
   const JSONValue *value = lookup(key);
   if (!value)
     return std::nullopt;
+  limits::FieldLimit limit = limits::getFieldLimit(key);
+  auto outOfRange = [&](const std::string &shown) {
+    std::string bound =
+        limit.what.empty()
+            ? std::string(" (the largest integer a JSON number holds exactly)")
+            : " (tfc's bound on " + limit.what.str() + ", docs/reliability.md)";
+    error(key, llvm::formatv("value {0} is out of range; expected an integer "
+                             "from {1} to {2}{3}",
+                             shown, min, limit.max, bound));
+    return std::nullopt;
+  };
   std::optional<int64_t> v = value->getAsInteger();
   if (!v) {
-    // 4096.0 is an integer written as a float: accept it.
+    // 4096.0 is an integer written as a float: accept it. Whether it is in
+    // range is decided on the double: casting one outside int64_t's range
+    // is undefined behaviour.
     std::optional<double> d = value->getAsNumber();
-    if (d && *d == static_cast<double>(static_cast<int64_t>(*d)))
+    if (d && std::isfinite(*d) && std::trunc(*d) == *d) {
+      if (!(*d >= static_cast<double>(min) &&
+            *d <= static_cast<double>(limit.max)))
+        return outOfRange(number(*d));
       v = static_cast<int64_t>(*d);
+    } else if (d && !std::isfinite(*d)) {
+      return outOfRange(describe(*value));
+    }
   }
   if (!v) {
     error(key, "expected an integer, got " + describe(*value));
     return std::nullopt;
   }
-  if (*v < min) {
-    error(key, llvm::formatv("value {0} is out of range; expected an integer "
-                             ">= {1}",
-                             *v, min));
-    return std::nullopt;
-  }
+  if (*v < min || *v > limit.max)
+    return outOfRange(std::to_string(*v));
   return v;
 }
 
@@ -95,6 +115,24 @@ std::optional<double> ConfigReader::optFloat(llvm::StringRef key, double min,
   std::optional<double> v = value->getAsNumber();
   if (!v) {
     error(key, "expected a number, got " + describe(*value));
+    return std::nullopt;
+  }
+  // A literal beyond double's range (1e400) parses as infinity; the model
+  // computes in f32, where a finite double may still overflow (1e39) or
+  // flush to zero (1e-50, which would pass a "> 0" check as a value the
+  // model then divides by). Any of them would compile into silently wrong
+  // logits.
+  if (!std::isfinite(*v) || std::fabs(*v) > std::numeric_limits<float>::max()) {
+    error(key, "value " +
+                   (std::isfinite(*v) ? number(*v) : std::string("inf")) +
+                   " is out of range; expected a finite number of magnitude "
+                   "at most 3.4e38 (the model computes in f32)");
+    return std::nullopt;
+  }
+  if (*v != 0.0 && static_cast<float>(*v) == 0.0f) {
+    error(key, "value " + number(*v) +
+                   " is out of range; it rounds to 0 in f32 (the model "
+                   "computes in f32; the least positive f32 is 1.4e-45)");
     return std::nullopt;
   }
   if (exclusiveMin ? !(*v > min) : !(*v >= min)) {

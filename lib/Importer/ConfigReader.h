@@ -28,9 +28,14 @@ public:
   /// The first of `keys` that is present, or "" (aliases: n_embd / hidden_size).
   llvm::StringRef firstPresent(llvm::ArrayRef<llvm::StringRef> keys);
 
+  /// An integer in [min, the field's bound] (limits::getFieldLimit: layers,
+  /// heads, widths, ... have bounds of their own; any other integer at most
+  /// 2^53); an integral float (4096.0) counts.
   std::optional<int64_t> optInt(llvm::StringRef key, int64_t min = 1);
   int64_t getInt(llvm::StringRef key, int64_t dflt, int64_t min = 1);
   int64_t requireInt(llvm::StringRef key, int64_t min = 1);
+  /// A number above (or at, without exclusiveMin) `min` that is finite and
+  /// neither overflows f32 nor rounds to zero in it.
   std::optional<double> optFloat(llvm::StringRef key, double min = 0.0,
                                  bool exclusiveMin = true);
   double getFloat(llvm::StringRef key, double dflt, double min = 0.0,

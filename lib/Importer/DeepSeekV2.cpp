@@ -9,6 +9,8 @@
 //===----------------------------------------------------------------------===//
 #include "RopeParameters.h"
 
+#include "tfc/Importer/Limits.h"
+
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
@@ -91,14 +93,16 @@ LogicalResult mlir::tfc::readDeepSeekV2(ConfigReader &c, ModelSpec &spec) {
   auto isMoE = [&](int64_t i) {
     return anyMoE && i >= firstDense && i % layerFreq == 0;
   };
-  bool hasMoE = false;
+  int64_t moeLayers = 0;
   for (int64_t i = 0; i < layers; ++i)
-    hasMoE |= isMoE(i);
+    moeLayers += isMoE(i);
+  bool hasMoE = moeLayers > 0;
 
   std::optional<MoESpec> moe;
   if (hasMoE) {
     MoESpec m;
     m.experts = experts;
+    checkExpertInstances(c, "n_routed_experts", experts, moeLayers);
     m.intermediate = c.getInt("moe_intermediate_size", 1407);
     // num_experts_per_tok defaults to None: without it HF's router cannot
     // run, so it is required once a layer is MoE.
@@ -113,7 +117,13 @@ LogicalResult mlir::tfc::readDeepSeekV2(ConfigReader &c, ModelSpec &spec) {
     m.shared = c.present("n_shared_experts") && !c.has("n_shared_experts")
                    ? 0
                    : c.getInt("n_shared_experts", 2, 0);
-    m.sharedIntermediate = m.shared * m.intermediate;
+    m.sharedIntermediate = m.shared * m.intermediate; // both bounded
+    if (m.sharedIntermediate > limits::kMaxWidth)
+      c.error("n_shared_experts",
+              llvm::formatv("n_shared_experts * moe_intermediate_size = {0} * "
+                            "{1} is more than tfc's bound on widths, {2} "
+                            "(docs/reliability.md)",
+                            m.shared, m.intermediate, limits::kMaxWidth));
 
     // Router: softmax over all experts, then top-k.
     c.getChoice("scoring_func", "softmax", {"softmax"});

@@ -56,6 +56,12 @@ void setLMHead(ModelSpec &spec, bool tied, llvm::StringRef untiedName);
 /// Sets the base-model prefix "model." (their *PreTrainedModel's).
 void setLlamaStyleEnds(ModelSpec &spec, const NormSpec &norm, bool tied);
 
+/// Bounds the routed experts summed over the layers (limits.h
+/// kMaxExpertInstances): each adds three tensors to the IR and the manifest.
+/// Call before the per-layer loop; the error names `expertsKey`.
+void checkExpertInstances(ConfigReader &config, llvm::StringRef expertsKey,
+                          int64_t experts, int64_t moeLayers);
+
 /// Checks heads / kv heads / head_dim consistency (an error names the fields).
 void checkHeads(ConfigReader &config, llvm::StringRef headsKey,
                 llvm::StringRef kvHeadsKey, int64_t heads, int64_t kvHeads);

@@ -17,6 +17,8 @@
 //===----------------------------------------------------------------------===//
 #include "RopeParameters.h"
 
+#include "tfc/Importer/Limits.h"
+
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
@@ -616,10 +618,17 @@ LogicalResult mlir::tfc::readMPT(ConfigReader &c, ModelSpec &spec) {
   // HF's MptMLP hard-codes 4 * d_model; llm-foundry uses expansion_ratio
   // (resolve_ffn_hidden_size: an error unless d_model * ratio is whole).
   double ratio = c.getFloat("expansion_ratio", 4.0);
-  int64_t intermediate =
-      static_cast<int64_t>(static_cast<double>(hidden.value) * ratio);
-  if (static_cast<double>(intermediate) !=
-      static_cast<double>(hidden.value) * ratio)
+  double width = static_cast<double>(hidden.value) * ratio;
+  // Bounded before the cast: a double past int64_t's range casts to UB.
+  int64_t intermediate = width <= static_cast<double>(limits::kMaxWidth)
+                             ? static_cast<int64_t>(width)
+                             : 0;
+  if (width > static_cast<double>(limits::kMaxWidth))
+    c.error("expansion_ratio",
+            llvm::formatv("d_model * expansion_ratio = {0} * {1} is more than "
+                          "tfc's bound on widths, {2} (docs/reliability.md)",
+                          hidden.value, num(ratio), limits::kMaxWidth));
+  else if (static_cast<double>(intermediate) != width)
     c.error("expansion_ratio",
             llvm::formatv("d_model * expansion_ratio = {0} * {1} is not a "
                           "whole number",

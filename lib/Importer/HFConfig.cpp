@@ -1,6 +1,8 @@
 //===- HFConfig.cpp - Hugging Face config.json: dispatch and shared parts -===//
 #include "Families.h"
 
+#include "tfc/Importer/Limits.h"
+
 #include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
@@ -122,6 +124,19 @@ void mlir::tfc::setLlamaStyleEnds(ModelSpec &spec, const NormSpec &norm,
   spec.finalNormWeight = "model.norm.weight";
   if (norm.bias)
     spec.finalNormBias = "model.norm.bias";
+}
+
+void mlir::tfc::checkExpertInstances(ConfigReader &config,
+                                     llvm::StringRef expertsKey,
+                                     int64_t experts, int64_t moeLayers) {
+  // Both factors are bounded already (limits.h), so the product fits.
+  if (experts * moeLayers > limits::kMaxExpertInstances)
+    config.error(expertsKey,
+                 llvm::formatv("{0} experts in each of {1} MoE layers make {2} "
+                               "expert instances; tfc's bound is {3} "
+                               "(docs/reliability.md)",
+                               experts, moeLayers, experts * moeLayers,
+                               limits::kMaxExpertInstances));
 }
 
 void mlir::tfc::checkHeads(ConfigReader &config, llvm::StringRef headsKey,

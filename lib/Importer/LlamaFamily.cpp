@@ -103,6 +103,7 @@ LogicalResult mlir::tfc::readLlamaLike(ConfigReader &c, ModelSpec &spec) {
       c.error("num_experts_per_tok",
               "num_experts_per_tok = " + std::to_string(m.topK) +
                   " exceeds num_local_experts = " + std::to_string(m.experts));
+    checkExpertInstances(c, "num_local_experts", m.experts, layers);
     c.ignore({"router_aux_loss_coef", "output_router_logits",
               "router_jitter_noise"});
     moe = m;

@@ -9,6 +9,8 @@
 //===----------------------------------------------------------------------===//
 #include "ConfigReader.h"
 
+#include "tfc/Importer/Limits.h"
+
 #include "tfc/Dialect/TFC/IR/TFCOps.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -641,8 +643,12 @@ LogicalResult CardReader::read(const llvm::json::Object &card,
       er.warnUnknown();
       if (diags.errors.size() != errors)
         continue;
+      // Entries past num_layers are never used: the pattern need not grow
+      // beyond it (repeat x entries could otherwise allocate without bound).
+      int64_t room =
+          std::max<int64_t>(0, layers - static_cast<int64_t>(pattern.size()));
       if (std::optional<LayerSpec> l = finish(d, where))
-        pattern.insert(pattern.end(), repeat, *l);
+        pattern.insert(pattern.end(), std::min(repeat, room), *l);
     }
   } else {
     pattern.push_back(*baseLayer);
@@ -724,6 +730,19 @@ LogicalResult CardReader::read(const llvm::json::Object &card,
   r.warnUnknown();
   if (!diags.errors.empty() || pattern.empty())
     return failure();
+
+  // Routed experts over all layers, before any layer's tensors are named.
+  int64_t expertInstances = 0;
+  for (int64_t i = 0; i < layers; ++i)
+    if (const std::optional<MoESpec> &moe = pattern[i % pattern.size()].moe)
+      expertInstances += moe->experts; // each term <= kMaxExperts
+  if (expertInstances > limits::kMaxExpertInstances) {
+    r.error("num_layers",
+            llvm::formatv("the layers hold {0} routed experts in all; tfc's "
+                          "bound is {1} (docs/reliability.md)",
+                          expertInstances, limits::kMaxExpertInstances));
+    return failure();
+  }
 
   for (int64_t i = 0; i < layers; ++i)
     spec.layers.push_back(pattern[i % pattern.size()]);

@@ -23,6 +23,9 @@ static constexpr const char *kLinalgToLLVMCPU =
     "function-boundary-type-conversion=identity-layout-map},"
     "buffer-deallocation-pipeline,"
     "tfc-memref-copy-to-linalg,"
+    // The projections as register-blocked vector kernels; every other
+    // generic becomes parallel loops below.
+    "func.func(tfc-cpu-vectorize-contractions),"
     // bf16 <-> f32 as integer shifts, which LLVM vectorises 16 wide (it
     // vectorises fpext from bfloat 4 wide only).
     "arith-expand{include-bf16=true},"
@@ -32,6 +35,7 @@ static constexpr const char *kLinalgToLLVMCPU =
     "convert-scf-to-openmp,"
     "expand-strided-metadata,"
     "lower-affine,"
+    "convert-vector-to-llvm,"
     "finalize-memref-to-llvm,"
     "convert-scf-to-cf,"
     "convert-openmp-to-llvm,"

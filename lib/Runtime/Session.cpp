@@ -5,6 +5,9 @@
 #include "Manifest.h"
 #include "Weights.h"
 
+#include "tfc/Runtime/tfc.h"
+
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -49,7 +52,11 @@ void ZeroedBuffer::zero() {
 static std::atomic<int> requestedThreads{0};
 
 void tfc::runtime::setThreadCount(int n) {
-  requestedThreads.store(n > 0 ? n : omp_get_num_procs(),
+  // tfc.h: clamped, never refused (the function returns nothing). libomp
+  // aborts the process (OMP: Error #34) when it cannot create the team.
+  int limit = std::min(TFC_MAX_THREADS, std::max(1, omp_get_thread_limit()));
+  int threads = n > 0 ? n : omp_get_num_procs();
+  requestedThreads.store(std::clamp(threads, 1, limit),
                          std::memory_order_relaxed);
 }
 
@@ -143,8 +150,16 @@ bool Session::run(Entry entry, const int64_t *tokens, int64_t n,
     return false;
   }
   int64_t rows = entry == Entry::Prefill ? n : 1;
-  size_t logitsBytes = static_cast<size_t>(rows) *
-                       static_cast<size_t>(manifest->vocabSize) * sizeof(float);
+  // n <= max_context, whose KV cache exists; the product is still checked
+  // (a huge max_context may map lazily).
+  int64_t logitsElements = 0;
+  if (__builtin_mul_overflow(rows, manifest->vocabSize, &logitsElements) ||
+      logitsElements > PTRDIFF_MAX / static_cast<int64_t>(sizeof(float))) {
+    error = std::string(what) + ": logits of " + std::to_string(rows) +
+            " rows are too large";
+    return false;
+  }
+  size_t logitsBytes = static_cast<size_t>(logitsElements) * sizeof(float);
   if (logits.size() < logitsBytes && !logits.allocate(logitsBytes, error)) {
     logitsRows = 0; // allocate() dropped the old logits
     error = std::string(what) + ": logits: " + error;

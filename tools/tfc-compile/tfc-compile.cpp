@@ -1,4 +1,5 @@
 //===- tfc-compile.cpp - config.json / model card / .mlir -> compiled model ===//
+#include "tfc/Codegen/Passes.h"
 #include "tfc/Conversion/Passes.h"
 #include "tfc/Dialect/TFC/IR/TFCDialect.h"
 #include "tfc/Dialect/TFC/Transforms/Passes.h"
@@ -167,6 +168,7 @@ int main(int argc, char **argv) {
   registerAllPasses();
   tfc::registerTFCPasses();
   tfc::registerTFCConversionPasses();
+  tfc::registerTFCCodegenPasses();
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(
       argc, argv,

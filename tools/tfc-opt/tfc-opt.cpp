@@ -4,6 +4,7 @@
 #include "mlir/InitAllPasses.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
+#include "tfc/Codegen/Passes.h"
 #include "tfc/Conversion/Passes.h"
 #include "tfc/Dialect/TFC/IR/TFCDialect.h"
 #include "tfc/Dialect/TFC/Transforms/Passes.h"
@@ -17,6 +18,7 @@ int main(int argc, char **argv) {
   registry.insert<mlir::tfc::TFCDialect>();
   mlir::tfc::registerTFCPasses();
   mlir::tfc::registerTFCConversionPasses();
+  mlir::tfc::registerTFCCodegenPasses();
   mlir::tfc::registerTFCPipelines();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "tfc optimizer driver\n", registry));

@@ -45,8 +45,8 @@ prints the model's shape, the load time and the memory used.
                           comma separated (default 0)
   --dump-logits FILE      write the logits of every prompt position to FILE:
                           float32, row-major [prompt tokens, vocab], no header
-  --threads N             OpenMP threads of prefill and decode (default: one
-                          per hardware thread)
+  --threads N             OpenMP threads of prefill and decode, 1 to 1024
+                          (TFC_MAX_THREADS; default: one per hardware thread)
   --max-context N         KV-cache positions. Default: the model's trained
                           context length capped at 4096 (4096 if unknown),
                           raised to what the prompt, generation and bench
@@ -105,11 +105,14 @@ bool parseInteger(const std::string &text, int64_t &value) {
 }
 
 int64_t parseCount(const std::string &option, const std::string &text,
-                   int64_t min) {
+                   int64_t min, int64_t max = INT64_MAX) {
   int64_t value;
-  if (!parseInteger(text, value) || value < min)
-    fatal(option + " expects an integer >= " + std::to_string(min) + ", got '" +
-          text + "'");
+  if (!parseInteger(text, value) || value < min || value > max)
+    fatal(option + " expects an integer " +
+          (max == INT64_MAX
+               ? ">= " + std::to_string(min)
+               : "from " + std::to_string(min) + " to " + std::to_string(max)) +
+          ", got '" + text + "'");
   return value;
 }
 
@@ -183,7 +186,7 @@ Options parseArgs(int argc, char **argv) {
     else if (name == "--dump-logits")
       opts.dumpLogitsPath = value;
     else if (name == "--threads")
-      opts.threads = parseCount(name, value, 1);
+      opts.threads = parseCount(name, value, 1, TFC_MAX_THREADS);
     else if (name == "--max-context")
       opts.maxContext = parseCount(name, value, 1);
     else if (name == "--bench-prompt")

@@ -44,6 +44,13 @@ OwningOpRef<ModuleOp> emitModel(const ModelSpec &spec, MLIRContext *context);
 OwningOpRef<ModuleOp> importModel(llvm::StringRef path, MLIRContext *context,
                                   ImportDiagnostics &diags);
 
+/// importModel on the text of a config.json or model card (diags.file is
+/// left as the caller set it). Texts over limits::kMaxConfigBytes or nested
+/// deeper than limits::kMaxJSONDepth are refused before they are parsed.
+OwningOpRef<ModuleOp> importModelFromText(llvm::StringRef text,
+                                          MLIRContext *context,
+                                          ImportDiagnostics &diags);
+
 } // namespace mlir::tfc
 
 #endif // TFC_IMPORTER_IMPORTER_H

@@ -182,8 +182,15 @@ TFC_API int64_t tfc_model_vocab_size(const tfc_model *model);
 /* Empties the KV cache (position 0) and drops the logits; weights stay. */
 TFC_API void tfc_model_reset(tfc_model *model);
 
+/* The most threads tfc_model_set_threads accepts: above every machine's
+ * hardware threads (more only oversubscribe the cores), and low enough that
+ * libomp can create the team (100000 threads abort inside libomp). */
+#define TFC_MAX_THREADS 1024
+
 /* OpenMP team size of every later prefill and decode of every session,
  * process-wide; n <= 0 means one thread per processor (omp_get_num_procs()).
+ * A larger n is clamped to TFC_MAX_THREADS and to libomp's thread limit
+ * (omp_get_thread_limit(), OMP_THREAD_LIMIT); the function cannot fail.
  */
 TFC_API void tfc_model_set_threads(int n);
 

@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/MathExtras.h"
 
 namespace mlir::tfc {
 #define GEN_PASS_DEF_TFCCREATEENTRYPOINTS
@@ -303,8 +304,27 @@ void TFCCreateEntryPointsPass::runOnOperation() {
   std::string weights;
   llvm::raw_string_ostream wos(weights);
   int64_t numWeights = 0;
+  // The runtime lays the weights out at 64-byte aligned offsets of one
+  // region (docs/ABI.md); a model whose weights do not fit int64_t offsets
+  // is refused here, naming the weight, rather than emitting a manifest
+  // whose sizes wrap around. Checked arithmetic throughout: the shapes come
+  // from a config file.
+  int64_t regionBytes = 0;
   for (auto decl : module.getOps<WeightDeclOp>()) {
     RankedTensorType type = decl.getTensorType();
+    int64_t bytes = type.getElementTypeBitWidth() / 8;
+    bool overflow = false;
+    for (int64_t dim : type.getShape())
+      overflow |= dim < 0 || llvm::MulOverflow(bytes, dim, bytes);
+    overflow =
+        overflow || llvm::AddOverflow(bytes, int64_t(63), bytes) ||
+        llvm::AddOverflow(regionBytes, bytes & ~int64_t(63), regionBytes);
+    if (overflow) {
+      decl.emitOpError() << "weight '" << decl.getSymName() << "' of shape "
+                         << type << " takes the model's weights past 2^63 "
+                         << "bytes: its dims are too large";
+      return signalPassFailure();
+    }
     slots[decl.getSymName()] = {decl, numWeights++};
     wos << "weight " << decl.getSymName() << " "
         << dtypeName(type.getElementType()) << " ";

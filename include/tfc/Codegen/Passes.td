@@ -1,0 +1,63 @@
+//===- Passes.td - tfc code generation passes --------------*- tablegen -*-===//
+//
+// Passes on bufferized linalg that decide how the CPU runs the model's
+// kernels (the layer between the lowering to linalg and LLVM).
+//
+//===----------------------------------------------------------------------===//
+#ifndef TFC_CODEGEN_PASSES_TD
+#define TFC_CODEGEN_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def TFCCPUVectorizeContractions
+    : Pass<"tfc-cpu-vectorize-contractions", "::mlir::func::FuncOp"> {
+  let summary = "Register-blocked vector kernels for the projections";
+  let description = [{
+    Rewrites every bufferized projection `y[n, o] += x[n, k] * w[o, k]`
+    (tfc.linear / tfc.lm_head / the MoE experts after tfc-lower-to-linalg;
+    weights in f32, bf16 or f16, `k` a multiple of the vector width) into
+    a loop nest of `vector` ops:
+    - an `scf.parallel` loop over blocks of `o` (the threads split the
+      weight rows, so each weight byte is read by one thread), sized so that
+      a block of weight rows stays in L2 while every row of `x` passes it;
+    - inside, tiles of `rows x cols` outputs (`rows` rows of `x`, `cols`
+      rows of `w`; remainder rows one at a time), each accumulated in
+      `rows * cols` independent `vector<width x f32>` registers over `k`:
+      one load of each `x` and `w` slice feeds `rows * cols` FMAs, and 16-bit
+      weights are widened in registers;
+    - one horizontal add per output at the end, added to what `y` held (the
+      bias or zero).
+    Contractions of any other form are left as they are.
+
+    ```mlir
+    linalg.generic {iterator_types = ["parallel", "parallel", "reduction"]}
+        ins(%x, %w : memref<?x2048xf32>, memref<8192x2048xbf16>) outs(%y : memref<?x8192xf32>)
+    // becomes
+    scf.parallel (%ob) = (%c0) to (%c8192) step (%c64) {
+      scf.for %n = ... step %c4 {
+        scf.for %o = ... step %c4 {
+          %acc:16 = scf.for %k = %c0 to %c2048 step %c16 iter_args(...) -> (vector<16xf32>, ...) {
+            %xv = vector.transfer_read %x[...] : memref<?x2048xf32>, vector<16xf32>
+            %wv = vector.transfer_read %w[...] : memref<8192x2048xbf16>, vector<16xbf16>
+            %wf = arith.extf %wv : vector<16xbf16> to vector<16xf32>
+            %a = vector.fma %xv, %wf, %acc#0 : vector<16xf32>
+            ...
+    ```
+  }];
+  let options = [
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
+           "f32 lanes per vector register (16 for AVX-512, 8 for AVX2)">,
+    Option<"tileRows", "tile-rows", "int64_t", /*default=*/"4",
+           "Rows of x per register tile">,
+    Option<"tileCols", "tile-cols", "int64_t", /*default=*/"4",
+           "Weight rows per register tile">,
+    Option<"blockBytes", "block-bytes", "int64_t", /*default=*/"262144",
+           "Bytes of weight rows per parallel block (kept in L2)">,
+  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
+#endif // TFC_CODEGEN_PASSES_TD
