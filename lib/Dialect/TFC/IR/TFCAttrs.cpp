@@ -100,6 +100,64 @@ int64_t RopeAttr::getRotaryDim(int64_t headDim) const {
                               getFractionValue());
 }
 
+SmallVector<float> RopeAttr::getInverseFrequencies(int64_t rotaryDim) const {
+  // HF _compute_default_rope_parameters: the exponent 2k / d and the power are
+  // taken in f32 (torch.arange(...).float() / dim, base ** ...).
+  double theta = getTheta().convertToDouble();
+  SmallVector<float> inv;
+  for (int64_t k = 0; k < rotaryDim / 2; ++k) {
+    float exponent = static_cast<float>(2 * k) / static_cast<float>(rotaryDim);
+    inv.push_back(1.0f / std::pow(static_cast<float>(theta), exponent));
+  }
+  if (RopeScalingAttr scaling = getScaling())
+    scaling.scaleInverseFrequencies(inv);
+  return inv;
+}
+
+void RopeScalingAttr::scaleInverseFrequencies(
+    MutableArrayRef<float> inverseFrequencies) const {
+  double factor = getFactor().convertToDouble();
+  if (getKind() == RopeScalingKind::Linear) {
+    for (float &f : inverseFrequencies)
+      f = static_cast<float>(f / factor);
+    return;
+  }
+  // HF _compute_llama3_parameters: wavelengths longer than original / low are
+  // divided by the factor, shorter than original / high kept, and those in
+  // between interpolated.
+  double low = getLowFreqFactor()->convertToDouble();
+  double high = getHighFreqFactor()->convertToDouble();
+  double original = static_cast<double>(getOriginalMaxPosition());
+  double lowWavelen = original / low, highWavelen = original / high;
+  for (float &f : inverseFrequencies) {
+    double wavelen = 2.0 * M_PI / f;
+    if (wavelen > lowWavelen) {
+      f = static_cast<float>(f / factor);
+    } else if (wavelen >= highWavelen) {
+      double smooth = (original / wavelen - low) / (high - low);
+      f = static_cast<float>((1.0 - smooth) * f / factor + smooth * f);
+    }
+  }
+}
+
+SmallVector<float> AlibiAttr::getSlopes(int64_t heads) const {
+  // HF bloom build_alibi_tensor: 2^(-max_bias * i / n) for the largest power
+  // of two n <= heads, then every other slope of 2n for the remaining heads.
+  double maxBias = getMaxBias().convertToDouble();
+  int64_t closest = int64_t(1)
+                    << static_cast<int64_t>(std::floor(std::log2(heads)));
+  double base = std::pow(2.0, -maxBias / closest);
+  SmallVector<float> slopes;
+  for (int64_t i = 1; i <= closest; ++i)
+    slopes.push_back(static_cast<float>(std::pow(base, i)));
+  if (closest != heads) {
+    double extraBase = std::pow(2.0, -maxBias / (2 * closest));
+    for (int64_t i = 0; i < heads - closest; ++i)
+      slopes.push_back(static_cast<float>(std::pow(extraBase, 2 * i + 1)));
+  }
+  return slopes;
+}
+
 LogicalResult
 RelativeBiasAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                          int64_t buckets, int64_t maxDistance,

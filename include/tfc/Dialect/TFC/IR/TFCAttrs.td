@@ -226,6 +226,13 @@ def TFC_RopeScalingAttr : TFC_Attr<"RopeScaling", "rope_scaling"> {
                          $original_max_position) `>`
   }];
   let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// Rescales the per-pair inverse frequencies of an unscaled RoPE in
+    /// place: divided by `factor` (linear), or llama3's wavelength-banded
+    /// rescaling (HF _compute_linear_scaling / _compute_llama3_parameters).
+    void scaleInverseFrequencies(
+        ::llvm::MutableArrayRef<float> inverseFrequencies) const;
+  }];
 }
 
 def TFC_RopeAttr : TFC_Attr<"Rope", "rope"> {
@@ -252,6 +259,12 @@ def TFC_RopeAttr : TFC_Attr<"Rope", "rope"> {
     double getFractionValue() const;
     /// Number of rotated dimensions of a head of `headDim` dimensions.
     int64_t getRotaryDim(int64_t headDim) const;
+    /// The inverse frequency of each of the `rotaryDim / 2` rotated pairs,
+    /// `theta^(-2k / rotaryDim)` in f32 as HF computes it, with `scaling`
+    /// applied. Pair `k` at position `p` turns by the angle `p * inv[k]`.
+    ::llvm::SmallVector<float> getInverseFrequencies(int64_t rotaryDim) const;
+    /// Whether dimension 2i pairs with 2i + 1 (else i with i + rotaryDim/2).
+    bool isInterleaved() const { return getStyle() == RopeStyle::Interleaved; }
   }];
 }
 
@@ -268,6 +281,12 @@ def TFC_AlibiAttr : TFC_Attr<"Alibi", "alibi"> {
   }];
   let parameters = (ins TFC_F64Parameter<>:$max_bias);
   let assemblyFormat = "`<` struct($max_bias) `>`";
+  let extraClassDeclaration = [{
+    /// The slope of each of `heads` heads, in f32 (HF bloom
+    /// build_alibi_tensor, including its interleaving for a number of heads
+    /// that is not a power of two).
+    ::llvm::SmallVector<float> getSlopes(int64_t heads) const;
+  }];
 }
 
 def TFC_RelativeBiasAttr : TFC_Attr<"RelativeBias", "relative_bias"> {

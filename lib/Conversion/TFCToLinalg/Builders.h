@@ -1,0 +1,77 @@
+//===- Builders.h - Builders shared by TFC-to-linalg patterns --*- C++ -*-===//
+//
+// Internal to lib/Conversion/TFCToLinalg: the small builders every op family
+// uses (filled and empty tensors, generics, the contraction body, softmax and
+// row reductions, projections, activations). Reductions are linalg.generic
+// ops with explicit iterator types so that later tiling and vectorisation see
+// their structure.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TFC_LIB_CONVERSION_TFCTOLINALG_BUILDERS_H
+#define TFC_LIB_CONVERSION_TFCTOLINALG_BUILDERS_H
+
+#include "tfc/Dialect/TFC/IR/TFCAttrs.h"
+
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+#include "mlir/IR/AffineMap.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+namespace mlir::tfc {
+
+constexpr utils::IteratorType kPar = utils::IteratorType::parallel;
+constexpr utils::IteratorType kRed = utils::IteratorType::reduction;
+
+/// Small builders at one location.
+struct Emitter {
+  OpBuilder &b;
+  Location loc;
+
+  Type f32() { return b.getF32Type(); }
+  Value cst(double v);
+  Value idx(int64_t v);
+  /// The dynamic sizes among `dims` (those of the `?` dims of `type`).
+  SmallVector<Value> dynSizes(RankedTensorType type, ArrayRef<Value> dims);
+  /// A tensor of `type` (dims from `dims`) filled with `value`.
+  Value filled(RankedTensorType type, ArrayRef<Value> dims, double value);
+  Value empty(RankedTensorType type, ArrayRef<Value> dims);
+  /// Every size of `v`: tensor.dim where dynamic, a constant where static.
+  SmallVector<Value> dims(Value v);
+  AffineMap map(unsigned numDims, ArrayRef<AffineExpr> results);
+  AffineExpr d(unsigned i) { return b.getAffineDimExpr(i); }
+  Value generic(TypeRange results, ValueRange inputs, ValueRange outputs,
+                ArrayRef<AffineMap> maps,
+                ArrayRef<utils::IteratorType> iterators,
+                function_ref<void(OpBuilder &, Location, ValueRange)> body);
+  /// `fn` applied elementwise to same-shaped `inputs`.
+  Value map(ValueRange inputs,
+            function_ref<Value(OpBuilder &, Location, ValueRange)> fn);
+};
+
+/// `v` as f32: weights and 16-bit caches are widened where they are read, so
+/// arithmetic and accumulation stay in f32.
+Value widen(OpBuilder &b, Location loc, Value v);
+
+/// `kind` applied to the f32 scalar `x`.
+Value applyActivation(OpBuilder &b, Location loc, Activation kind, Value x);
+
+/// The body of a contraction: acc + a * b, with the sum reassociable.
+void yieldMulAdd(OpBuilder &b, Location l, ValueRange a);
+
+/// x [n, in] times a weight [out, in] (or [in, out]) plus a bias (may be
+/// null).
+Value emitProjection(Emitter &e, Value x, Value w, Value bias,
+                     WeightLayout layout, RankedTensorType resultType);
+
+/// Sum over the last dimension of `f(x)` (of `f(x - subtract)` when
+/// `subtract`, a tensor of rank - 1, is given): a tensor of rank - 1.
+Value reduceLast(Emitter &e, Value x,
+                 function_ref<Value(OpBuilder &, Location, Value)> f,
+                 Value subtract = Value());
+
+/// Softmax over the last dimension (max-subtracted, as torch.softmax).
+Value emitSoftmaxLast(Emitter &e, Value x);
+
+} // namespace mlir::tfc
+
+#endif // TFC_LIB_CONVERSION_TFCTOLINALG_BUILDERS_H

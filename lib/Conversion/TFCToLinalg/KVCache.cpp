@@ -1,0 +1,203 @@
+//===- KVCache.cpp - tfc KV-cache ops -> memref subviews ------------------===//
+//
+// A layer's cache is a ring of rows (position p in row p mod rows): appends
+// write through memref subviews, reads return tensors of subviews, in two
+// pieces where the span wraps; 16-bit caches are rounded on write and widened
+// on read.
+//
+//===----------------------------------------------------------------------===//
+#include "Builders.h"
+
+#include "tfc/Conversion/TFCToLinalg/TFCToLinalg.h"
+#include "tfc/Dialect/TFC/IR/TFCOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+
+#include <tuple>
+
+using namespace mlir;
+using namespace mlir::tfc;
+using utils::IteratorType;
+
+/// `x` with its elements converted to `to` (f32 <-> a 16-bit cache type;
+/// narrowing rounds to nearest even, as arith.truncf does by default).
+static Value convertElements(Emitter &e, Value x, Type to) {
+  auto type = cast<RankedTensorType>(x.getType());
+  auto outType = RankedTensorType::get(type.getShape(), to);
+  unsigned rank = type.getRank();
+  AffineMap id = e.b.getMultiDimIdentityMap(rank);
+  SmallVector<Value> sizes = e.dynSizes(type, e.dims(x));
+  Value init = tensor::EmptyOp::create(e.b, e.loc, type.getShape(), to, sizes);
+  return e.generic(
+      outType, x, init, {id, id}, SmallVector<IteratorType>(rank, kPar),
+      [&](OpBuilder &b, Location l, ValueRange a) {
+        Value v = to.isF32()
+                      ? arith::ExtFOp::create(b, l, to, a[0]).getResult()
+                      : arith::TruncFOp::create(b, l, to, a[0]).getResult();
+        linalg::YieldOp::create(b, l, v);
+      });
+}
+
+/// Rows [firstRow, firstRow + rows) of columns [column, column + width).
+static Value cacheBlock(OpBuilder &b, Location loc, Value cache,
+                        OpFoldResult firstRow, OpFoldResult rows,
+                        int64_t column, int64_t width) {
+  auto cacheType = cast<MemRefType>(cache.getType());
+  SmallVector<OpFoldResult> offsets = {firstRow, b.getIndexAttr(column)};
+  SmallVector<OpFoldResult> sizes = {rows, b.getIndexAttr(width)};
+  SmallVector<OpFoldResult> strides = {b.getIndexAttr(1), b.getIndexAttr(1)};
+  auto type = memref::SubViewOp::inferRankReducedResultType(
+      {ShapedType::kDynamic, width}, cacheType, offsets, sizes, strides);
+  return memref::SubViewOp::create(b, loc, cast<MemRefType>(type), cache,
+                                   offsets, sizes, strides);
+}
+
+/// Where `count` consecutive positions from `first` lie in a ring of `rows`:
+/// rows [start, start + head) and then, if they wrap, rows [0, tail).
+namespace {
+struct RingSpan {
+  Value start, head, tail;
+};
+} // namespace
+static RingSpan ringSpan(OpBuilder &b, Location loc, Value rows, Value first,
+                         Value count) {
+  Value start = arith::RemUIOp::create(b, loc, first, rows);
+  Value head = arith::MinUIOp::create(
+      b, loc, count, arith::SubIOp::create(b, loc, rows, start));
+  return {start, head, arith::SubIOp::create(b, loc, count, head)};
+}
+
+/// [rows, kv_heads, dim] <-> [rows, kv_heads * dim], the cache row layout.
+static Value flattenHeads(OpBuilder &b, Location loc, Value x) {
+  return tensor::CollapseShapeOp::create(
+      b, loc, x, ArrayRef<ReassociationIndices>{{0}, {1, 2}});
+}
+static Value splitCachedHeads(OpBuilder &b, Location loc, RankedTensorType type,
+                              Value flat, Value rows) {
+  return tensor::ExpandShapeOp::create(
+      b, loc, type, flat, ArrayRef<ReassociationIndices>{{0}, {1, 2}},
+      ArrayRef<OpFoldResult>{rows, b.getIndexAttr(type.getDimSize(1)),
+                             b.getIndexAttr(type.getDimSize(2))});
+}
+
+namespace {
+struct LowerKVCacheAppend : OpRewritePattern<KVCacheAppendOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(KVCacheAppendOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Emitter e{rewriter, loc};
+    Value cache = op.getCache();
+    Type elementType = cast<MemRefType>(cache.getType()).getElementType();
+    Value rows = memref::DimOp::create(rewriter, loc, cache, 0);
+    Value n = tensor::DimOp::create(rewriter, loc, op.getKey(), 0);
+    // Only the last `rows` tokens survive in the ring.
+    Value skip = arith::SubIOp::create(
+        rewriter, loc, n, arith::MinUIOp::create(rewriter, loc, n, rows));
+    Value kept = arith::SubIOp::create(rewriter, loc, n, skip);
+    RingSpan span = ringSpan(
+        rewriter, loc, rows,
+        arith::AddIOp::create(rewriter, loc, op.getPosition(), skip), kept);
+    Value afterHead = arith::AddIOp::create(rewriter, loc, skip, span.head);
+    int64_t column = 0;
+    for (Value part : {op.getKey(), op.getValue()}) {
+      auto type = cast<RankedTensorType>(part.getType());
+      int64_t width = type.getDimSize(1) * type.getDimSize(2);
+      Value flat = flattenHeads(rewriter, loc, part);
+      // Tokens [skip, skip + head) go to rows [start, ..), the rest to [0,
+      // tail).
+      for (auto [from, to, count] :
+           {std::tuple{skip, span.start, span.head},
+            std::tuple{afterHead, e.idx(0), span.tail}}) {
+        Value piece = tensor::ExtractSliceOp::create(
+            rewriter, loc, flat,
+            ArrayRef<OpFoldResult>{from, rewriter.getIndexAttr(0)},
+            ArrayRef<OpFoldResult>{count, rewriter.getIndexAttr(width)},
+            ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1),
+                                   rewriter.getIndexAttr(1)});
+        if (elementType !=
+            cast<RankedTensorType>(piece.getType()).getElementType())
+          piece = convertElements(e, piece, elementType);
+        bufferization::MaterializeInDestinationOp::create(
+            rewriter, loc, TypeRange(), piece,
+            cacheBlock(rewriter, loc, cache, to, count, column, width),
+            /*restrict=*/false, /*writable=*/true);
+      }
+      column += width;
+    }
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+struct LowerKVCacheRead : OpRewritePattern<KVCacheReadOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(KVCacheReadOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value cache = op.getCache();
+    Value count =
+        arith::SubIOp::create(rewriter, loc, op.getEnd(), op.getStart());
+    // From position 0 the span cannot wrap (count <= rows): read the cache in
+    // place, unless a later append may overwrite it while the keys are in
+    // use. Otherwise copy the two pieces of the ring out in order.
+    bool inPlace = matchPattern(op.getStart(), m_Zero()) &&
+                   llvm::none_of(cache.getUsers(), [&](Operation *user) {
+                     return isa<KVCacheAppendOp>(user) &&
+                            (user->getBlock() != op->getBlock() ||
+                             op->isBeforeInBlock(user));
+                   });
+    RingSpan span;
+    if (!inPlace)
+      span = ringSpan(rewriter, loc,
+                      memref::DimOp::create(rewriter, loc, cache, 0),
+                      op.getStart(), count);
+    Type elementType = cast<MemRefType>(cache.getType()).getElementType();
+    Emitter e{rewriter, loc};
+    auto read = [&](OpFoldResult first, OpFoldResult rows, int64_t column,
+                    int64_t width) -> Value {
+      auto type =
+          RankedTensorType::get({ShapedType::kDynamic, width}, elementType);
+      // `restrict`: the tensor is the only way this block of the cache is
+      // read; kv_cache_append writes to memref subviews, never through it,
+      // and not while an in-place read is live (checked above).
+      Value block = bufferization::ToTensorOp::create(
+          rewriter, loc, type,
+          cacheBlock(rewriter, loc, cache, first, rows, column, width),
+          /*restrict=*/true, /*writable=*/false);
+      return elementType.isF32()
+                 ? block
+                 : convertElements(e, block, rewriter.getF32Type());
+    };
+    SmallVector<Value> results;
+    int64_t column = 0;
+    for (auto type : {op.getKey().getType(), op.getValue().getType()}) {
+      int64_t width = type.getDimSize(1) * type.getDimSize(2);
+      Value flat;
+      if (inPlace) {
+        flat = read(rewriter.getIndexAttr(0), count, column, width);
+      } else {
+        Value head = read(span.start, span.head, column, width);
+        Value tail = read(rewriter.getIndexAttr(0), span.tail, column, width);
+        flat = tensor::ConcatOp::create(rewriter, loc, /*dim=*/0,
+                                        ValueRange{head, tail});
+      }
+      results.push_back(splitCachedHeads(rewriter, loc, type, flat, count));
+      column += width;
+    }
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+} // namespace
+
+void mlir::tfc::populateTFCKVCacheToLinalgPatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<LowerKVCacheAppend, LowerKVCacheRead>(patterns.getContext());
+}
