@@ -6,16 +6,20 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Text.h"
 #include "tfc/Runtime/tfc.h"
+#include "tfc/Tokenizer/Tokenizer.h"
 
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <dlfcn.h>
+#include <memory>
 #include <random>
 #include <string>
 #include <thread>
@@ -64,6 +68,39 @@ prints the model's shape, the load time and the memory used.
   --bench-prompt P        prompt length of --bench (default 128)
   --bench-gen G           decoded tokens of --bench (default 64)
   --bench-reps REPS       repetitions of --bench (default 3)
+
+Text (docs/text.md; the tokenizer is the checkpoint folder's tokenizer.json
+unless --tokenizer names one):
+  --prompt TEXT           tokenise TEXT (with the special tokens of the
+                          tokenizer's post_processor, e.g. BOS), prefill it
+                          and stream the generated text to stdout as it is
+                          produced; stops at an EOS id (eos_token_id of
+                          config.json and generation_config.json) or after
+                          --max-new-tokens (default 128 with a prompt)
+  --prompt-file F         the prompt is the content of file F
+  --tokenizer PATH        a tokenizer.json or a folder holding one
+  --temperature T         0: greedy; default 0.8 with a text prompt, 0 with
+                          --tokens (which then samples too when T > 0)
+  --top-k K               keep the K most likely tokens (default 40; 0: off)
+  --top-p P               keep the most likely tokens whose probabilities
+                          sum to P (default 0.95; 1: off)
+  --min-p P               keep tokens at least P times as likely as the most
+                          likely one (default 0.05; 0: off)
+  --repeat-penalty R      divide the positive logits (multiply the negative
+                          ones) of the tokens among the last 64 by R
+                          (default 1: off)
+  --seed S                seed of the sampler (default: random); the same
+                          seed gives the same text
+                          Filters apply in llama.cpp's order: repeat penalty,
+                          top-k, top-p, min-p, temperature, then a draw
+  --perplexity FILE       tokenise FILE (no special tokens), run it in windows
+                          of --ctx tokens, each from an empty cache, and print
+                          the mean cross-entropy per predicted token (nats),
+                          the perplexity exp(that) and the mean z-loss term
+                          log^2 Z (Z the softmax normaliser), with a progress
+                          line on stderr
+  --ctx N                 window of --perplexity (default 512, at most the
+                          KV-cache size)
   --help                  print this help
 
 Every error is reported on stderr with exit status 1.
@@ -85,7 +122,19 @@ struct Options {
   int64_t benchPrompt = 128;
   int64_t benchGen = 64;
   int64_t benchReps = 3;
+  // Text mode.
+  bool havePrompt = false;
+  bool haveMaxNewTokens = false;
+  std::string prompt;
+  std::string tokenizerPath;
+  bool haveTemperature = false, haveSeed = false;
+  tfc::run::SamplingOptions sampling;
+  std::string perplexityPath;
+  int64_t ctx = 512;
 };
+
+double parseReal(const std::string &option, const std::string &text,
+                 double min, double max);
 
 [[noreturn]] void fatal(const std::string &message) {
   std::fprintf(stderr, "tfc-run: error: %s\n", message.c_str());
@@ -166,7 +215,11 @@ Options parseArgs(int argc, char **argv) {
         "--weights",      "--tokens",    "--max-new-tokens",
         "--dump-logits",  "--threads",   "--max-context",
         "--bench-prompt", "--bench-gen", "--bench-reps",
-        "--prefill-tokens", "--prefill-chunk"};
+        "--prefill-tokens", "--prefill-chunk",
+        "--prompt",       "--prompt-file", "--tokenizer",
+        "--temperature",  "--top-k",     "--top-p",
+        "--min-p",        "--repeat-penalty", "--seed",
+        "--perplexity",   "--ctx"};
     if (std::find_if(std::begin(kValued), std::end(kValued),
                      [&](const char *known) { return name == known; }) ==
         std::end(kValued))
@@ -181,8 +234,39 @@ Options parseArgs(int argc, char **argv) {
     else if (name == "--tokens") {
       opts.haveTokens = true;
       opts.tokens = parseTokens(value);
-    } else if (name == "--max-new-tokens")
+    } else if (name == "--max-new-tokens") {
       opts.maxNewTokens = parseCount(name, value, 0);
+      opts.haveMaxNewTokens = true;
+    } else if (name == "--prompt") {
+      opts.havePrompt = true;
+      opts.prompt = value;
+    } else if (name == "--prompt-file") {
+      opts.havePrompt = true;
+      try {
+        opts.prompt = tfc::run::readFile(value);
+      } catch (const std::exception &e) {
+        fatal(std::string("--prompt-file: ") + e.what());
+      }
+    } else if (name == "--tokenizer")
+      opts.tokenizerPath = value;
+    else if (name == "--temperature") {
+      opts.sampling.temperature = parseReal(name, value, 0, 1e6);
+      opts.haveTemperature = true;
+    } else if (name == "--top-k")
+      opts.sampling.topK = parseCount(name, value, 0);
+    else if (name == "--top-p")
+      opts.sampling.topP = parseReal(name, value, 0, 1);
+    else if (name == "--min-p")
+      opts.sampling.minP = parseReal(name, value, 0, 1);
+    else if (name == "--repeat-penalty")
+      opts.sampling.repeatPenalty = parseReal(name, value, 1e-6, 1e6);
+    else if (name == "--seed") {
+      opts.sampling.seed = static_cast<uint64_t>(parseCount(name, value, 0));
+      opts.haveSeed = true;
+    } else if (name == "--perplexity")
+      opts.perplexityPath = value;
+    else if (name == "--ctx")
+      opts.ctx = parseCount(name, value, 2);
     else if (name == "--dump-logits")
       opts.dumpLogitsPath = value;
     else if (name == "--threads")
@@ -205,14 +289,38 @@ Options parseArgs(int argc, char **argv) {
           "...; see --help)");
   if (opts.weightsPath.empty())
     fatal("missing --weights PATH");
-  if (!opts.haveTokens &&
-      (opts.maxNewTokens > 0 || !opts.dumpLogitsPath.empty()))
-    fatal("--max-new-tokens and --dump-logits need --tokens");
+  if (opts.havePrompt && opts.haveTokens)
+    fatal("--prompt/--prompt-file and --tokens exclude each other");
+  if (!opts.perplexityPath.empty() && (opts.havePrompt || opts.haveTokens))
+    fatal("--perplexity runs on its own (no --prompt or --tokens)");
+  if (!opts.haveTokens && !opts.dumpLogitsPath.empty())
+    fatal("--dump-logits needs --tokens");
+  if (!opts.haveTokens && !opts.havePrompt && opts.maxNewTokens > 0)
+    fatal("--max-new-tokens needs --tokens or --prompt");
+  if (opts.havePrompt && !opts.haveMaxNewTokens)
+    opts.maxNewTokens = 128;
+  // Ids in, ids out stays greedy unless a temperature is given.
+  if (!opts.havePrompt && !opts.haveTemperature)
+    opts.sampling.temperature = 0;
+  if (!opts.haveSeed)
+    opts.sampling.seed = std::random_device()();
   if (opts.prefillTokens > static_cast<int64_t>(opts.tokens.size()))
     fatal("--prefill-tokens " + std::to_string(opts.prefillTokens) +
           " exceeds the prompt's " + std::to_string(opts.tokens.size()) +
           " tokens");
   return opts;
+}
+
+double parseReal(const std::string &option, const std::string &text,
+                 double min, double max) {
+  errno = 0;
+  char *end = nullptr;
+  double value = std::strtod(text.c_str(), &end);
+  if (text.empty() || errno == ERANGE || *end != '\0' || !(value >= min) ||
+      !(value <= max))
+    fatal(option + " expects a number from " + std::to_string(min) + " to " +
+          std::to_string(max) + ", got '" + text + "'");
+  return value;
 }
 
 // The C API as function pointers; the X-macro keeps the list in one place.
@@ -307,6 +415,10 @@ private:
   void dumpLogits();
   std::vector<float> promptLogits;
   void generate();
+  std::unique_ptr<tfc::tokenizer::Tokenizer> loadTokenizer();
+  void generateText(const std::vector<int64_t> &promptTokens,
+                    const tfc::tokenizer::Tokenizer &tokenizer);
+  void perplexity(const std::vector<int64_t> &tokens);
   void bench(int64_t threads);
   void printShape();
   void printStats(FILE *out);
@@ -344,14 +456,108 @@ void Runner::dumpLogits() {
 
 void Runner::generate() {
   std::string line;
+  tfc::run::Sampler sampler(opts.sampling);
+  std::vector<int64_t> history = opts.tokens;
   for (int64_t i = 0; i < opts.maxNewTokens; ++i) {
     int64_t next = argmaxOfLastRow();
+    if (opts.sampling.temperature > 0 || opts.sampling.repeatPenalty != 1.0) {
+      int64_t rows = 0;
+      const float *logits = api.tfc_session_logits(session, &rows);
+      next = sampler.sample(logits + (rows - 1) * vocab, vocab, history);
+    }
+    history.push_back(next);
     line += (i ? "," : "") + std::to_string(next);
     // The last token's logits are never used, so it is not decoded.
     if (i + 1 < opts.maxNewTokens)
       check(api.tfc_session_decode(session, next));
   }
   std::printf("%s\n", line.c_str());
+}
+
+std::unique_ptr<tfc::tokenizer::Tokenizer> Runner::loadTokenizer() {
+  std::string path = opts.tokenizerPath.empty()
+                         ? tfc::run::checkpointFolder(opts.weightsPath)
+                         : opts.tokenizerPath;
+  try {
+    return tfc::tokenizer::Tokenizer::fromFile(path);
+  } catch (const tfc::tokenizer::TokenizerError &e) {
+    fatal(std::string("tokenizer: ") + e.what() +
+          (opts.tokenizerPath.empty() ? " (give one with --tokenizer PATH)"
+                                      : ""));
+  }
+}
+
+void Runner::generateText(const std::vector<int64_t> &promptTokens,
+                          const tfc::tokenizer::Tokenizer &tokenizer) {
+  std::vector<int64_t> eos;
+  try {
+    eos = tfc::run::readEosIds(opts.weightsPath);
+  } catch (const std::exception &e) {
+    fatal(e.what());
+  }
+  check(api.tfc_session_prefill_last(session, promptTokens.data(),
+                                     static_cast<int64_t>(promptTokens.size())));
+  tfc::run::Sampler sampler(opts.sampling);
+  tfc::tokenizer::DecodeStream stream(tokenizer);
+  std::vector<int64_t> history = promptTokens;
+  int64_t room = api.tfc_session_max_context(session) -
+                 static_cast<int64_t>(promptTokens.size());
+  for (int64_t i = 0; i < opts.maxNewTokens; ++i) {
+    int64_t rows = 0;
+    const float *logits = api.tfc_session_logits(session, &rows);
+    int64_t next = sampler.sample(logits + (rows - 1) * vocab, vocab, history);
+    if (std::find(eos.begin(), eos.end(), next) != eos.end())
+      break;
+    history.push_back(next);
+    try {
+      std::fputs(stream.step(next).c_str(), stdout);
+    } catch (const tfc::tokenizer::TokenizerError &e) {
+      fatal(std::string("decoding the generated tokens: ") + e.what());
+    }
+    std::fflush(stdout);
+    // The last token's logits are never used, so it is not decoded; the
+    // cache holds at most max_context positions.
+    if (i + 1 >= opts.maxNewTokens || i + 1 >= room)
+      break;
+    check(api.tfc_session_decode(session, next));
+  }
+  std::fputs(stream.finish().c_str(), stdout);
+  std::fputs("\n", stdout);
+}
+
+void Runner::perplexity(const std::vector<int64_t> &tokens) {
+  int64_t ctx = std::min(opts.ctx, api.tfc_session_max_context(session));
+  int64_t total = static_cast<int64_t>(tokens.size());
+  if (total < 2)
+    fatal("--perplexity: '" + opts.perplexityPath + "' has " +
+          std::to_string(total) + " tokens; at least 2 are needed");
+  int64_t windows = (total + ctx - 1) / ctx;
+  // A last window of one token predicts nothing.
+  if (total % ctx == 1)
+    --windows;
+  tfc::run::PerplexitySums sums;
+  for (int64_t w = 0; w < windows; ++w) {
+    int64_t at = w * ctx, n = std::min(ctx, total - at);
+    api.tfc_session_reset(session);
+    check(api.tfc_session_prefill(session, tokens.data() + at, n));
+    int64_t rows = 0;
+    const float *logits = api.tfc_session_logits(session, &rows);
+    sums.addWindow(logits, vocab, tokens.data() + at, n);
+    std::fprintf(stderr,
+                 "\rperplexity: window %lld/%lld, %lld tokens, running "
+                 "perplexity %.4f",
+                 (long long)(w + 1), (long long)windows,
+                 (long long)sums.tokens,
+                 std::exp(sums.crossEntropy / sums.tokens));
+    std::fflush(stderr);
+  }
+  std::fputs("\n", stderr);
+  double ce = sums.crossEntropy / sums.tokens;
+  std::printf("tokens: %lld predicted in %lld windows of at most %lld\n",
+              (long long)sums.tokens, (long long)windows, (long long)ctx);
+  std::printf("cross-entropy: %.9g nats/token\n", ce);
+  std::printf("perplexity: %.9g\n", std::exp(ce));
+  std::printf("z-loss: %.9g (mean log^2 Z)\n", sums.zLoss / sums.tokens);
 }
 
 void Runner::bench(int64_t threads) {
@@ -476,7 +682,28 @@ int Runner::run() {
     threads = std::max(1u, std::thread::hardware_concurrency());
   api.tfc_model_set_threads(static_cast<int>(threads));
 
-  int64_t prompt = static_cast<int64_t>(opts.tokens.size());
+  std::unique_ptr<tfc::tokenizer::Tokenizer> tokenizer;
+  std::vector<int64_t> textTokens;
+  if (opts.havePrompt || !opts.perplexityPath.empty()) {
+    tokenizer = loadTokenizer();
+    try {
+      textTokens = opts.havePrompt
+                       ? tokenizer->encode(opts.prompt, /*addSpecial=*/true)
+                       : tokenizer->encode(
+                             tfc::run::readFile(opts.perplexityPath), false);
+    } catch (const std::exception &e) {
+      fatal(std::string(opts.havePrompt ? "--prompt: " : "--perplexity: ") +
+            e.what());
+    }
+    if (opts.havePrompt && textTokens.empty())
+      fatal("--prompt: the prompt has no tokens");
+    for (int64_t id : textTokens)
+      if (id >= vocab)
+        fatal("the tokenizer gives id " + std::to_string(id) +
+              ", outside the model's vocabulary of " + std::to_string(vocab));
+  }
+  int64_t prompt = static_cast<int64_t>(opts.havePrompt ? textTokens.size()
+                                                        : opts.tokens.size());
   int64_t maxContext = opts.maxContext;
   if (maxContext == 0) {
     // The runtime's default, unless the run needs more: the prompt and all
@@ -484,6 +711,9 @@ int Runner::run() {
     int64_t need = prompt + std::max<int64_t>(opts.maxNewTokens - 1, 0);
     if (opts.bench)
       need = std::max({need, opts.benchPrompt, opts.benchGen});
+    if (!opts.perplexityPath.empty())
+      need = std::max(need, std::min<int64_t>(
+                                opts.ctx, static_cast<int64_t>(textTokens.size())));
     maxContext = std::max(need, api.tfc_manifest_default_max_context());
   }
   using Clock = std::chrono::steady_clock;
@@ -524,9 +754,15 @@ int Runner::run() {
     if (opts.maxNewTokens > 0)
       generate();
   }
+  if (opts.havePrompt)
+    generateText(textTokens, *tokenizer);
+  if (!opts.perplexityPath.empty())
+    perplexity(textTokens);
   if (opts.bench)
     bench(threads);
-  if (!opts.haveTokens && !opts.bench) {
+  bool ran = opts.haveTokens || opts.bench || opts.havePrompt ||
+             !opts.perplexityPath.empty();
+  if (!ran) {
     printShape();
     printStats(stdout);
   } else if (opts.stats) {
