@@ -29,7 +29,6 @@
 #include "llvm/Support/Program.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
-#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
@@ -153,6 +152,51 @@ static std::unique_ptr<llvm::TargetMachine> createTargetMachine() {
   return tm;
 }
 
+/// A temporary file next to `output` (same directory, so the final rename
+/// is atomic), removed on SIGINT/SIGTERM; the caller keeps it under the
+/// output's name once complete or discards it. A failed or killed compile
+/// thus never leaves a truncated file where the user's previous one was.
+static llvm::Expected<llvm::sys::fs::TempFile>
+createTemp(llvm::StringRef output, llvm::StringRef suffix = "") {
+  return llvm::sys::fs::TempFile::create(output + ".tmp-%%%%%%" + suffix);
+}
+
+/// Renames `temp` to `output`; an error message on failure.
+static int keepAs(llvm::sys::fs::TempFile &temp, llvm::StringRef output) {
+  if (llvm::Error err = temp.keep(output)) {
+    std::string message = llvm::toString(std::move(err));
+    llvm::consumeError(temp.discard());
+    return fail("cannot write " + output + ": " + message);
+  }
+  return 0;
+}
+
+/// Writes `output` with `print` through a temporary file ("-": stdout).
+static int
+writeAtomically(llvm::StringRef output,
+                llvm::function_ref<void(llvm::raw_ostream &)> print) {
+  if (output == "-") {
+    print(llvm::outs());
+    return 0;
+  }
+  llvm::Expected<llvm::sys::fs::TempFile> temp = createTemp(output);
+  if (!temp)
+    return fail("cannot write " + output + ": " +
+                llvm::toString(temp.takeError()));
+  {
+    llvm::raw_fd_ostream os(temp->FD, /*shouldClose=*/false);
+    print(os);
+    os.flush();
+    if (os.has_error()) {
+      std::string message = os.error().message();
+      os.clear_error();
+      llvm::consumeError(temp->discard());
+      return fail("cannot write " + output + ": " + message);
+    }
+  }
+  return keepAs(*temp, output);
+}
+
 /// The directory holding libTFCRuntime.a: ../lib from this executable.
 static std::string runtimeLibrary(const char *argv0) {
   std::string exe = llvm::sys::fs::getMainExecutable(
@@ -212,13 +256,7 @@ int main(int argc, char **argv) {
   }
 
   auto writeText = [&](llvm::function_ref<void(llvm::raw_ostream &)> print) {
-    std::string error;
-    auto file = openOutputFile(output, &error);
-    if (!file)
-      return fail(error);
-    print(file->os());
-    file->keep();
-    return 0;
+    return writeAtomically(output, print);
   };
   if (emitKind == Emit::TFC)
     return writeText([&](llvm::raw_ostream &os) { module->print(os); });
@@ -253,44 +291,70 @@ int main(int argc, char **argv) {
   if (emitKind == Emit::LLVMIR)
     return writeText([&](llvm::raw_ostream &os) { llvmModule->print(os, nullptr); });
 
-  // The object goes to the output, or next to it when linking a library.
-  std::string objectPath = emitKind == Emit::Obj ? output : output + ".o";
+  // The object is a temporary file next to the output: the output itself
+  // (--emit=obj) or the input of the link (--emit=so).
+  llvm::Expected<llvm::sys::fs::TempFile> object = createTemp(output, ".o");
+  if (!object)
+    return fail("cannot write " + output + ": " +
+                llvm::toString(object.takeError()));
+  // Every return below discards the temporary files it has not kept.
+  auto discard = [](llvm::sys::fs::TempFile &temp) {
+    llvm::consumeError(temp.discard());
+  };
   {
     progress.step("generating machine code");
-    std::error_code ec;
-    llvm::ToolOutputFile object(objectPath, ec, llvm::sys::fs::OF_None);
-    if (ec)
-      return fail("cannot write " + objectPath + ": " + ec.message());
+    llvm::raw_fd_ostream os(object->FD, /*shouldClose=*/false);
     llvm::legacy::PassManager codegen;
-    if (tm->addPassesToEmitFile(codegen, object.os(), nullptr,
-                                llvm::CodeGenFileType::ObjectFile))
+    if (tm->addPassesToEmitFile(codegen, os, nullptr,
+                                llvm::CodeGenFileType::ObjectFile)) {
+      discard(*object);
       return fail("the target cannot emit object files");
+    }
     codegen.run(*llvmModule);
-    object.keep();
+    os.flush();
+    if (os.has_error()) {
+      std::string message = os.error().message();
+      os.clear_error();
+      discard(*object);
+      return fail("cannot write " + object->TmpName + ": " + message);
+    }
   }
   if (emitKind == Emit::Obj)
-    return 0;
+    return keepAs(*object, output);
 
   progress.step("linking " + output);
   std::string runtime = runtimeLibrary(argv[0]);
-  if (!llvm::sys::fs::exists(runtime))
+  if (!llvm::sys::fs::exists(runtime)) {
+    discard(*object);
     return fail("runtime library not found at " + runtime);
+  }
+  llvm::Expected<llvm::sys::fs::TempFile> library = createTemp(output, ".so");
+  if (!library) {
+    discard(*object);
+    return fail("cannot write " + output + ": " +
+                llvm::toString(library.takeError()));
+  }
   std::string linker = TFC_CLANGXX;
   std::string libDir = TFC_LLVM_LIB_DIR;
   // --whole-archive: the generated object uses no runtime symbol, yet the
-  // library must export the whole C API.
+  // library must export the whole C API. The linker writes the temporary
+  // library, renamed over the output once it succeeded.
   llvm::SmallVector<std::string> owned = {
-      linker, "-shared", "-o", output, objectPath, "-Wl,--whole-archive",
-      runtime, "-Wl,--no-whole-archive", "-L" + libDir, "-lomp", "-lm",
-      "-Wl,-rpath," + libDir};
+      linker, "-shared", "-o", library->TmpName, object->TmpName,
+      "-Wl,--whole-archive", runtime, "-Wl,--no-whole-archive",
+      "-L" + libDir, "-lomp", "-lm", "-Wl,-rpath," + libDir};
   llvm::SmallVector<llvm::StringRef> argRefs(owned.begin(), owned.end());
   std::string error;
   int rc = llvm::sys::ExecuteAndWait(linker, argRefs, std::nullopt, {}, 0, 0,
                                      &error);
-  llvm::sys::fs::remove(objectPath);
-  if (rc != 0)
+  discard(*object);
+  if (rc != 0) {
+    discard(*library);
     return fail("linking failed (" + linker + "): " +
                 (error.empty() ? "exit code " + std::to_string(rc) : error));
+  }
+  if (int status = keepAs(*library, output))
+    return status;
   progress.step("done: " + output);
   return 0;
 }
