@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(llvm-22 llvm-22-dev llvm-22-tools libmlir-22 libmlir-22-dev mlir-22-tools
-          clang-22 lld-22 libomp-22-dev ninja-build cmake python3
+          clang-22 lld-22 libomp-22-dev libclang-rt-22-dev ninja-build cmake python3
           python3-torch python3-numpy
           nlohmann-json3-dev libpcre2-dev libutf8proc-dev)
 # The tokenizer tests compare with Hugging Face's tokenizers through node;

@@ -13,5 +13,19 @@ passed=$(count Passed); failed=$(count Failed); unresolved=$(count Unresolved)
 skipped=$(count Unsupported)
 failed=$(( ${failed:-0} + ${unresolved:-0} ))
 rm -f "$log"
+# Fuzz smoke runs, 8 s per target (docs/reliability.md), when the sanitizer
+# build holds the fuzz targets; scripts/fuzz.sh runs them long.
+FUZZ_BUILD_DIR=${FUZZ_BUILD_DIR:-build-sanitize}
+if [ -x "$FUZZ_BUILD_DIR/fuzz/tfc-fuzz-config" ]; then
+  smoke=$(mktemp -d)
+  if BUILD_DIR=$FUZZ_BUILD_DIR WORK_DIR=$smoke scripts/fuzz.sh 8; then
+    rm -rf "$smoke"
+  else
+    echo "fuzz smoke: a finding; inputs kept in $smoke"
+    failed=$((failed + 1)); status=1
+  fi
+else
+  echo "fuzz smoke: skipped ($FUZZ_BUILD_DIR/fuzz not built; scripts/sanitize.sh builds it)"
+fi
 echo "${passed:-0} passed, ${failed} failed, ${skipped:-0} skipped"
 exit "$status"

@@ -38,6 +38,22 @@ if os.system(python + " -c 'import torch, numpy' >/dev/null 2>&1") == 0:
 
 # The runtime tests build stand-in model libraries with the LLVM toolchain.
 clang = os.path.join(config.llvm_tools_dir, "clang")
+# A sanitizer build (scripts/sanitize.sh, docs/reliability.md): the C and C++
+# programs the tests build link the instrumented runtime, so they are built
+# with the same sanitizers. libMLIR.so is not instrumented, but LLVM's
+# allocator headers (Allocator.h, Recycler.h) compiled into tfc's code are:
+# they poison recycled memory (__asan_poison_memory_region) that the
+# library's own, uninstrumented half then reuses without unpoisoning, and
+# its memset/memcpy (intercepted) report use-after-poison inside libMLIR.so.
+# allow_user_poisoning=0 ignores that manual poisoning only; every heap,
+# stack and global access of tfc's code stays checked.
+if getattr(config, "tfc_sanitizer", ""):
+    clang += " -fsanitize=address,undefined -fno-sanitize=vptr,function -fno-sanitize-recover=all"
+    config.environment["ASAN_OPTIONS"] = "allow_user_poisoning=0:detect_leaks=1:abort_on_error=0"
+    config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
+    config.environment["LSAN_OPTIONS"] = "suppressions=" + os.path.join(
+        config.tfc_src_root, "test", "Sanitizers", "lsan.supp")
+    config.available_features.add("sanitizer")
 config.substitutions.append(("%cc", clang))
 config.substitutions.append(("%tfc_run", os.path.join(config.tfc_tools_dir, "tfc-run")))
 config.substitutions.append(("%runtime_lib", os.path.join(config.tfc_lib_dir, "libTFCRuntime.a")))

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <omp.h>
 #include <sys/mman.h>
+#include <unistd.h>
 #include <vector>
 
 using namespace tfc::runtime;
@@ -20,31 +21,50 @@ using namespace tfc::runtime;
 ZeroedBuffer::~ZeroedBuffer() { release(); }
 
 void ZeroedBuffer::release() {
-  if (base)
-    munmap(base, length);
-  base = nullptr;
-  length = 0;
+  if (mapping)
+    munmap(mapping, mappingLength);
+  mapping = base = nullptr;
+  mappingLength = length = 0;
 }
 
 bool ZeroedBuffer::allocate(size_t bytes, std::string &error) {
   release();
-  // mmap rejects length 0; a valid pointer keeps the descriptors uniform.
-  size_t mapped = bytes ? bytes : 64;
-  void *p = mmap(nullptr, mapped, PROT_READ | PROT_WRITE,
-                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) {
+  auto fail = [&] {
     error = "cannot allocate " + std::to_string(bytes) +
             " bytes: " + std::strerror(errno);
     return false;
+  };
+  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  // mmap rejects length 0; a valid pointer keeps the descriptors uniform.
+  size_t used = ((bytes ? bytes : 64) + 63) & ~size_t(63);
+  if (used < bytes || used > SIZE_MAX - 3 * page)
+    return fail();
+  size_t body = (used + page - 1) / page * page;
+  size_t total = body + 2 * page;
+  void *p = mmap(nullptr, total, PROT_NONE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED)
+    return fail();
+  auto *first = static_cast<unsigned char *>(p) + page;
+  if (mprotect(first, body, PROT_READ | PROT_WRITE) != 0) {
+    munmap(p, total);
+    return fail();
   }
-  base = p;
-  length = mapped;
+  mapping = p;
+  mappingLength = total;
+  // The bytes end where the trailing guard page starts (64-aligned still).
+  base = first + (body - used);
+  length = bytes ? bytes : 64;
   return true;
 }
 
 void ZeroedBuffer::zero() {
   // Private anonymous pages read as zero after MADV_DONTNEED (madvise(2)).
-  if (base && madvise(base, length, MADV_DONTNEED) != 0)
+  if (!base)
+    return;
+  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  if (madvise(static_cast<unsigned char *>(mapping) + page,
+              mappingLength - 2 * page, MADV_DONTNEED) != 0)
     std::memset(base, 0, length);
 }
 

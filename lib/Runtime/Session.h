@@ -31,7 +31,10 @@ public:
   ZeroedBuffer &operator=(const ZeroedBuffer &) = delete;
 
   /// Replaces the contents by `bytes` zero bytes; false with `error` if the
-  /// memory cannot be had.
+  /// memory cannot be had. The bytes end (rounded up to 64) at an
+  /// inaccessible guard page, and one precedes them: generated code that
+  /// strays past a KV cache or the logits faults at once instead of
+  /// corrupting memory (docs/reliability.md).
   bool allocate(size_t bytes, std::string &error);
   void zero();
   unsigned char *data() const { return static_cast<unsigned char *>(base); }
@@ -41,6 +44,9 @@ private:
   void release();
   void *base = nullptr;
   size_t length = 0;
+  /// The whole mapping: guard page, accessible pages, guard page.
+  void *mapping = nullptr;
+  size_t mappingLength = 0;
 };
 
 /// Sets the OpenMP team size used by later calls (n <= 0: all processors).
