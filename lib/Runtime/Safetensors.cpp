@@ -83,6 +83,13 @@ SafetensorsFile::parse(const std::string &path, const unsigned char *mapping,
 
 bool SafetensorsFile::parseHeader(std::string &error) {
   const unsigned char *bytes = mapping;
+  // Checkpoint::open refuses such files first; parse must not rely on it
+  // (tfc-fuzz-safetensors read 8 bytes of a 3-byte file).
+  if (size < 8) {
+    error = "truncated or not a safetensors file: " + std::to_string(size) +
+            " bytes, fewer than the 8 of the header length";
+    return false;
+  }
   uint64_t headerBytes = 0;
   for (int i = 7; i >= 0; --i)
     headerBytes = (headerBytes << 8) | bytes[i];
