@@ -10,49 +10,86 @@
 
 using namespace mlir;
 
-static constexpr const char *kTFCToLinalg =
-    "tfc-expand-blocks,"
-    "tfc-create-entry-points,"
-    "tfc-lower-to-linalg,"
-    "canonicalize,cse";
+namespace {
+/// One pass of a pipeline, in textual form. An optimisation can be left out
+/// by its pass name (tfc-compile --disable-pass); the other stages are what
+/// makes the model run at all.
+struct Stage {
+  const char *pass;
+  const char *optimisation = nullptr;
+};
+} // namespace
+
+static const Stage kTFCToLinalg[] = {
+    {"tfc-expand-blocks"},
+    {"tfc-create-entry-points"},
+    {"tfc-lower-to-linalg"},
+    {"canonicalize"},
+    {"cse"},
+};
 
 // Function boundaries keep identity layouts: the entry points' memrefs are the
 // descriptors the runtime builds (docs/ABI.md).
-static constexpr const char *kLinalgToLLVMCPU =
-    "one-shot-bufferize{bufferize-function-boundaries "
-    "function-boundary-type-conversion=identity-layout-map},"
-    "buffer-deallocation-pipeline,"
-    "tfc-memref-copy-to-linalg,"
+static const Stage kLinalgToLLVMCPU[] = {
+    {"one-shot-bufferize{bufferize-function-boundaries "
+     "function-boundary-type-conversion=identity-layout-map}"},
+    {"buffer-deallocation-pipeline"},
+    {"tfc-memref-copy-to-linalg"},
     // The projections as register-blocked vector kernels; every other
     // generic becomes parallel loops below.
-    "func.func(tfc-cpu-vectorize-contractions),"
+    {"func.func(tfc-cpu-vectorize-contractions)",
+     "tfc-cpu-vectorize-contractions"},
     // bf16 <-> f32 as integer shifts, which LLVM vectorises 16 wide (it
     // vectorises fpext from bfloat 4 wide only).
-    "arith-expand{include-bf16=true},"
+    {"arith-expand{include-bf16=true}"},
     // Parallel loops run on libomp's team (--threads); reductions stay
     // sequential loops inside them.
-    "convert-linalg-to-parallel-loops,"
-    "convert-scf-to-openmp,"
-    "expand-strided-metadata,"
-    "lower-affine,"
-    "convert-vector-to-llvm,"
-    "finalize-memref-to-llvm,"
-    "convert-scf-to-cf,"
-    "convert-openmp-to-llvm,"
-    "convert-math-to-llvm,"
-    "convert-math-to-libm,"
-    "convert-arith-to-llvm,"
-    "convert-index-to-llvm,"
-    "convert-func-to-llvm,"
-    "convert-cf-to-llvm,"
-    "reconcile-unrealized-casts";
+    {"convert-linalg-to-parallel-loops"},
+    {"convert-scf-to-openmp"},
+    {"expand-strided-metadata"},
+    {"lower-affine"},
+    {"convert-vector-to-llvm"},
+    {"finalize-memref-to-llvm"},
+    {"convert-scf-to-cf"},
+    {"convert-openmp-to-llvm"},
+    {"convert-math-to-llvm"},
+    {"convert-math-to-libm"},
+    {"convert-arith-to-llvm"},
+    {"convert-index-to-llvm"},
+    {"convert-func-to-llvm"},
+    {"convert-cf-to-llvm"},
+    {"reconcile-unrealized-casts"},
+};
 
-LogicalResult mlir::tfc::buildTFCToLinalgPipeline(OpPassManager &pm) {
-  return parsePassPipeline(kTFCToLinalg, pm);
+static LogicalResult addStages(OpPassManager &pm, ArrayRef<Stage> stages,
+                               const tfc::PipelineOptions &options) {
+  for (const Stage &stage : stages)
+    if (!stage.optimisation ||
+        !options.disabledPasses.contains(stage.optimisation))
+      if (failed(parsePassPipeline(stage.pass, pm)))
+        return failure();
+  return success();
 }
 
-LogicalResult mlir::tfc::buildLinalgToLLVMCPUPipeline(OpPassManager &pm) {
-  return parsePassPipeline(kLinalgToLLVMCPU, pm);
+SmallVector<StringRef> mlir::tfc::getOptionalPasses() {
+  SmallVector<StringRef> names;
+  for (ArrayRef<Stage> stages : {ArrayRef<Stage>(kTFCToLinalg),
+                                 ArrayRef<Stage>(kLinalgToLLVMCPU)})
+    for (const Stage &stage : stages)
+      if (stage.optimisation)
+        names.push_back(stage.optimisation);
+  return names;
+}
+
+LogicalResult mlir::tfc::buildTFCToLinalgPipeline(OpPassManager &pm,
+                                                  const PipelineOptions &options) {
+  return addStages(pm, kTFCToLinalg, options);
+}
+
+LogicalResult
+mlir::tfc::buildLinalgToLLVMCPUPipeline(OpPassManager &pm,
+                                        const PipelineOptions &options) {
+  return addStages(pm, kLinalgToLLVMCPU, options);
 }
 
 void mlir::tfc::registerTFCPipelines() {

@@ -82,6 +82,10 @@ static cl::opt<std::string> kvDType(
     "kv-dtype", cl::cat(category), cl::value_desc("f32|bf16|f16"),
     cl::desc("Element type of the KV cache (default: f32); bf16 and f16 "
              "halve its size at a small error"));
+static cl::list<std::string> disabledPasses(
+    "disable-pass", cl::cat(category), cl::CommaSeparated,
+    cl::value_desc("name[,name...]"),
+    cl::desc("Leave out optimisation passes (set in main from the pipelines)"));
 static cl::opt<bool> quiet("quiet", cl::cat(category),
                            cl::desc("Do not print progress to stderr"));
 
@@ -214,6 +218,11 @@ int main(int argc, char **argv) {
   tfc::registerTFCConversionPasses();
   tfc::registerTFCCodegenPasses();
   cl::HideUnrelatedOptions(category);
+  static std::string disableHelp =
+      "Leave out optimisation passes (the model computes the same, up to "
+      "reassociation): " +
+      llvm::join(tfc::getOptionalPasses(), ", ");
+  disabledPasses.setDescription(disableHelp);
   cl::ParseCommandLineOptions(
       argc, argv,
       "tfc-compile: compiles a decoder-only Transformer described by a Hugging "
@@ -223,6 +232,14 @@ int main(int argc, char **argv) {
   if (target == Target::CUDA)
     return fail("--target=cuda is not available yet: the GPU backend has not "
                 "landed; use --target=cpu");
+  tfc::PipelineOptions pipelineOptions;
+  llvm::SmallVector<llvm::StringRef> optional = tfc::getOptionalPasses();
+  for (const std::string &name : disabledPasses) {
+    if (!llvm::is_contained(optional, name))
+      return fail("--disable-pass=" + name + ": not an optimisation pass; "
+                  "one of: " + llvm::join(optional, ", "));
+    pipelineOptions.disabledPasses.insert(name);
+  }
 
   DialectRegistry registry;
   registerAllDialects(registry);
@@ -263,7 +280,7 @@ int main(int argc, char **argv) {
 
   progress.step("lowering to linalg (tfc-to-linalg)");
   PassManager toLinalg(&context);
-  if (failed(tfc::buildTFCToLinalgPipeline(toLinalg)) ||
+  if (failed(tfc::buildTFCToLinalgPipeline(toLinalg, pipelineOptions)) ||
       failed(toLinalg.run(*module)))
     return fail("lowering to linalg failed");
   if (emitKind == Emit::Linalg)
@@ -271,7 +288,7 @@ int main(int argc, char **argv) {
 
   progress.step("bufferizing and lowering to LLVM (tfc-linalg-to-llvm-cpu)");
   PassManager toLLVM(&context);
-  if (failed(tfc::buildLinalgToLLVMCPUPipeline(toLLVM)) ||
+  if (failed(tfc::buildLinalgToLLVMCPUPipeline(toLLVM, pipelineOptions)) ||
       failed(toLLVM.run(*module)))
     return fail("lowering to the LLVM dialect failed");
 

@@ -20,11 +20,15 @@ def TFCCPUVectorizeContractions
     - an `scf.parallel` loop over blocks of `o` (the threads split the
       weight rows, so each weight byte is read by one thread), sized so that
       a block of weight rows stays in L2 while every row of `x` passes it;
-    - inside, tiles of `rows x cols` outputs (`rows` rows of `x`, `cols`
-      rows of `w`; remainder rows one at a time), each accumulated in
-      `rows * cols` independent `vector<width x f32>` registers over `k`:
-      one load of each `x` and `w` slice feeds `rows * cols` FMAs, and 16-bit
-      weights are widened in registers;
+    - inside, tiles of `tile-rows x tile-cols` outputs (rows of `x` times
+      rows of `w`), each accumulated in its own `vector<width x f32>`
+      register over `k`: one load of each `x` and `w` slice feeds
+      `rows * cols` FMAs, and 16-bit weights are widened in registers;
+    - the rows of `x` left over (all of decode, where `x` has one row) go
+      one at a time against `row-cols` weight rows with `row-unroll`
+      accumulators each along `k`: with one weight row at a time the weights
+      are read as one sequential stream, which is what a matrix-vector
+      product is bound by;
     - one horizontal add per output at the end, added to what `y` held (the
       bias or zero).
     Contractions of any other form are left as they are.
@@ -53,6 +57,12 @@ def TFCCPUVectorizeContractions
            "Weight rows per register tile">,
     Option<"blockBytes", "block-bytes", "int64_t", /*default=*/"262144",
            "Bytes of weight rows per parallel block (kept in L2)">,
+    Option<"prefetchBytes", "prefetch-bytes", "int64_t", /*default=*/"0",
+           "Prefetch each weight row this many bytes ahead (0: none)">,
+    Option<"rowCols", "row-cols", "int64_t", /*default=*/"1",
+           "Weight rows per tile for the rows of x left over (decode)">,
+    Option<"rowUnroll", "row-unroll", "int64_t", /*default=*/"4",
+           "Accumulators per output along the depth for those rows">,
   ];
   let dependentDialects = ["::mlir::scf::SCFDialect",
                            "::mlir::vector::VectorDialect",

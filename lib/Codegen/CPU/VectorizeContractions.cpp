@@ -29,7 +29,10 @@ using namespace mlir;
 namespace {
 /// The kernel's shape choices (the pass options).
 struct KernelConfig {
-  int64_t width, rows, cols, blockBytes;
+  int64_t width, rows, cols, blockBytes, prefetchBytes;
+  /// The kernel of the rows left over (all of decode): weight rows per tile
+  /// and independent accumulators per output along the depth.
+  int64_t rowCols, rowUnroll;
 };
 
 /// `y[n, o] += x[n, k] * w[o, k]` on memrefs: x f32 [?, K], w [O, K] in f32,
@@ -144,8 +147,9 @@ public:
               b, loc, arith::AddIOp::create(b, loc, first, idx(blockRows)),
               idx(p.outputs));
           // Full tiles of `rows` rows of x, then the remaining rows alone.
-          rowLoop(idx(0), tiles, config.rows, first, last);
-          rowLoop(tiles, rowsOfX, 1, first, last);
+          rowLoop(idx(0), tiles, config.rows, config.cols, 1, first, last);
+          rowLoop(tiles, rowsOfX, 1, config.rowCols, config.rowUnroll, first,
+                  last);
         });
   }
 
@@ -158,61 +162,83 @@ private:
   }
 
   /// Rows [from, to) of x in steps of `rows`, against weight rows
-  /// [first, last) in steps of cols.
-  void rowLoop(Value from, Value to, int64_t rows, Value first, Value last) {
+  /// [first, last) in steps of `cols`.
+  void rowLoop(Value from, Value to, int64_t rows, int64_t cols,
+               int64_t unroll, Value first, Value last) {
     scf::ForOp::create(
         b, loc, from, to, idx(rows), ValueRange(),
         [&](OpBuilder &nb, Location, Value n, ValueRange) {
           OpBuilder::InsertionGuard guard(b);
           moveTo(nb);
           scf::ForOp::create(
-              b, loc, first, last, idx(config.cols), ValueRange(),
+              b, loc, first, last, idx(cols), ValueRange(),
               [&](OpBuilder &nb2, Location, Value o, ValueRange) {
                 OpBuilder::InsertionGuard guard2(b);
                 moveTo(nb2);
-                tile(rows, n, o);
+                tile(rows, cols, unroll, n, o);
                 scf::YieldOp::create(b, loc);
               });
           scf::YieldOp::create(b, loc);
         });
   }
 
-  /// Outputs [n, n + rows) x [o, o + cols): rows * cols vector accumulators
-  /// over the depth, then one horizontal sum each, added to y.
-  void tile(int64_t rows, Value n, Value o) {
-    int64_t cols = config.cols;
+  /// Outputs [n, n + rows) x [o, o + cols): rows * cols * unroll vector
+  /// accumulators over the depth (`unroll` interleaved slices of it, so that
+  /// a lone output still has independent FMA chains), then one horizontal sum
+  /// per output, added to y.
+  void tile(int64_t rows, int64_t cols, int64_t unroll, Value n, Value o) {
+    while (p.depth % (config.width * unroll) != 0)
+      unroll /= 2;
     auto wType = cast<MemRefType>(p.w.getType());
     auto accType = VectorType::get({config.width}, b.getF32Type());
     auto wVecType = VectorType::get({config.width}, wType.getElementType());
+    int64_t prefetchElements =
+        config.prefetchBytes * 8 / wType.getElementTypeBitWidth();
     Value zero = arith::ConstantOp::create(
         b, loc, DenseElementsAttr::get(accType, b.getF32FloatAttr(0.0)));
-    SmallVector<Value> init(rows * cols, zero);
+    int64_t chains = rows * cols * unroll;
+    SmallVector<Value> init(chains, zero);
     SmallVector<Value> xRows, wRows;
     for (int64_t r = 0; r < rows; ++r)
       xRows.push_back(r ? arith::AddIOp::create(b, loc, n, idx(r)) : n);
     for (int64_t c = 0; c < cols; ++c)
       wRows.push_back(c ? arith::AddIOp::create(b, loc, o, idx(c)) : o);
     auto loop = scf::ForOp::create(
-        b, loc, idx(0), idx(p.depth), idx(config.width), init,
-        [&](OpBuilder &nb, Location, Value k, ValueRange acc) {
+        b, loc, idx(0), idx(p.depth), idx(config.width * unroll), init,
+        [&](OpBuilder &nb, Location, Value k0, ValueRange acc) {
           OpBuilder::InsertionGuard guard(b);
           moveTo(nb);
-          SmallVector<Value> xs, ws;
-          for (Value row : xRows)
-            xs.push_back(vector::LoadOp::create(b, loc, accType, p.x,
-                                                ValueRange{row, k}));
-          for (Value row : wRows) {
-            Value v = vector::LoadOp::create(b, loc, wVecType, p.w,
-                                             ValueRange{row, k});
-            if (v.getType() != accType)
-              v = arith::ExtFOp::create(b, loc, accType, v);
-            ws.push_back(v);
+          SmallVector<Value> next(acc);
+          for (int64_t u = 0; u < unroll; ++u) {
+            Value k = u ? arith::AddIOp::create(b, loc, k0,
+                                                idx(u * config.width))
+                        : k0;
+            SmallVector<Value> xs, ws;
+            for (Value row : xRows)
+              xs.push_back(vector::LoadOp::create(b, loc, accType, p.x,
+                                                  ValueRange{row, k}));
+            Value ahead;
+            if (prefetchElements && u == 0)
+              ahead = arith::AddIOp::create(b, loc, k, idx(prefetchElements));
+            for (Value row : wRows) {
+              // The weights stream from memory once: ask for them early.
+              if (ahead)
+                memref::PrefetchOp::create(b, loc, p.w, ValueRange{row, ahead},
+                                           b.getBoolAttr(false),
+                                           b.getI32IntegerAttr(3),
+                                           b.getBoolAttr(true));
+              Value v = vector::LoadOp::create(b, loc, wVecType, p.w,
+                                               ValueRange{row, k});
+              if (v.getType() != accType)
+                v = arith::ExtFOp::create(b, loc, accType, v);
+              ws.push_back(v);
+            }
+            for (int64_t r = 0; r < rows; ++r)
+              for (int64_t c = 0; c < cols; ++c) {
+                int64_t i = (r * cols + c) * unroll + u;
+                next[i] = vector::FMAOp::create(b, loc, xs[r], ws[c], next[i]);
+              }
           }
-          SmallVector<Value> next;
-          for (int64_t r = 0; r < rows; ++r)
-            for (int64_t c = 0; c < cols; ++c)
-              next.push_back(vector::FMAOp::create(b, loc, xs[r], ws[c],
-                                                   acc[r * cols + c]));
           scf::YieldOp::create(b, loc, next);
         });
     // The sum may be reassociated, as the generic's body allowed.
@@ -224,10 +250,14 @@ private:
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t c = 0; c < cols; ++c) {
         ValueRange at{xRows[r], wRows[c]};
+        int64_t first = (r * cols + c) * unroll;
+        Value total = loop.getResult(first);
+        for (int64_t u = 1; u < unroll; ++u)
+          total = arith::AddFOp::create(b, loc, total,
+                                        loop.getResult(first + u), reassoc);
         Value old = memref::LoadOp::create(b, loc, p.y, at);
-        Value sum = vector::ReductionOp::create(
-            b, loc, b.getF32Type(), add, loop.getResult(r * cols + c), old,
-            reassoc);
+        Value sum = vector::ReductionOp::create(b, loc, b.getF32Type(), add,
+                                                total, old, reassoc);
         memref::StoreOp::create(b, loc, sum, p.y, at);
       }
   }
@@ -261,15 +291,19 @@ struct TFCCPUVectorizeContractionsPass
   using Base::Base;
 
   void runOnOperation() override {
-    if (vectorWidth <= 0 || tileRows <= 0 || tileCols <= 0 || blockBytes <= 0) {
-      getOperation().emitError("tfc-cpu-vectorize-contractions: every option "
-                               "must be positive");
+    if (vectorWidth <= 0 || tileRows <= 0 || tileCols <= 0 || blockBytes <= 0 ||
+        prefetchBytes < 0 || rowCols <= 0 || rowUnroll <= 0 ||
+        tileCols % rowCols != 0) {
+      getOperation().emitError(
+          "tfc-cpu-vectorize-contractions: every option must be positive "
+          "(prefetch-bytes may be 0) and row-cols must divide tile-cols");
       return signalPassFailure();
     }
     RewritePatternSet patterns(&getContext());
     patterns.add<VectorizeProjection>(
         &getContext(),
-        KernelConfig{vectorWidth, tileRows, tileCols, blockBytes});
+        KernelConfig{vectorWidth, tileRows, tileCols, blockBytes,
+                     prefetchBytes, rowCols, rowUnroll});
     GreedyRewriteConfig greedy;
     greedy.setStrictness(GreedyRewriteStrictness::ExistingOps);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),

@@ -1,10 +1,11 @@
 // tfc-cpu-vectorize-contractions: a bufferized projection y[n, o] += x[n, k] *
 // w[o, k] becomes threads over blocks of weight rows (scf.parallel), register
-// tiles of 2 x 2 outputs for full row pairs and 1 x 2 for the remaining row,
-// each accumulating vector<16xf32> FMAs over k (16-bit weights widened in
-// registers), and one reassociable horizontal add per output into y. Other
-// contractions are left alone.
-// RUN: tfc-opt %s --split-input-file --tfc-cpu-vectorize-contractions="tile-rows=2 tile-cols=2 block-bytes=1024" | FileCheck %s
+// tiles of 2 x 2 outputs for full row pairs, and for the remaining row one
+// weight row at a time with 2 accumulators along k; each accumulates
+// vector<16xf32> FMAs (16-bit weights widened in registers), then one
+// reassociable horizontal add per output into y. Other contractions are left
+// alone.
+// RUN: tfc-opt %s --split-input-file --tfc-cpu-vectorize-contractions="tile-rows=2 tile-cols=2 row-cols=1 row-unroll=2 block-bytes=1024" | FileCheck %s
 
 #x = affine_map<(d0, d1, d2) -> (d0, d2)>
 #w = affine_map<(d0, d1, d2) -> (d1, d2)>
@@ -38,10 +39,18 @@
 // CHECK: %[[SUM:.*]] = vector.reduction <add>, %[[ACC]]#0, %[[OLD]] fastmath<reassoc,contract> : vector<16xf32> into f32
 // CHECK: memref.store %[[SUM]], %[[Y]][%[[I]], %[[J]]]
 // CHECK-COUNT-3: vector.reduction <add>
-// The remaining row, one at a time.
-// CHECK: scf.for %{{.*}} = %[[FULL]] to %[[N]] step %{{.*}} {
-// CHECK: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>) {
-// CHECK-COUNT-2: vector.fma
+// The remaining row, one at a time, against one weight row at a time: two
+// accumulators over the halves of each 32-wide step of k, added, then reduced.
+// CHECK: scf.for %[[R:.*]] = %[[FULL]] to %[[N]] step %[[C1:.*]] {
+// CHECK: scf.for %[[O:.*]] = %[[B]] to %{{.*}} step %[[C1]] {
+// CHECK: %[[ACC2:.*]]:2 = scf.for %[[K2:.*]] = %[[C0]] to %[[C32]] step %[[C32]] iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>) {
+// CHECK: vector.load %[[W]][%[[O]], %[[K2]]]
+// CHECK: vector.fma
+// CHECK: %[[K2B:.*]] = arith.addi %[[K2]], %[[C16]]
+// CHECK: vector.load %[[W]][%[[O]], %[[K2B]]]
+// CHECK: vector.fma
+// CHECK: %[[BOTH:.*]] = arith.addf %[[ACC2]]#0, %[[ACC2]]#1 fastmath<reassoc,contract> : vector<16xf32>
+// CHECK: vector.reduction <add>, %[[BOTH]], %{{.*}} fastmath<reassoc,contract>
 // CHECK-NOT: linalg.generic
 func.func @bf16_weights(%x: memref<?x32xf32>, %w: memref<8x32xbf16>, %y: memref<?x8xf32>) {
   linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "reduction"]}
