@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
 # tfc against llama.cpp on the same 125M f32 llama checkpoint, same threads,
-# same run: prints both tokens/s and the ratio tfc / llama.cpp.
+# same run: prints both tokens/s and the ratio tfc / llama.cpp, and the
+# fraction of this machine's bound each figure reaches, measured in the same
+# run (scripts/bench/machine-bounds.c): decode as weight bytes read per token
+# (every weight but the embedding table, of which one row is read) x tok/s /
+# read bandwidth; prefill as 2 x matrix parameters per token (all weights but
+# the embedding and the LM head, which prefill-last runs on one row; attention
+# at this context is under 1%) x tok/s / (threads x one core's FMA peak).
 #   scripts/bench-vs-llamacpp.sh [THREADS...]     (default: 1 2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,14 +16,27 @@ threads=("${@:-1}"); [ $# -gt 0 ] || threads=(1 2)
 "$peer/install.sh" >/dev/null
 [ -f "$model/model.safetensors" ] || /usr/bin/python3 "$peer/make_bench_model.py" "$model"
 build/bin/tfc-compile "$model" -o "$model.so" --quiet
+bounds=${TMPDIR:-/tmp}/tfc-machine-bounds
+clang-22 -O2 -march=native -pthread scripts/bench/machine-bounds.c -o "$bounds"
+summary=$(build/bin/tfc-run "$model.so" --weights "$model" | head -1)
+params=$(sed -n 's/.*parameters=\([0-9]*\).*/\1/p' <<<"$summary")
+vocab=$(sed -n 's/.*vocab=\([0-9]*\).*/\1/p' <<<"$summary")
+hidden=$(sed -n 's/.*hidden=\([0-9]*\).*/\1/p' <<<"$summary")
+weight_bytes=$(cat "$model"/*.safetensors | wc -c)
 for t in "${threads[@]}"; do
+  read -r bw peak <<<"$("$bounds" "$t" | sed 's/read_gbps=\([0-9.]*\) fma_gflops=\([0-9.]*\)/\1 \2/')"
   lc=$("$peer/bench.sh" "$model" "$t" | grep "^llamacpp threads=$t")
   tfc=$(build/bin/tfc-run "$model.so" --weights "$model" --bench --threads "$t")
   lc_pp=$(sed -n 's/.*pp128=\([0-9.]*\).*/\1/p' <<<"$lc")
   lc_tg=$(sed -n 's/.*tg64=\([0-9.]*\).*/\1/p' <<<"$lc")
   tfc_pp=$(sed -n 's/^prefill: .*  \([0-9.]*\) tok\/s/\1/p' <<<"$tfc")
   tfc_tg=$(sed -n 's/^decode: .*  \([0-9.]*\) tok\/s/\1/p' <<<"$tfc")
-  awk -v t="$t" -v a="$tfc_pp" -v b="$lc_pp" -v c="$tfc_tg" -v d="$lc_tg" 'BEGIN {
-    printf "threads=%s prefill(128): tfc %.1f tok/s, llama.cpp %.1f tok/s, ratio %.3f\n", t, a, b, a / b
-    printf "threads=%s decode(64):   tfc %.1f tok/s, llama.cpp %.1f tok/s, ratio %.3f\n", t, c, d, c / d }'
+  awk -v t="$t" -v a="$tfc_pp" -v b="$lc_pp" -v c="$tfc_tg" -v d="$lc_tg" \
+      -v bw="$bw" -v peak="$peak" -v p="$params" -v v="$vocab" -v h="$hidden" \
+      -v wb="$weight_bytes" 'BEGIN {
+    # f32 checkpoint: 4 bytes per parameter; the embedding table is v x h.
+    bytes = wb - 4 * v * h; flops = 2 * (p - 2 * v * h)
+    printf "threads=%s bounds: read %.1f GB/s, FMA peak %.0f GFLOP/s per core; decode reads %.0f MB/token, prefill %.2f GFLOP/token\n", t, bw, peak, bytes / 1e6, flops / 1e9
+    printf "threads=%s prefill(128): tfc %.1f tok/s (%.0f%% of FMA peak), llama.cpp %.1f tok/s (%.0f%%), ratio %.3f\n", t, a, 100 * a * flops / (t * peak * 1e9), b, 100 * b * flops / (t * peak * 1e9), a / b
+    printf "threads=%s decode(64):   tfc %.1f tok/s (%.0f%% of read bandwidth), llama.cpp %.1f tok/s (%.0f%%), ratio %.3f\n", t, c, 100 * c * bytes / (bw * 1e9), d, 100 * d * bytes / (bw * 1e9), c / d }'
 done
