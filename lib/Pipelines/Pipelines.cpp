@@ -22,6 +22,9 @@ struct Stage {
 
 static const Stage kTFCToLinalg[] = {
     {"tfc-expand-blocks"},
+    // Fusions of the expanded layer functions.
+    {"tfc-fuse-residual-norm", "tfc-fuse-residual-norm"},
+    {"tfc-fuse-glu", "tfc-fuse-glu"},
     {"tfc-create-entry-points"},
     {"tfc-lower-to-linalg"},
     {"canonicalize"},

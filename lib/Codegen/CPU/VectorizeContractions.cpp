@@ -37,8 +37,11 @@ struct KernelConfig {
 
 /// `y[n, o] += x[n, k] * w[o, k]` on memrefs: x f32 [?, K], w [O, K] in f32,
 /// bf16 or f16, y f32 [?, O], each with unit stride in its last dimension.
+/// tfc.gated_linear's contraction has two (w, y) pairs sharing x, one
+/// accumulator per pair (`ys[i] += x * ws[i]`): x is loaded once for both.
 struct Projection {
-  Value x, w, y;
+  Value x;
+  SmallVector<Value, 2> ws, ys;
   int64_t outputs, depth;
 };
 
@@ -56,33 +59,39 @@ Value skipExtF(Value v) {
   return v;
 }
 
-/// Whether the body is `yield acc + a * b` (either order), `b` possibly
-/// widened from a 16-bit weight.
-bool isMulAddBody(linalg::GenericOp op) {
+/// Whether the body yields `acc_i + a * w_i` (either order) for each of its
+/// `pairs` results, `w_i` possibly widened from a 16-bit weight (block
+/// arguments: a, w_0.., acc_0..).
+bool isMulAddBody(linalg::GenericOp op, unsigned pairs) {
   Block &body = op.getRegion().front();
   auto yield = cast<linalg::YieldOp>(body.getTerminator());
-  BlockArgument a = body.getArgument(0), w = body.getArgument(1),
-                acc = body.getArgument(2);
-  auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
-  if (!add)
+  // Nothing else may happen in the body: per result a mul, an add, at most
+  // one extf; and the yield.
+  if (body.getOperations().size() > 1 + 3 * pairs)
     return false;
-  Value product = add.getLhs() == acc ? add.getRhs() : add.getLhs();
-  if ((add.getLhs() != acc && add.getRhs() != acc))
-    return false;
-  auto mul = product.getDefiningOp<arith::MulFOp>();
-  if (!mul)
-    return false;
-  Value l = skipExtF(mul.getLhs()), r = skipExtF(mul.getRhs());
-  // Nothing else may happen in the body: mul, add, at most one extf.
-  if (body.getOperations().size() > 4)
-    return false;
-  return (l == a && r == w) || (l == w && r == a);
+  BlockArgument a = body.getArgument(0);
+  for (unsigned i = 0; i < pairs; ++i) {
+    BlockArgument w = body.getArgument(1 + i),
+                  acc = body.getArgument(1 + pairs + i);
+    auto add = yield.getOperand(i).getDefiningOp<arith::AddFOp>();
+    if (!add || (add.getLhs() != acc && add.getRhs() != acc))
+      return false;
+    Value product = add.getLhs() == acc ? add.getRhs() : add.getLhs();
+    auto mul = product.getDefiningOp<arith::MulFOp>();
+    if (!mul)
+      return false;
+    Value l = skipExtF(mul.getLhs()), r = skipExtF(mul.getRhs());
+    if (!((l == a && r == w) || (l == w && r == a)))
+      return false;
+  }
+  return true;
 }
 
 std::optional<Projection> matchProjection(linalg::GenericOp op,
                                           const KernelConfig &config) {
-  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
-      op.getNumDpsInits() != 1 || op.getNumLoops() != 3)
+  unsigned pairs = op.getNumDpsInits();
+  if (!op.hasPureBufferSemantics() || (pairs != 1 && pairs != 2) ||
+      op.getNumDpsInputs() != 1 + pairs || op.getNumLoops() != 3)
     return std::nullopt;
   using utils::IteratorType;
   if (op.getIteratorTypesArray() !=
@@ -93,27 +102,40 @@ std::optional<Projection> matchProjection(linalg::GenericOp op,
   AffineExpr n = getAffineDimExpr(0, ctx), o = getAffineDimExpr(1, ctx),
              k = getAffineDimExpr(2, ctx);
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  if (maps[0] != AffineMap::get(3, 0, {n, k}, ctx) ||
-      maps[1] != AffineMap::get(3, 0, {o, k}, ctx) ||
-      maps[2] != AffineMap::get(3, 0, {n, o}, ctx))
+  if (maps[0] != AffineMap::get(3, 0, {n, k}, ctx))
     return std::nullopt;
-  Value x = op.getDpsInputs()[0], w = op.getDpsInputs()[1],
-        y = op.getDpsInits()[0];
+  for (unsigned i = 0; i < pairs; ++i)
+    if (maps[1 + i] != AffineMap::get(3, 0, {o, k}, ctx) ||
+        maps[1 + pairs + i] != AffineMap::get(3, 0, {n, o}, ctx))
+      return std::nullopt;
+  Value x = op.getDpsInputs()[0];
   auto xType = dyn_cast<MemRefType>(x.getType());
-  auto wType = dyn_cast<MemRefType>(w.getType());
-  auto yType = dyn_cast<MemRefType>(y.getType());
-  if (!xType || !wType || !yType || !xType.getElementType().isF32() ||
-      !yType.getElementType().isF32() ||
-      !isa<Float32Type, BFloat16Type, Float16Type>(wType.getElementType()) ||
-      !wType.hasStaticShape() || !hasUnitInnerStride(xType) ||
-      !hasUnitInnerStride(wType) || !hasUnitInnerStride(yType))
+  if (!xType || !xType.getElementType().isF32() || !hasUnitInnerStride(xType))
     return std::nullopt;
-  int64_t outputs = wType.getDimSize(0), depth = wType.getDimSize(1);
-  if (xType.getDimSize(1) != depth || yType.getDimSize(1) != outputs ||
-      depth % config.width != 0 || outputs % config.cols != 0 ||
-      !isMulAddBody(op))
+  Projection p{x, {}, {}, 0, 0};
+  for (unsigned i = 0; i < pairs; ++i) {
+    Value w = op.getDpsInputs()[1 + i], y = op.getDpsInits()[i];
+    auto wType = dyn_cast<MemRefType>(w.getType());
+    auto yType = dyn_cast<MemRefType>(y.getType());
+    if (!wType || !yType || !yType.getElementType().isF32() ||
+        !isa<Float32Type, BFloat16Type, Float16Type>(wType.getElementType()) ||
+        !wType.hasStaticShape() || !hasUnitInnerStride(wType) ||
+        !hasUnitInnerStride(yType) ||
+        (i && wType != cast<MemRefType>(p.ws[0].getType())))
+      return std::nullopt;
+    p.ws.push_back(w);
+    p.ys.push_back(y);
+  }
+  auto wType = cast<MemRefType>(p.ws[0].getType());
+  p.outputs = wType.getDimSize(0);
+  p.depth = wType.getDimSize(1);
+  for (Value y : p.ys)
+    if (cast<MemRefType>(y.getType()).getDimSize(1) != p.outputs)
+      return std::nullopt;
+  if (xType.getDimSize(1) != p.depth || p.depth % config.width != 0 ||
+      p.outputs % config.cols != 0 || !isMulAddBody(op, pairs))
     return std::nullopt;
-  return Projection{x, w, y, outputs, depth};
+  return p;
 }
 
 /// Emits the loop nest of one projection in place of its generic.
@@ -124,8 +146,9 @@ public:
       : b(b), loc(loc), p(p), config(config) {}
 
   void emit() {
-    auto wType = cast<MemRefType>(p.w.getType());
-    int64_t rowBytes = p.depth * wType.getElementTypeBitWidth() / 8;
+    auto wType = cast<MemRefType>(p.ws[0].getType());
+    int64_t rowBytes =
+        p.depth * wType.getElementTypeBitWidth() / 8 * p.ws.size();
     // Rows of w per thread-level block: a multiple of cols, at least cols.
     int64_t blockRows =
         std::max<int64_t>(1, config.blockBytes / rowBytes / config.cols) *
@@ -147,9 +170,12 @@ public:
               b, loc, arith::AddIOp::create(b, loc, first, idx(blockRows)),
               idx(p.outputs));
           // Full tiles of `rows` rows of x, then the remaining rows alone.
-          rowLoop(idx(0), tiles, config.rows, config.cols, 1, first, last);
-          rowLoop(tiles, rowsOfX, 1, config.rowCols, config.rowUnroll, first,
-                  last);
+          // Two weights: half the columns, the same accumulators in flight.
+          int64_t cols = config.cols, rowCols = config.rowCols;
+          if (p.ws.size() == 2 && cols % 2 == 0)
+            cols /= 2;
+          rowLoop(idx(0), tiles, config.rows, cols, 1, first, last);
+          rowLoop(tiles, rowsOfX, 1, rowCols, config.rowUnroll, first, last);
         });
   }
 
@@ -189,14 +215,19 @@ private:
   void tile(int64_t rows, int64_t cols, int64_t unroll, Value n, Value o) {
     while (p.depth % (config.width * unroll) != 0)
       unroll /= 2;
-    auto wType = cast<MemRefType>(p.w.getType());
+    auto wType = cast<MemRefType>(p.ws[0].getType());
+    int64_t pairs = p.ws.size();
     auto accType = VectorType::get({config.width}, b.getF32Type());
     auto wVecType = VectorType::get({config.width}, wType.getElementType());
     int64_t prefetchElements =
         config.prefetchBytes * 8 / wType.getElementTypeBitWidth();
     Value zero = arith::ConstantOp::create(
         b, loc, DenseElementsAttr::get(accType, b.getF32FloatAttr(0.0)));
-    int64_t chains = rows * cols * unroll;
+    // Chain of output (r, c), weight j, depth slice u.
+    auto chain = [&](int64_t r, int64_t c, int64_t j, int64_t u) {
+      return ((r * cols + c) * pairs + j) * unroll + u;
+    };
+    int64_t chains = rows * cols * pairs * unroll;
     SmallVector<Value> init(chains, zero);
     SmallVector<Value> xRows, wRows;
     for (int64_t r = 0; r < rows; ++r)
@@ -213,31 +244,35 @@ private:
             Value k = u ? arith::AddIOp::create(b, loc, k0,
                                                 idx(u * config.width))
                         : k0;
-            SmallVector<Value> xs, ws;
+            SmallVector<Value> xs;
+            SmallVector<SmallVector<Value>> ws(pairs);
             for (Value row : xRows)
               xs.push_back(vector::LoadOp::create(b, loc, accType, p.x,
                                                   ValueRange{row, k}));
             Value ahead;
             if (prefetchElements && u == 0)
               ahead = arith::AddIOp::create(b, loc, k, idx(prefetchElements));
-            for (Value row : wRows) {
-              // The weights stream from memory once: ask for them early.
-              if (ahead)
-                memref::PrefetchOp::create(b, loc, p.w, ValueRange{row, ahead},
-                                           b.getBoolAttr(false),
-                                           b.getI32IntegerAttr(3),
-                                           b.getBoolAttr(true));
-              Value v = vector::LoadOp::create(b, loc, wVecType, p.w,
-                                               ValueRange{row, k});
-              if (v.getType() != accType)
-                v = arith::ExtFOp::create(b, loc, accType, v);
-              ws.push_back(v);
-            }
-            for (int64_t r = 0; r < rows; ++r)
-              for (int64_t c = 0; c < cols; ++c) {
-                int64_t i = (r * cols + c) * unroll + u;
-                next[i] = vector::FMAOp::create(b, loc, xs[r], ws[c], next[i]);
+            for (int64_t j = 0; j < pairs; ++j)
+              for (Value row : wRows) {
+                // The weights stream from memory once: ask for them early.
+                if (ahead)
+                  memref::PrefetchOp::create(
+                      b, loc, p.ws[j], ValueRange{row, ahead},
+                      b.getBoolAttr(false), b.getI32IntegerAttr(3),
+                      b.getBoolAttr(true));
+                Value v = vector::LoadOp::create(b, loc, wVecType, p.ws[j],
+                                                 ValueRange{row, k});
+                if (v.getType() != accType)
+                  v = arith::ExtFOp::create(b, loc, accType, v);
+                ws[j].push_back(v);
               }
+            for (int64_t r = 0; r < rows; ++r)
+              for (int64_t c = 0; c < cols; ++c)
+                for (int64_t j = 0; j < pairs; ++j) {
+                  int64_t i = chain(r, c, j, u);
+                  next[i] =
+                      vector::FMAOp::create(b, loc, xs[r], ws[j][c], next[i]);
+                }
           }
           scf::YieldOp::create(b, loc, next);
         });
@@ -248,18 +283,19 @@ private:
     auto add = vector::CombiningKindAttr::get(b.getContext(),
                                               vector::CombiningKind::ADD);
     for (int64_t r = 0; r < rows; ++r)
-      for (int64_t c = 0; c < cols; ++c) {
-        ValueRange at{xRows[r], wRows[c]};
-        int64_t first = (r * cols + c) * unroll;
-        Value total = loop.getResult(first);
-        for (int64_t u = 1; u < unroll; ++u)
-          total = arith::AddFOp::create(b, loc, total,
-                                        loop.getResult(first + u), reassoc);
-        Value old = memref::LoadOp::create(b, loc, p.y, at);
-        Value sum = vector::ReductionOp::create(b, loc, b.getF32Type(), add,
-                                                total, old, reassoc);
-        memref::StoreOp::create(b, loc, sum, p.y, at);
-      }
+      for (int64_t c = 0; c < cols; ++c)
+        for (int64_t j = 0; j < pairs; ++j) {
+          ValueRange at{xRows[r], wRows[c]};
+          int64_t first = chain(r, c, j, 0);
+          Value total = loop.getResult(first);
+          for (int64_t u = 1; u < unroll; ++u)
+            total = arith::AddFOp::create(b, loc, total,
+                                          loop.getResult(first + u), reassoc);
+          Value old = memref::LoadOp::create(b, loc, p.ys[j], at);
+          Value sum = vector::ReductionOp::create(b, loc, b.getF32Type(), add,
+                                                  total, old, reassoc);
+          memref::StoreOp::create(b, loc, sum, p.ys[j], at);
+        }
   }
 
   OpBuilder &b;

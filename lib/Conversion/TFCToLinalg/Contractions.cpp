@@ -2,7 +2,9 @@
 //
 // tfc.linear and tfc.lm_head: one contraction generic over the input
 // dimension, the bias broadcast into its initial accumulator; a 16-bit weight
-// is widened inside the body.
+// is widened inside the body. tfc.gated_linear: one contraction with a gate
+// and an up accumulator, then the GLU as an elementwise epilogue (which the
+// CPU kernel applies as it stores, tfc-cpu-vectorize-contractions).
 //
 //===----------------------------------------------------------------------===//
 #include "Builders.h"
@@ -10,6 +12,8 @@
 #include "tfc/Conversion/TFCToLinalg/TFCToLinalg.h"
 #include "tfc/Dialect/TFC/IR/TFCOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/PatternMatch.h"
 
 using namespace mlir;
@@ -27,10 +31,54 @@ template <typename OpTy> struct LowerProjection : OpRewritePattern<OpTy> {
     return success();
   }
 };
+
+struct LowerGatedLinear : OpRewritePattern<GatedLinearOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(GatedLinearOp op,
+                                PatternRewriter &rewriter) const override {
+    Emitter e{rewriter, op.getLoc()};
+    RankedTensorType type = op.getType();
+    SmallVector<Value> dims = {e.dims(op.getInput())[0],
+                               e.idx(type.getDimSize(1))};
+    AffineMap wMap = op.getLayout() == WeightLayout::OutIn
+                         ? e.map(3, {e.d(1), e.d(2)})
+                         : e.map(3, {e.d(2), e.d(1)});
+    AffineMap xMap = e.map(3, {e.d(0), e.d(2)}), yMap = e.map(3, {e.d(0), e.d(1)});
+    // y_g[n, o] += x[n, k] * g[o, k] and y_u[n, o] += x[n, k] * u[o, k]: each
+    // body half is the mul-add of a single projection (yieldMulAdd).
+    auto flags = arith::FastMathFlagsAttr::get(
+        rewriter.getContext(),
+        arith::FastMathFlags::reassoc | arith::FastMathFlags::contract);
+    auto both = linalg::GenericOp::create(
+        rewriter, op.getLoc(), TypeRange{type, type},
+        ValueRange{op.getInput(), op.getGateWeight(), op.getUpWeight()},
+        ValueRange{e.filled(type, dims, 0.0), e.filled(type, dims, 0.0)},
+        ArrayRef<AffineMap>{xMap, wMap, wMap, yMap, yMap}, {kPar, kPar, kRed},
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          Value x = widen(b, l, a[0]);
+          Value g = arith::MulFOp::create(b, l, x, widen(b, l, a[1]), flags);
+          Value u = arith::MulFOp::create(b, l, x, widen(b, l, a[2]), flags);
+          linalg::YieldOp::create(
+              b, l,
+              ValueRange{arith::AddFOp::create(b, l, a[3], g, flags),
+                         arith::AddFOp::create(b, l, a[4], u, flags)});
+        });
+    Activation kind = op.getKind();
+    rewriter.replaceOp(
+        op, e.map(both.getResults(), [&](OpBuilder &b, Location l,
+                                         ValueRange a) {
+          return arith::MulFOp::create(b, l, applyActivation(b, l, kind, a[0]),
+                                       a[1])
+              .getResult();
+        }));
+    return success();
+  }
+};
 } // namespace
 
 void mlir::tfc::populateTFCContractionToLinalgPatterns(
     RewritePatternSet &patterns) {
-  patterns.add<LowerProjection<LinearOp>, LowerProjection<LMHeadOp>>(
+  patterns.add<LowerProjection<LinearOp>, LowerProjection<LMHeadOp>,
+               LowerGatedLinear>(
       patterns.getContext());
 }

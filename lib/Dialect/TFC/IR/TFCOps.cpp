@@ -435,3 +435,29 @@ LogicalResult MoEOp::verify() {
     return failure();
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// Fused ops
+//===----------------------------------------------------------------------===//
+
+LogicalResult ResidualNormOp::verify() {
+  NormAttr norm = getNorm();
+  bool rms = norm.getKind() == NormKind::RMSNorm;
+  if (rms && getBias())
+    return emitOpError() << "an RMSNorm has no bias";
+  if (!rms && norm.getBias() != static_cast<bool>(getBias()))
+    return emitOpError() << "'norm' says bias = " << norm.getBias()
+                         << " but the op has " << (getBias() ? "a" : "no")
+                         << " bias operand";
+  return verifyNormOperands(*this, getResidual(), getWeight(), getBias(),
+                            norm.getEps().convertToDouble());
+}
+
+LogicalResult GatedLinearOp::verify() {
+  if (getGateWeight().getType() != getUpWeight().getType())
+    return emitOpError() << "gate weight " << getGateWeight().getType()
+                         << " and up weight " << getUpWeight().getType()
+                         << " must have one type";
+  return verifyProjection(*this, getInput(), getGateWeight(), Value(),
+                          getLayout(), getType());
+}

@@ -527,4 +527,64 @@ def TFC_MoEOp : TFC_Op<"moe", [Pure, AttrSizedOperandSegments]> {
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Fused ops (tfc-fuse-residual-norm, tfc-fuse-glu): each computes what a
+// chain of the ops above does, in fewer passes over memory.
+//===----------------------------------------------------------------------===//
+
+def TFC_ResidualNormOp : TFC_Op<"residual_norm", [Pure,
+    AllTypesMatch<["residual", "update", "sum", "result"]>]> {
+  let summary = "residual add followed by a norm of its result";
+  let description = [{
+    `sum = alpha * residual + update` (`tfc.residual_add`), then `result` is
+    `sum` normalised over the last dimension as `norm` says
+    (`tfc.rms_norm` with `weight_offset`, or `tfc.layer_norm` with `bias`
+    when `norm` has `bias = true`). Both the new residual stream and the
+    normed value are results, so the sum is read once for both.
+
+    ```mlir
+    %s, %y = tfc.residual_norm %x, %attn, %w {alpha = 1.000000e+00 : f64,
+        norm = #tfc.norm<rms_norm, eps = 1.000000e-06>} : tensor<?x4096xf32>, tensor<4096xf32>
+    ```
+  }];
+  let arguments = (ins TFC_F32Tensor:$residual, TFC_F32Tensor:$update,
+                       TFC_WeightTensor:$weight,
+                       Optional<TFC_WeightTensor>:$bias,
+                       TFC_NormAttr:$norm,
+                       DefaultValuedAttr<F64Attr, "1.0">:$alpha);
+  let results = (outs TFC_F32Tensor:$sum, TFC_F32Tensor:$result);
+  let assemblyFormat = [{
+    $residual `,` $update `,` $weight (`,` $bias^)? attr-dict `:`
+    type($residual) `,` type($weight) (`,` type($bias)^)?
+  }];
+  let hasVerifier = 1;
+}
+
+def TFC_GatedLinearOp : TFC_Op<"gated_linear", [Pure]> {
+  let summary = "gate and up projections of one input and their GLU";
+  let description = [{
+    `activation(x G^T) * (x U^T)`: `tfc.linear` by `gate_weight` and by
+    `up_weight` (same shape and `layout`, no biases), then `tfc.glu`. One
+    contraction with two accumulators per output; the activation is applied
+    as they are stored, so neither projection is kept in memory.
+
+    ```mlir
+    %h = tfc.gated_linear silu %x, %wg, %wu
+        : tensor<?x4096xf32>, tensor<14336x4096xf32>, tensor<14336x4096xf32> -> tensor<?x14336xf32>
+    ```
+  }];
+  let arguments = (ins TFC_ActivationAttr:$kind, TFC_F32Tensor:$input,
+                       TFC_WeightTensor:$gate_weight,
+                       TFC_WeightTensor:$up_weight,
+                       DefaultValuedAttr<TFC_WeightLayoutAttr,
+                                         "WeightLayout::OutIn">:$layout);
+  let results = (outs TFC_F32Tensor:$result);
+  let assemblyFormat = [{
+    custom<ActivationKind>($kind) $input `,` $gate_weight `,` $up_weight
+    attr-dict `:` type($input) `,` type($gate_weight) `,` type($up_weight)
+    `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // TFC_DIALECT_TFC_IR_TFCOPS_TD

@@ -66,4 +66,47 @@ def TFCSetDTypes : Pass<"tfc-set-dtypes", "::mlir::ModuleOp"> {
   ];
 }
 
+//===----------------------------------------------------------------------===//
+// Fusions (between tfc-expand-blocks and the lowering; each can be left out
+// with tfc-compile --disable-pass=NAME).
+//===----------------------------------------------------------------------===//
+
+def TFCFuseResidualNorm : Pass<"tfc-fuse-residual-norm"> {
+  let summary = "Fuse a residual add and the norm of its result";
+  let description = [{
+    `tfc.residual_add` whose result a `tfc.rms_norm` or `tfc.layer_norm`
+    normalises becomes one `tfc.residual_norm` with both the sum and the
+    normed value as results: the post-norm, DeepNorm and sandwich/pre-norm
+    (the norm before the MLP) placements. The sum is rounded and reduced in
+    the same order as before, so results are bitwise those of the two ops.
+
+    ```mlir
+    %h = tfc.residual_add %x, %a : tensor<?x64xf32>
+    %n = tfc.rms_norm %h, %w {eps = 1.000000e-06 : f64} : tensor<?x64xf32>, tensor<64xf32>
+    // becomes
+    %h, %n = tfc.residual_norm %x, %a, %w {alpha = 1.000000e+00 : f64,
+        norm = #tfc.norm<rms_norm, eps = 1.000000e-06>} : tensor<?x64xf32>, tensor<64xf32>
+    ```
+  }];
+}
+
+def TFCFuseGLU : Pass<"tfc-fuse-glu"> {
+  let summary = "Fuse the gate and up projections of a GLU feed-forward";
+  let description = [{
+    `tfc.glu` of two bias-free `tfc.linear`s of the same input (same weight
+    type and layout) becomes one `tfc.gated_linear`: one contraction with two
+    accumulators, the activation applied as they are stored (SwiGLU, GeGLU,
+    ReGLU).
+
+    ```mlir
+    %g = tfc.linear %x, %wg : tensor<?x64xf32>, tensor<128x64xf32> -> tensor<?x128xf32>
+    %u = tfc.linear %x, %wu : tensor<?x64xf32>, tensor<128x64xf32> -> tensor<?x128xf32>
+    %h = tfc.glu silu %g, %u : tensor<?x128xf32>
+    // becomes
+    %h = tfc.gated_linear silu %x, %wg, %wu
+        : tensor<?x64xf32>, tensor<128x64xf32>, tensor<128x64xf32> -> tensor<?x128xf32>
+    ```
+  }];
+}
+
 #endif // TFC_DIALECT_TFC_TRANSFORMS_PASSES_TD
