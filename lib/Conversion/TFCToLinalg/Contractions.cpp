@@ -3,8 +3,8 @@
 // tfc.linear and tfc.lm_head: one contraction generic over the input
 // dimension, the bias broadcast into its initial accumulator; a 16-bit weight
 // is widened inside the body. tfc.gated_linear: one contraction with a gate
-// and an up accumulator, then the GLU as an elementwise epilogue (which the
-// CPU kernel applies as it stores, tfc-cpu-vectorize-contractions).
+// and an up accumulator (one CPU kernel, tfc-cpu-vectorize-contractions),
+// then the GLU as an elementwise epilogue.
 //
 //===----------------------------------------------------------------------===//
 #include "Builders.h"

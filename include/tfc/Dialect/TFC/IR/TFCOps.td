@@ -564,9 +564,9 @@ def TFC_GatedLinearOp : TFC_Op<"gated_linear", [Pure]> {
   let summary = "gate and up projections of one input and their GLU";
   let description = [{
     `activation(x G^T) * (x U^T)`: `tfc.linear` by `gate_weight` and by
-    `up_weight` (same shape and `layout`, no biases), then `tfc.glu`. One
-    contraction with two accumulators per output; the activation is applied
-    as they are stored, so neither projection is kept in memory.
+    `up_weight` (same shape and `layout`, no biases), then `tfc.glu`. Lowered to
+    one contraction with a gate and an up accumulator per output (x read
+    once for both), then the GLU as an elementwise map of the two.
 
     ```mlir
     %h = tfc.gated_linear silu %x, %wg, %wu

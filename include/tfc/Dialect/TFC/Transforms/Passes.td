@@ -95,8 +95,7 @@ def TFCFuseGLU : Pass<"tfc-fuse-glu"> {
   let description = [{
     `tfc.glu` of two bias-free `tfc.linear`s of the same input (same weight
     type and layout) becomes one `tfc.gated_linear`: one contraction with two
-    accumulators, the activation applied as they are stored (SwiGLU, GeGLU,
-    ReGLU).
+    accumulators, then the activation and product (SwiGLU, GeGLU, ReGLU).
 
     ```mlir
     %g = tfc.linear %x, %wg : tensor<?x64xf32>, tensor<128x64xf32> -> tensor<?x128xf32>
