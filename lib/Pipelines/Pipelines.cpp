@@ -26,6 +26,9 @@ static const Stage kTFCToLinalg[] = {
     {"tfc-fuse-residual-norm", "tfc-fuse-residual-norm"},
     {"tfc-fuse-glu", "tfc-fuse-glu"},
     {"tfc-create-entry-points"},
+    // Each token through its routed experts only (off: every expert on
+    // every token, weighted by a gate that is 0 unless chosen).
+    {"tfc-dispatch-experts", "tfc-dispatch-experts"},
     {"tfc-lower-to-linalg"},
     {"canonicalize"},
     {"cse"},

@@ -44,7 +44,8 @@ def TFCLowerToLinalg : Pass<"tfc-lower-to-linalg", "::mlir::ModuleOp"> {
                            "::mlir::arith::ArithDialect",
                            "::mlir::math::MathDialect",
                            "::mlir::memref::MemRefDialect",
-                           "::mlir::bufferization::BufferizationDialect"];
+                           "::mlir::bufferization::BufferizationDialect",
+                           "::mlir::scf::SCFDialect"];
 }
 
 def TFCMemRefCopyToLinalg : Pass<"tfc-memref-copy-to-linalg"> {

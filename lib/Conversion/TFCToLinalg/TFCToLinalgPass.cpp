@@ -9,6 +9,7 @@
 #include "tfc/Dialect/TFC/IR/TFCOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -53,7 +54,8 @@ struct TFCLowerToLinalgPass
                            arith::ArithDialect, math::MathDialect,
                            memref::MemRefDialect,
                            bufferization::BufferizationDialect,
-                           func::FuncDialect, LLVM::LLVMDialect>();
+                           func::FuncDialect, LLVM::LLVMDialect,
+                           scf::SCFDialect>();
     target.addIllegalDialect<TFCDialect>();
     RewritePatternSet patterns(ctx);
     populateTFCToLinalgConversionPatterns(patterns);

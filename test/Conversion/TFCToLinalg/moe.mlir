@@ -1,7 +1,7 @@
 // tfc-lower-to-linalg on tfc.moe: the router contraction, a softmax over the
 // experts, each expert's rank among them (a reduction over the other experts),
 // gates = probs where rank < top_k, then every expert's FFN accumulated with
-// its gate (dense: every expert runs; routed dispatch is issue 12's job).
+// its gate (dense, as without tfc-dispatch-experts: moe-dispatch.mlir).
 // RUN: tfc-opt %s --tfc-lower-to-linalg --mlir-print-local-scope | FileCheck %s
 
 // CHECK-LABEL: func.func @moe_gated

@@ -108,4 +108,28 @@ def TFCFuseGLU : Pass<"tfc-fuse-glu"> {
   }];
 }
 
+def TFCDispatchExperts : Pass<"tfc-dispatch-experts", "::mlir::ModuleOp"> {
+  let summary = "Run each token through its routed experts only";
+  let description = [{
+    Marks every `tfc.moe` whose `top_k` is below its number of experts
+    `tfc.dispatch`; `tfc-lower-to-linalg` then lowers it sparsely instead of
+    running every expert on every token: per expert, a scan over the tokens
+    lists those routed to it, an `scf.if` skips the expert when none is (a
+    decode step reads the weights of its top-k experts only), and otherwise
+    the routed rows are gathered into a compact `[m, hidden]` tensor, the
+    expert's projections run on those m rows and the results are added back
+    to their tokens weighted by the gate. Same sum, in the same order, as the
+    dense form (the terms it drops are gate 0).
+
+    The decision is a pass and the mechanism the lowering, so that the dense
+    form stays one `--disable-pass=tfc-dispatch-experts` away.
+
+    ```mlir
+    %y = tfc.moe %x, %router gate(...) up(...) down(...) {top_k = 2 : i64, ...}
+    // becomes
+    %y = tfc.moe %x, %router gate(...) up(...) down(...) {top_k = 2 : i64, tfc.dispatch, ...}
+    ```
+  }];
+}
+
 #endif // TFC_DIALECT_TFC_TRANSFORMS_PASSES_TD

@@ -1,0 +1,32 @@
+//===- DispatchExperts.cpp - Mark tfc.moe for routed dispatch -------------===//
+#include "tfc/Dialect/TFC/IR/TFCOps.h"
+#include "tfc/Dialect/TFC/Transforms/Passes.h"
+
+namespace mlir::tfc {
+#define GEN_PASS_DEF_TFCDISPATCHEXPERTS
+#include "tfc/Dialect/TFC/Transforms/Passes.h.inc"
+} // namespace mlir::tfc
+
+using namespace mlir;
+using namespace mlir::tfc;
+
+namespace {
+/// Read by the MoE lowering (lib/Conversion/TFCToLinalg/MoE.cpp, which spells
+/// it the same).
+constexpr llvm::StringLiteral kDispatchAttr("tfc.dispatch");
+
+struct TFCDispatchExpertsPass
+    : tfc::impl::TFCDispatchExpertsBase<TFCDispatchExpertsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    UnitAttr unit = UnitAttr::get(&getContext());
+    getOperation().walk([&](MoEOp op) {
+      // With every expert chosen there is nothing to skip.
+      if (static_cast<int64_t>(op.getTopK()) <
+          op.getRouter().getType().getDimSize(0))
+        op->setAttr(kDispatchAttr, unit);
+    });
+  }
+};
+} // namespace
