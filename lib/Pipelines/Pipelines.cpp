@@ -25,6 +25,10 @@ static const Stage kTFCToLinalg[] = {
     // Fusions of the expanded layer functions.
     {"tfc-fuse-residual-norm", "tfc-fuse-residual-norm"},
     {"tfc-fuse-glu", "tfc-fuse-glu"},
+    // Attention over KV tiles with an online softmax (off: the [heads, n, T]
+    // scores materialised); then split-KV decode over parallel chunks.
+    {"tfc-fuse-attention", "tfc-fuse-attention"},
+    {"tfc-tile-kv", "tfc-tile-kv"},
     {"tfc-create-entry-points"},
     // Each token through its routed experts only (off: every expert on
     // every token, weighted by a gate that is 0 unless chosen).
@@ -51,6 +55,8 @@ static const Stage kLinalgToLLVMCPU[] = {
     // Parallel loops run on libomp's team (--threads); reductions stay
     // sequential loops inside them.
     {"convert-linalg-to-parallel-loops"},
+    // Split-KV chunks (tfc-tile-kv) are scf.forall: to OpenMP with the rest.
+    {"scf-forall-to-parallel"},
     {"convert-scf-to-openmp"},
     {"expand-strided-metadata"},
     {"lower-affine"},

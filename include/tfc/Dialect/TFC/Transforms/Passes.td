@@ -132,4 +132,63 @@ def TFCDispatchExperts : Pass<"tfc-dispatch-experts", "::mlir::ModuleOp"> {
   }];
 }
 
+//===----------------------------------------------------------------------===//
+// Attention (tfc-fuse-attention, tfc-tile-kv)
+//===----------------------------------------------------------------------===//
+
+def TFCFuseAttention : Pass<"tfc-fuse-attention"> {
+  let summary = "Attention in the flash form: online softmax over KV tiles";
+  let description = [{
+    Marks every `tfc.attention` without an additive bias `tfc.kv_tile = N`;
+    `tfc-lower-to-linalg` then lowers it flash-style instead of materialising
+    the `[heads, n, T]` score matrix: the queries are reshaped
+    `[n, kv_heads, group, d]` (the query heads of a GQA/MQA group are a batch
+    dimension, no `floordiv` indexing maps), and an `scf.for` walks the keys
+    in tiles of N rows carrying the running max, the running sum and the
+    rescaled output accumulator (the online softmax of IREE's
+    OnlineAttentionOp decomposition). Scale, soft-cap, ALiBi and the causal
+    and sliding-window masks are applied per tile; the largest score tensor
+    is `[n, kv_heads, group, N]`. Same terms as the materialised form, summed
+    in another order (reassociation only).
+
+    ```mlir
+    %o = tfc.attention %q, %k, %v at %pos {scale = 0.125 : f64}
+        : tensor<?x8x64xf32>, tensor<?x2x64xf32>, tensor<?x2x64xf32> -> tensor<?x8x64xf32>
+    // becomes
+    %o = tfc.attention %q, %k, %v at %pos {scale = 0.125 : f64, tfc.kv_tile = 64 : i64}
+        : tensor<?x8x64xf32>, tensor<?x2x64xf32>, tensor<?x2x64xf32> -> tensor<?x8x64xf32>
+    ```
+  }];
+  let options = [
+    Option<"kvTile", "kv-tile", "int64_t", /*default=*/"64",
+           "Keys per step of the online softmax">,
+  ];
+}
+
+def TFCTileKV : Pass<"tfc-tile-kv"> {
+  let summary = "Split-KV (flash-decoding) for attention in the flash form";
+  let description = [{
+    Marks every `tfc.attention` that `tfc-fuse-attention` put in the flash
+    form `tfc.kv_chunk = tile-size`: a step of one query row (decode) then
+    splits the keys into chunks of `tile-size` rows, run in parallel
+    (`scf.forall`, which the CPU pipeline hands to OpenMP), each chunk's
+    online softmax over its KV tiles with all query heads of a group reading
+    each tile once; one combine rescales and sums the chunks' partial
+    results. A single sequence's decode thus uses every thread even with few
+    kv heads. Steps of several rows (prefill) stay sequential over the keys:
+    their rows already give every thread work.
+
+    ```mlir
+    %o = tfc.attention %q, %k, %v at %pos {scale = 0.125 : f64, tfc.kv_tile = 64 : i64} : ...
+    // becomes
+    %o = tfc.attention %q, %k, %v at %pos {scale = 0.125 : f64, tfc.kv_chunk = 256 : i64,
+                                            tfc.kv_tile = 64 : i64} : ...
+    ```
+  }];
+  let options = [
+    Option<"tileSize", "tile-size", "int64_t", /*default=*/"256",
+           "Keys per parallel chunk of a decode step">,
+  ];
+}
+
 #endif // TFC_DIALECT_TFC_TRANSFORMS_PASSES_TD

@@ -1,0 +1,51 @@
+//===- FuseAttention.cpp - tfc.attention -> the flash form (tfc.kv_tile) --===//
+#include "tfc/Dialect/TFC/IR/TFCOps.h"
+#include "tfc/Dialect/TFC/Transforms/Passes.h"
+
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::tfc {
+#define GEN_PASS_DEF_TFCFUSEATTENTION
+#include "tfc/Dialect/TFC/Transforms/Passes.h.inc"
+} // namespace mlir::tfc
+
+using namespace mlir;
+using namespace mlir::tfc;
+
+namespace {
+/// Read by the lowering (lib/Conversion/TFCToLinalg/Attention.cpp).
+constexpr llvm::StringLiteral kKVTileAttr("tfc.kv_tile");
+
+struct MarkFlashAttention : OpRewritePattern<AttentionOp> {
+  MarkFlashAttention(MLIRContext *ctx, int64_t tile)
+      : OpRewritePattern(ctx), tile(tile) {}
+  LogicalResult matchAndRewrite(AttentionOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op->hasAttr(kKVTileAttr))
+      return rewriter.notifyMatchFailure(op, "already in the flash form");
+    // An additive [heads, n, T] bias is itself the score-sized tensor.
+    if (op.getBias())
+      return rewriter.notifyMatchFailure(op, "has an additive bias");
+    rewriter.modifyOpInPlace(
+        op, [&] { op->setAttr(kKVTileAttr, rewriter.getI64IntegerAttr(tile)); });
+    return success();
+  }
+  int64_t tile;
+};
+
+struct TFCFuseAttentionPass
+    : tfc::impl::TFCFuseAttentionBase<TFCFuseAttentionPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    if (kvTile <= 0) {
+      getOperation()->emitError("tfc-fuse-attention: kv-tile must be positive");
+      return signalPassFailure();
+    }
+    RewritePatternSet patterns(&getContext());
+    patterns.add<MarkFlashAttention>(&getContext(), kvTile);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace
