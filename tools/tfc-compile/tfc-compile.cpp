@@ -86,6 +86,11 @@ static cl::list<std::string> disabledPasses(
     "disable-pass", cl::cat(category), cl::CommaSeparated,
     cl::value_desc("name[,name...]"),
     cl::desc("Leave out optimisation passes (set in main from the pipelines)"));
+static cl::list<std::string> enabledPasses(
+    "enable-pass", cl::cat(category), cl::CommaSeparated,
+    cl::value_desc("name[,name...]"),
+    cl::desc("Run optimisation passes that are off by default: tfc-tile-kv "
+             "(split-KV decode; it slows prefill for now)"));
 static cl::opt<bool> quiet("quiet", cl::cat(category),
                            cl::desc("Do not print progress to stderr"));
 
@@ -239,6 +244,12 @@ int main(int argc, char **argv) {
       return fail("--disable-pass=" + name + ": not an optimisation pass; "
                   "one of: " + llvm::join(optional, ", "));
     pipelineOptions.disabledPasses.insert(name);
+  }
+  for (const std::string &name : enabledPasses) {
+    if (!llvm::is_contained(optional, name))
+      return fail("--enable-pass=" + name + ": not an optimisation pass; "
+                  "one of: " + llvm::join(optional, ", "));
+    pipelineOptions.enabledPasses.insert(name);
   }
 
   DialectRegistry registry;

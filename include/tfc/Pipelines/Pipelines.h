@@ -11,6 +11,8 @@ namespace mlir::tfc {
 struct PipelineOptions {
   /// Optimisation passes to leave out, by pass name (getOptionalPasses()).
   llvm::StringSet<> disabledPasses;
+  /// Optimisation passes that are off by default to run.
+  llvm::StringSet<> enabledPasses;
 };
 
 /// The optimisation passes of the pipelines, which PipelineOptions may
