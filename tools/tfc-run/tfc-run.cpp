@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Support.h"
 #include "Text.h"
 #include "tfc/Runtime/tfc.h"
 #include "tfc/Tokenizer/Tokenizer.h"
@@ -24,6 +25,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+using tfc::runtime::formatBytes;
 
 namespace {
 
@@ -612,21 +615,6 @@ void Runner::bench(int64_t threads) {
   printStats(stdout);
 }
 
-/// "512 B", "1.5 KiB", "16.1 GiB".
-std::string formatBytes(int64_t bytes) {
-  if (bytes < 1024)
-    return std::to_string(bytes) + " B";
-  const char *units[] = {"KiB", "MiB", "GiB", "TiB"};
-  double value = bytes / 1024.0;
-  int unit = 0;
-  while (value >= 1024 && unit < 3) {
-    value /= 1024;
-    ++unit;
-  }
-  char text[32];
-  std::snprintf(text, sizeof(text), "%.1f %s", value, units[unit]);
-  return text;
-}
 
 void Runner::printShape() {
   int64_t numWeights = api.tfc_manifest_num_weights();

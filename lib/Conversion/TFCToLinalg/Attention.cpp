@@ -25,11 +25,6 @@
 using namespace mlir;
 using namespace mlir::tfc;
 
-/// Set by tfc-fuse-attention (the flash form and its KV tile, in rows) and
-/// tfc-tile-kv (split-KV decode, the rows of a chunk): the decision is a pass,
-/// the mechanism this lowering.
-constexpr llvm::StringLiteral kKVTileAttrName("tfc.kv_tile");
-constexpr llvm::StringLiteral kKVChunkAttrName("tfc.kv_chunk");
 
 namespace {
 struct LowerSplitQKV : OpRewritePattern<SplitQKVOp> {

@@ -22,9 +22,6 @@ using namespace mlir;
 using namespace mlir::tfc;
 
 namespace {
-/// Set by tfc-dispatch-experts (lib/Dialect/TFC/Transforms/
-/// DispatchExperts.cpp, which spells it the same).
-constexpr llvm::StringLiteral kDispatchAttr("tfc.dispatch");
 
 /// Expert `ex`'s FFN on the rows `x` [m, hidden]: `[m, hidden]`, the
 /// projections in the `y[n, o] += x[n, k] * w[o, k]` form the CPU kernel
@@ -68,7 +65,7 @@ struct LowerMoE : OpRewritePattern<MoEOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(MoEOp op,
                                 PatternRewriter &rewriter) const override {
-    bool dispatch = op->hasAttr(kDispatchAttr);
+    bool dispatch = op->hasAttr(kDispatchAttrName);
     Emitter e{rewriter, op.getLoc()};
     Value x = op.getInput();
     auto xType = op.getInput().getType();

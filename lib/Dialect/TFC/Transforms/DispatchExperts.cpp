@@ -11,10 +11,6 @@ using namespace mlir;
 using namespace mlir::tfc;
 
 namespace {
-/// Read by the MoE lowering (lib/Conversion/TFCToLinalg/MoE.cpp, which spells
-/// it the same).
-constexpr llvm::StringLiteral kDispatchAttr("tfc.dispatch");
-
 struct TFCDispatchExpertsPass
     : tfc::impl::TFCDispatchExpertsBase<TFCDispatchExpertsPass> {
   using Base::Base;
@@ -25,7 +21,7 @@ struct TFCDispatchExpertsPass
       // With every expert chosen there is nothing to skip.
       if (static_cast<int64_t>(op.getTopK()) <
           op.getRouter().getType().getDimSize(0))
-        op->setAttr(kDispatchAttr, unit);
+        op->setAttr(kDispatchAttrName, unit);
     });
   }
 };

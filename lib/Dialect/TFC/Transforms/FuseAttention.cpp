@@ -14,21 +14,18 @@ using namespace mlir;
 using namespace mlir::tfc;
 
 namespace {
-/// Read by the lowering (lib/Conversion/TFCToLinalg/Attention.cpp).
-constexpr llvm::StringLiteral kKVTileAttr("tfc.kv_tile");
-
 struct MarkFlashAttention : OpRewritePattern<AttentionOp> {
   MarkFlashAttention(MLIRContext *ctx, int64_t tile)
       : OpRewritePattern(ctx), tile(tile) {}
   LogicalResult matchAndRewrite(AttentionOp op,
                                 PatternRewriter &rewriter) const override {
-    if (op->hasAttr(kKVTileAttr))
+    if (op->hasAttr(kKVTileAttrName))
       return rewriter.notifyMatchFailure(op, "already in the flash form");
     // An additive [heads, n, T] bias is itself the score-sized tensor.
     if (op.getBias())
       return rewriter.notifyMatchFailure(op, "has an additive bias");
     rewriter.modifyOpInPlace(
-        op, [&] { op->setAttr(kKVTileAttr, rewriter.getI64IntegerAttr(tile)); });
+        op, [&] { op->setAttr(kKVTileAttrName, rewriter.getI64IntegerAttr(tile)); });
     return success();
   }
   int64_t tile;

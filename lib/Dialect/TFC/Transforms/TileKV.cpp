@@ -14,21 +14,17 @@ using namespace mlir;
 using namespace mlir::tfc;
 
 namespace {
-/// Read by the lowering (lib/Conversion/TFCToLinalg/Attention.cpp).
-constexpr llvm::StringLiteral kKVTileAttr("tfc.kv_tile");
-constexpr llvm::StringLiteral kKVChunkAttr("tfc.kv_chunk");
-
 struct MarkSplitKV : OpRewritePattern<AttentionOp> {
   MarkSplitKV(MLIRContext *ctx, int64_t chunk)
       : OpRewritePattern(ctx), chunk(chunk) {}
   LogicalResult matchAndRewrite(AttentionOp op,
                                 PatternRewriter &rewriter) const override {
-    if (!op->hasAttr(kKVTileAttr))
+    if (!op->hasAttr(kKVTileAttrName))
       return rewriter.notifyMatchFailure(op, "not in the flash form");
-    if (op->hasAttr(kKVChunkAttr))
+    if (op->hasAttr(kKVChunkAttrName))
       return rewriter.notifyMatchFailure(op, "already split");
     rewriter.modifyOpInPlace(op, [&] {
-      op->setAttr(kKVChunkAttr, rewriter.getI64IntegerAttr(chunk));
+      op->setAttr(kKVChunkAttrName, rewriter.getI64IntegerAttr(chunk));
     });
     return success();
   }
