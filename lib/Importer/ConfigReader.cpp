@@ -29,7 +29,21 @@ static std::string describe(const JSONValue &value) {
 }
 
 std::string ConfigReader::where(llvm::StringRef key) const {
+  if (origins) {
+    std::string full = path.empty() ? key.str() : path + "." + key.str();
+    auto it = origins->find(full);
+    return (it != origins->end() ? it->second : prefix) + "." + full;
+  }
   return (prefix.empty() ? key.str() : prefix + "." + key.str());
+}
+
+ConfigReader ConfigReader::nested(const llvm::json::Object &o,
+                                  llvm::StringRef key) const {
+  if (origins)
+    return ConfigReader(o, diags, origins,
+                        path.empty() ? key.str() : path + "." + key.str(),
+                        prefix);
+  return ConfigReader(o, diags, where(key));
 }
 
 void ConfigReader::error(llvm::StringRef key, const llvm::Twine &msg) {

@@ -20,6 +20,19 @@ public:
                std::string prefix = "")
       : object(object), diags(diags), prefix(std::move(prefix)) {}
 
+  /// A reader of an object merged from several (a card's block with a
+  /// `layers` entry on top): `origins` maps each field's path inside the
+  /// merged object to the object it came from, `path` is this object's path
+  /// ("" at the top); where() names the field where it was written.
+  ConfigReader(const llvm::json::Object &object, ImportDiagnostics &diags,
+               const llvm::StringMap<std::string> *origins, std::string path,
+               std::string fallback)
+      : object(object), diags(diags), prefix(std::move(fallback)),
+        origins(origins), path(std::move(path)) {}
+
+  /// A reader of the nested object `o`, the value of `key`.
+  ConfigReader nested(const llvm::json::Object &o, llvm::StringRef key) const;
+
   /// Whether `key` is present (and not null). Marks it as read.
   bool has(llvm::StringRef key);
   /// Whether `key` is present, even as null (null can differ from absent:
@@ -62,6 +75,7 @@ public:
   void error(llvm::StringRef key, const llvm::Twine &msg);
   std::string where(llvm::StringRef key) const;
   ImportDiagnostics &getDiags() { return diags; }
+  const llvm::json::Object &getObject() const { return object; }
 
 private:
   const llvm::json::Value *lookup(llvm::StringRef key);
@@ -69,6 +83,8 @@ private:
   const llvm::json::Object &object;
   ImportDiagnostics &diags;
   std::string prefix;
+  const llvm::StringMap<std::string> *origins = nullptr;
+  std::string path;
   llvm::StringSet<> seen;
 };
 

@@ -7,7 +7,7 @@
 // differ, this follows the published reference and says so.
 //
 //===----------------------------------------------------------------------===//
-#include "RopeParameters.h"
+#include "Families.h"
 
 #include "tfc/Importer/Limits.h"
 
@@ -18,7 +18,8 @@
 using namespace mlir;
 using namespace mlir::tfc;
 
-LogicalResult mlir::tfc::readDeepSeekV2(ConfigReader &c, ModelSpec &spec) {
+LogicalResult mlir::tfc::readDeepSeekV2(ConfigReader &c, BlockBuilder &b,
+                                       ModelSpec &spec) {
   // DeepseekV2Config defaults.
   spec.vocabSize = c.getInt("vocab_size", 32000);
   spec.hiddenSize = c.getInt("hidden_size", 4096);
@@ -33,19 +34,27 @@ LogicalResult mlir::tfc::readDeepSeekV2(ConfigReader &c, ModelSpec &spec) {
   // qk_rope_head_dim; v5 writes it back out. Derived, never read.
   c.ignore({"head_dim"});
 
-  MLASpec mla;
   // q_lora_rank: absent means the class default 1536; null means a plain
   // q_proj (DeepSeek-V2-Lite).
-  mla.qLoraRank =
+  int64_t qLoraRank =
       c.present("q_lora_rank") ? c.optInt("q_lora_rank").value_or(0) : 1536;
-  mla.kvLoraRank = c.getInt("kv_lora_rank", 512);
-  mla.qkNopeHeadDim = c.getInt("qk_nope_head_dim", 128);
-  mla.qkRopeHeadDim = c.getInt("qk_rope_head_dim", 64);
-  mla.vHeadDim = c.getInt("v_head_dim", 128);
-  if (mla.qkRopeHeadDim % 2)
-    c.error("qk_rope_head_dim",
-            llvm::formatv("value {0} is odd; RoPE rotates pairs of dims",
-                          mla.qkRopeHeadDim));
+  int64_t kvLoraRank = c.getInt("kv_lora_rank", 512);
+  int64_t qkNopeHeadDim = c.getInt("qk_nope_head_dim", 128);
+  int64_t qkRopeHeadDim = c.getInt("qk_rope_head_dim", 64);
+  int64_t vHeadDim = c.getInt("v_head_dim", 128);
+  FieldOrigins &o = b.origins();
+  for (llvm::StringRef key : {"q_lora_rank", "kv_lora_rank", "qk_nope_head_dim",
+                              "qk_rope_head_dim", "v_head_dim",
+                              "num_experts_per_tok"})
+    o.bind(key, key);
+  o.bind("heads", "num_attention_heads");
+  o.bind("intermediate", "intermediate_size");
+  o.bind("moe.intermediate", "moe_intermediate_size");
+  o.bind("experts", "n_routed_experts");
+  o.bind("top_k", "num_experts_per_tok");
+  o.bind("shared", "n_shared_experts");
+  o.bind("routed_scale", "routed_scaling_factor");
+  o.bind("eps", "rms_norm_eps");
 
   double eps = c.getFloat("rms_norm_eps", 1e-6);
   // q_a_layernorm / kv_a_layernorm are built as DeepseekV2RMSNorm(rank),
@@ -70,17 +79,17 @@ LogicalResult mlir::tfc::readDeepSeekV2(ConfigReader &c, ModelSpec &spec) {
     c.error("mlp_bias", "biases on the dense and shared-expert MLPs are not "
                         "supported with MoE layers; accepted: false");
 
-  RopeSpec rope;
+  RopeDefaults ropeDefaults;
   // HF apply_rotary_emb: view_as_complex(x.reshape(..., -1, 2)) rotates the
   // pairs (2i, 2i+1) by position * theta^(-2i/d): tfc's interleaved style.
   // The remote code de-interleaves and then uses rotate_half, which rotates
   // the same pairs by the same angles but stores the result permuted; the
   // rotated q and k only meet in q.k, so a common permutation cancels.
-  rope.style = RopeStyle::Interleaved;
-  readHFRope(c, rope, 10000.0,
-             " (DeepSeek-V2's yarn also multiplies the attention scale by "
-             "(0.1 * mscale_all_dim * ln(factor) + 1)^2; tfc's RoPE has no "
-             "yarn frequency ramp)");
+  ropeDefaults.style = RopeStyle::Interleaved;
+  ropeDefaults.note = " (DeepSeek-V2's yarn also multiplies the attention "
+                      "scale by (0.1 * mscale_all_dim * ln(factor) + 1)^2; "
+                      "tfc's RoPE has no yarn frequency ramp)";
+  RopeAttr rope = readHFRope(c, b, ropeDefaults);
 
   // Routed experts. A null n_routed_experts makes every layer dense
   // (remote DeepseekV2DecoderLayer); absent means 64.
@@ -98,20 +107,17 @@ LogicalResult mlir::tfc::readDeepSeekV2(ConfigReader &c, ModelSpec &spec) {
     moeLayers += isMoE(i);
   bool hasMoE = moeLayers > 0;
 
-  std::optional<MoESpec> moe;
+  struct {
+    int64_t intermediate = 0, topK = 0, shared = 0, sharedIntermediate = 0;
+    bool renormalize = false;
+    std::optional<double> routedScale;
+  } m;
   if (hasMoE) {
-    MoESpec m;
-    m.experts = experts;
     checkExpertInstances(c, "n_routed_experts", experts, moeLayers);
     m.intermediate = c.getInt("moe_intermediate_size", 1407);
     // num_experts_per_tok defaults to None: without it HF's router cannot
     // run, so it is required once a layer is MoE.
     m.topK = c.requireInt("num_experts_per_tok");
-    if (m.topK > m.experts)
-      c.error("num_experts_per_tok",
-              llvm::formatv("num_experts_per_tok = {0} exceeds "
-                            "n_routed_experts = {1}",
-                            m.topK, m.experts));
     // n_shared_experts: one dense MLP of width moe_intermediate_size *
     // n_shared_experts (DeepseekV2MoE.shared_experts); null means none.
     m.shared = c.present("n_shared_experts") && !c.has("n_shared_experts")
@@ -150,9 +156,9 @@ LogicalResult mlir::tfc::readDeepSeekV2(ConfigReader &c, ModelSpec &spec) {
     //   if top_k > 1 and norm_topk_prob: w /= sum(w) + 1e-20
     //   else:                            w *= routed_scaling_factor
     // HF native never renormalises and always scales.
-    bool norm = c.getBool("norm_topk_prob", false);
+    bool normTopK = c.getBool("norm_topk_prob", false);
     double routedScale = c.getFloat("routed_scaling_factor", 1.0);
-    m.renormalize = norm && m.topK > 1;
+    m.renormalize = normTopK && m.topK > 1;
     if (!m.renormalize && routedScale != 1.0)
       m.routedScale = routedScale;
     if (m.renormalize)
@@ -161,7 +167,6 @@ LogicalResult mlir::tfc::readDeepSeekV2(ConfigReader &c, ModelSpec &spec) {
           "': renormalising the top-k weights without routed_scaling_factor "
           "follows DeepSeek's modeling_deepseek.py; HF's native DeepseekV2Moe "
           "ignores norm_topk_prob and scales instead");
-    moe = m;
   } else {
     c.ignore({"moe_intermediate_size", "num_experts_per_tok",
               "n_shared_experts", "scoring_func", "topk_method", "n_group",
@@ -170,59 +175,47 @@ LogicalResult mlir::tfc::readDeepSeekV2(ConfigReader &c, ModelSpec &spec) {
   // Training-only router settings (aux loss) and expert parallelism.
   c.ignore({"aux_loss_alpha", "seq_aux", "ep_size", "output_router_logits",
             "router_aux_loss_coef"});
-  if (!act || !c.getDiags().errors.empty())
+  if (!act || !rope || !c.getDiags().errors.empty())
     return failure();
 
-  NormSpec norm{NormKind::RMSNorm, eps, std::nullopt, false};
+  NormAttr norm = b.get<NormAttr>("norm", NormKind::RMSNorm, f64(eps),
+                                  noF64(), false);
+  MLAAttr mla = b.get<MLAAttr>("mla", qLoraRank, kvLoraRank, qkNopeHeadDim,
+                               qkRopeHeadDim, vHeadDim);
+  if (!norm || !mla)
+    return failure();
+  int64_t qkHeadDim = qkNopeHeadDim + qkRopeHeadDim;
+  // DeepseekV2Attention.scaling = qk_head_dim ** -0.5 (no yarn mscale:
+  // yarn is rejected above).
+  AttentionAttr attn = b.get<AttentionAttr>(
+      "attention", AttentionKind::MLA, heads, heads, qkHeadDim,
+      optF64(1.0 / std::sqrt(static_cast<double>(qkHeadDim))), noInt(),
+      noF64(), QKNorm::None, false, false, noF64(), mla);
+  FFNAttr dense = b.get<FFNAttr>("ffn", *act, /*gated=*/true, intermediate,
+                                 /*bias=*/false);
+  if (!attn || !dense)
+    return failure();
+  FFNAttr expertFFN;
+  MoEAttr moe;
+  if (hasMoE) {
+    expertFFN = b.get<FFNAttr>("ffn", *act, /*gated=*/true, m.intermediate,
+                               /*bias=*/false);
+    moe = b.get<MoEAttr>("moe", experts, m.topK, m.intermediate, m.shared,
+                         m.sharedIntermediate, m.renormalize,
+                         optF64(m.routedScale));
+    if (!expertFFN || !moe)
+      return failure();
+  }
   setLlamaStyleEnds(spec, norm, tied);
-  int64_t qkHeadDim = mla.qkNopeHeadDim + mla.qkRopeHeadDim;
+  LayerSpec denseLayer = makeLayer(b, norm, rope, attn, dense);
   for (int64_t i = 0; i < layers; ++i) {
-    std::string p = "model.layers." + std::to_string(i) + ".";
-    LayerSpec l;
-    l.norm = norm;
-    l.rope = rope;
-    l.attention.heads = heads;
-    l.attention.kvHeads = heads;
-    l.attention.headDim = qkHeadDim;
-    // DeepseekV2Attention.scaling = qk_head_dim ** -0.5 (no yarn mscale:
-    // yarn is rejected above).
-    l.attention.scale = 1.0 / std::sqrt(static_cast<double>(qkHeadDim));
-    l.attention.mla = mla;
-    auto &w = l.weights;
-    w["attn_norm"] = p + "input_layernorm.weight";
-    w["ffn_norm"] = p + "post_attention_layernorm.weight";
-    std::string a = p + "self_attn.";
-    if (mla.qLoraRank == 0) {
-      w["q_proj"] = a + "q_proj.weight";
-    } else {
-      w["q_a_proj"] = a + "q_a_proj.weight";
-      w["q_a_norm"] = a + "q_a_layernorm.weight";
-      w["q_b_proj"] = a + "q_b_proj.weight";
+    if (!isMoE(i)) {
+      spec.layers.push_back(denseLayer);
+      continue;
     }
-    w["kv_a_proj"] = a + "kv_a_proj_with_mqa.weight";
-    w["kv_a_norm"] = a + "kv_a_layernorm.weight";
-    w["kv_b_proj"] = a + "kv_b_proj.weight";
-    w["o_proj"] = a + "o_proj.weight";
-    if (isMoE(i)) {
-      l.moe = moe;
-      l.ffn = {*act, /*gated=*/true, moe->intermediate, /*bias=*/false};
-      w["router"] = p + "mlp.gate.weight";
-      for (int64_t e = 0; e < moe->experts; ++e) {
-        std::string ep = p + "mlp.experts." + std::to_string(e) + ".";
-        std::string role = "expert." + std::to_string(e) + ".";
-        for (const char *proj : {"gate_proj", "up_proj", "down_proj"})
-          w[role + proj] = ep + proj + ".weight";
-      }
-      if (moe->shared > 0)
-        for (const char *proj : {"gate_proj", "up_proj", "down_proj"})
-          w[std::string("shared.") + proj] =
-              p + "mlp.shared_experts." + proj + ".weight";
-    } else {
-      l.ffn = {*act, /*gated=*/true, intermediate, /*bias=*/false};
-      for (const char *proj : {"gate_proj", "up_proj", "down_proj"})
-        w[proj] = p + "mlp." + proj + ".weight";
-    }
+    LayerSpec l = makeLayer(b, norm, rope, attn, expertFFN);
+    l.block.setMoe(moe);
     spec.layers.push_back(std::move(l));
   }
-  return success();
+  return nameLayerWeights(spec, layouts::kDeepSeekV2, c.getDiags());
 }

@@ -18,21 +18,10 @@ public:
   OwningOpRef<ModuleOp> emit();
 
 private:
-  std::optional<APFloat> opt(std::optional<double> v) {
-    if (!v)
-      return std::nullopt;
-    return APFloat(*v);
-  }
-  NormAttr normAttr(const NormSpec &n) {
-    return NormAttr::get(ctx, n.kind, APFloat(n.eps), opt(n.weightOffset),
-                         n.bias);
-  }
-  Attribute positionAttr(const LayerSpec &l);
-  AttentionAttr attentionAttr(const AttentionSpec &a);
   /// Declares `name` with `shape` once; returns the value of the weight.
   Value weight(StringRef name, ArrayRef<int64_t> shape);
   void declare(StringRef name, ArrayRef<int64_t> shape);
-  Value norm(const NormSpec &n, Value x, StringRef w, StringRef bias);
+  Value norm(const NormSpec &n, Value x);
   /// The type of a weight of `shape`, in the element type the model reads.
   RankedTensorType weightType(ArrayRef<int64_t> shape);
   void setManifestAttrs();
@@ -99,54 +88,19 @@ void ModelEmitter::setManifestAttrs() {
   }
 }
 
-Value ModelEmitter::norm(const NormSpec &n, Value x, StringRef w,
-                         StringRef bias) {
+Value ModelEmitter::norm(const NormSpec &n, Value x) {
   int64_t width = spec.hiddenSize;
-  Value scale = weight(w, {width});
-  if (n.kind == NormKind::RMSNorm)
-    return RMSNormOp::create(b, loc, x.getType(), x, scale, b.getF64FloatAttr(n.eps),
-                             b.getF64FloatAttr(n.weightOffset.value_or(0.0)));
-  Value shift = n.bias ? weight(bias, {width}) : Value();
+  Value scale = weight(n.weight, {width});
+  double eps = n.norm.getEps().convertToDouble();
+  if (n.norm.getKind() == NormKind::RMSNorm)
+    return RMSNormOp::create(
+        b, loc, x.getType(), x, scale, b.getF64FloatAttr(eps),
+        b.getF64FloatAttr(n.norm.getWeightOffset()
+                              ? n.norm.getWeightOffset()->convertToDouble()
+                              : 0.0));
+  Value shift = n.norm.getBias() ? weight(n.bias, {width}) : Value();
   return LayerNormOp::create(b, loc, x.getType(), x, scale, shift,
-                             b.getF64FloatAttr(n.eps));
-}
-
-Attribute ModelEmitter::positionAttr(const LayerSpec &l) {
-  switch (l.position) {
-  case PositionKind::None:
-    return NoPositionAttr::get(ctx);
-  case PositionKind::Alibi:
-    return AlibiAttr::get(ctx, APFloat(l.alibiMaxBias));
-  case PositionKind::Rope: {
-    RopeScalingAttr scaling;
-    if (const auto &s = l.rope.scaling)
-      scaling = RopeScalingAttr::get(ctx, s->kind, APFloat(s->factor),
-                                     opt(s->lowFreqFactor),
-                                     opt(s->highFreqFactor),
-                                     s->originalMaxPosition);
-    return RopeAttr::get(ctx, APFloat(l.rope.theta), opt(l.rope.fraction),
-                         l.rope.style, scaling);
-  }
-  }
-  llvm_unreachable("unknown position kind");
-}
-
-AttentionAttr ModelEmitter::attentionAttr(const AttentionSpec &a) {
-  AttentionKind kind = AttentionKind::GQA;
-  MLAAttr mla;
-  if (a.mla) {
-    kind = AttentionKind::MLA;
-    mla = MLAAttr::get(ctx, a.mla->qLoraRank, a.mla->kvLoraRank,
-                       a.mla->qkNopeHeadDim, a.mla->qkRopeHeadDim,
-                       a.mla->vHeadDim);
-  } else if (a.kvHeads == a.heads) {
-    kind = AttentionKind::MHA;
-  } else if (a.kvHeads == 1) {
-    kind = AttentionKind::MQA;
-  }
-  return AttentionAttr::get(ctx, kind, a.heads, a.kvHeads, a.headDim,
-                            opt(a.scale), a.window, opt(a.softcap), a.qkNorm,
-                            a.qkvBias, a.outBias, opt(a.clipQkv), mla);
+                             b.getF64FloatAttr(eps));
 }
 
 OwningOpRef<ModuleOp> ModelEmitter::emit() {
@@ -165,11 +119,9 @@ OwningOpRef<ModuleOp> ModelEmitter::emit() {
   auto logitsType = RankedTensorType::get({ShapedType::kDynamic, vocab}, f32);
   // Every layer has a KV cache of its own: one row of keys and values per
   // position; how many rows is the caller's choice (docs/ABI.md).
-  SmallVector<AttentionAttr> attentions;
   SmallVector<Type> argTypes = {tokensType, b.getIndexType()};
   for (const LayerSpec &layer : spec.layers) {
-    AttentionAttr attn = attentionAttr(layer.attention);
-    attentions.push_back(attn);
+    AttentionAttr attn = layer.block.getAttention();
     int64_t row = attn.getKvHeads() * (attn.getHeadDim() + attn.getValueHeadDim());
     argTypes.push_back(MemRefType::get({ShapedType::kDynamic, row}, f32));
   }
@@ -200,41 +152,23 @@ OwningOpRef<ModuleOp> ModelEmitter::emit() {
                                       b.getF64FloatAttr(spec.sinusoidalBase));
   }
   if (spec.embeddingNorm)
-    h = norm(*spec.embeddingNorm, h, spec.embeddingNormWeight,
-             spec.embeddingNormBias);
+    h = norm(*spec.embeddingNorm, h);
 
-  // Decoder layers.
+  // Decoder layers, built from their typed attributes (a misspelt
+  // attribute cannot become a discardable one).
   for (auto [index, layer] : llvm::enumerate(spec.layers)) {
-    NamedAttrList attrs;
-    attrs.append("layer", b.getI64IntegerAttr(index));
-    attrs.append("norm", normAttr(layer.norm));
-    attrs.append("placement", NormPlacementAttr::get(ctx, layer.placement));
-    if (layer.deepnormAlpha)
-      attrs.append("deepnorm_alpha", b.getF64FloatAttr(*layer.deepnormAlpha));
-    attrs.append("shape", BlockShapeAttr::get(ctx, layer.shape));
-    if (layer.sharedNorm)
-      attrs.append("shared_norm", b.getUnitAttr());
-    attrs.append("position_encoding", positionAttr(layer));
-    attrs.append("attention", attentions[index]);
-    const FFNSpec &f = layer.ffn;
-    attrs.append("ffn", FFNAttr::get(ctx, f.activation, f.gated,
-                                     f.intermediate, f.bias));
-    if (const auto &m = layer.moe)
-      attrs.append("moe", MoEAttr::get(ctx, m->experts, m->topK,
-                                       m->intermediate, m->shared,
-                                       m->sharedIntermediate, m->renormalize,
-                                       opt(m->routedScale)));
-    if (layer.layout != WeightLayout::OutIn)
-      attrs.append("layout", WeightLayoutAttr::get(ctx, layer.layout));
-    if (layer.qkvPacking)
-      attrs.append("qkv_packing", QKVPackingAttr::get(ctx, *layer.qkvPacking));
+    DecoderBlockOp::Properties props = layer.block;
+    props.setLayer(b.getI64IntegerAttr(index));
     SmallVector<NamedAttribute> roles;
     for (const auto &entry : layer.weights)
       roles.push_back(b.getNamedAttr(
           entry.getKey(), FlatSymbolRefAttr::get(ctx, entry.getValue())));
-    attrs.append("weights", b.getDictionaryAttr(roles));
-    auto block = DecoderBlockOp::create(b, loc, h, pos,
-                                        body->getArgument(2 + index), attrs);
+    props.setWeights(b.getDictionaryAttr(roles));
+    OperationState state(loc, DecoderBlockOp::getOperationName());
+    DecoderBlockOp::build(b, state, TypeRange{h.getType()},
+                          ValueRange{h, pos, body->getArgument(2 + index)},
+                          props);
+    auto block = cast<DecoderBlockOp>(b.create(state));
     // Declare the tensors the block reads with the shapes its attributes
     // imply: DecoderBlockOp is the one place that knows them.
     for (auto &[role, shape] : block.getExpectedWeights())
@@ -244,7 +178,7 @@ OwningOpRef<ModuleOp> ModelEmitter::emit() {
   }
 
   if (spec.finalNorm)
-    h = norm(*spec.finalNorm, h, spec.finalNormWeight, spec.finalNormBias);
+    h = norm(*spec.finalNorm, h);
   SmallVector<int64_t> headShape =
       spec.lmHeadLayout == WeightLayout::OutIn ? SmallVector<int64_t>{vocab, hidden}
                                                : SmallVector<int64_t>{hidden, vocab};

@@ -15,7 +15,7 @@
 // it when the checkpoint has none (docs/ABI.md).
 //
 //===----------------------------------------------------------------------===//
-#include "RopeParameters.h"
+#include "Families.h"
 
 #include "tfc/Importer/Limits.h"
 
@@ -27,43 +27,6 @@
 using namespace mlir;
 using namespace mlir::tfc;
 
-//===----------------------------------------------------------------------===//
-// Shared helpers
-//===----------------------------------------------------------------------===//
-
-namespace {
-/// A setting HF accepts under several names (`attribute_map` aliases such as
-/// n_embd / hidden_size): its value and the name it was read from (the first
-/// name when absent), for messages.
-struct Aliased {
-  int64_t value;
-  llvm::StringRef key;
-};
-} // namespace
-
-/// Reads an integer spelled as any of `keys`; two spellings with different
-/// values are an error (HF would keep one of them silently).
-static Aliased readAliasedInt(ConfigReader &c,
-                              llvm::ArrayRef<llvm::StringRef> keys,
-                              int64_t dflt, int64_t min = 1) {
-  std::optional<int64_t> value;
-  llvm::StringRef from = keys.front();
-  for (llvm::StringRef key : keys) {
-    std::optional<int64_t> v = c.optInt(key, min);
-    if (!v)
-      continue;
-    if (!value) {
-      value = v;
-      from = key;
-    } else if (*v != *value) {
-      c.error(key, llvm::formatv("{0} = {1} conflicts with {2} = {3}; both "
-                                 "name the same setting",
-                                 key, *v, from, *value));
-    }
-  }
-  return {value.value_or(dflt), from};
-}
-
 /// A number as the config wrote it (formatv's default keeps two decimals).
 static std::string num(double v) {
   char buffer[32];
@@ -71,128 +34,49 @@ static std::string num(double v) {
   return buffer;
 }
 
-/// hidden / heads, with an error when heads does not divide hidden (every
-/// family here derives head_dim that way and has no head_dim key).
-static int64_t readHeadDim(ConfigReader &c, Aliased hidden, Aliased heads) {
-  if (hidden.value % heads.value) {
-    c.error(heads.key,
-            llvm::formatv("{0} = {1} is not divisible by {2} = {3}", hidden.key,
-                          hidden.value, heads.key, heads.value));
-    return 1;
-  }
-  return hidden.value / heads.value;
-}
-
-/// A rotated fraction in (0, 1] that rotates an even, positive number of a
-/// head's dims (HF: rotary_ndims = int(head_dim * fraction)).
-static void checkRotaryFraction(ConfigReader &c, llvm::StringRef key,
-                                double fraction, int64_t headDim) {
-  if (fraction > 1.0) {
-    c.error(key, "value " + num(fraction) +
-                     " is out of range; expected a number in (0, 1]");
-    return;
-  }
-  int64_t rotated =
-      static_cast<int64_t>(static_cast<double>(headDim) * fraction);
-  if (rotated <= 0 || rotated % 2)
-    c.error(key, llvm::formatv("{0} = {1} rotates int({2} * {1}) = {3} dims of "
-                               "each head; RoPE needs an even, positive number",
-                               key, num(fraction), headDim, rotated));
-}
-
-/// The partial rotary fraction: `keys` at top level (4.x), or
-/// `rope_parameters.partial_rotary_factor` (v5 folds it in there).
-static double readRotaryFraction(ConfigReader &c,
-                                 llvm::ArrayRef<llvm::StringRef> keys,
-                                 double dflt, int64_t headDim) {
-  std::string where;
-  std::optional<double> fraction;
-  // A rope_parameters that is not an object is readHFRope's to report.
-  size_t errorsBefore = c.getDiags().errors.size();
-  const llvm::json::Object *params = c.optObject("rope_parameters");
-  c.getDiags().errors.resize(errorsBefore);
-  if (params) {
-    ConfigReader p(*params, c.getDiags(), c.where("rope_parameters"));
-    fraction = p.optFloat("partial_rotary_factor");
-    where = "partial_rotary_factor";
-    if (fraction) {
-      checkRotaryFraction(p, where, *fraction, headDim);
-      c.ignore(keys);
-      return *fraction;
-    }
-  }
-  for (llvm::StringRef key : keys) {
-    std::optional<double> f = c.optFloat(key);
-    if (f && !fraction) {
-      fraction = f;
-      where = key.str();
-    }
-  }
-  if (!fraction)
-    return dflt;
-  checkRotaryFraction(c, where, *fraction, headDim);
-  return *fraction;
-}
-
-static void setRotaryFraction(RopeSpec &rope, double fraction) {
-  if (fraction != 1.0)
-    rope.fraction = fraction;
-}
-
-/// LayerNorm `<name>.weight` (and `<name>.bias`) under `role`.
-static void addNorm(LayerSpec &l, llvm::StringRef role, const std::string &name,
-                    bool bias) {
-  l.weights[role] = name + ".weight";
-  if (bias)
-    l.weights[(role + "_bias").str()] = name + ".bias";
-}
-
-/// A linear layer `<name>.weight` (and `<name>.bias`) under `role` /
-/// `biasRole`.
-static void addLinear(LayerSpec &l, llvm::StringRef role,
-                      llvm::StringRef biasRole, const std::string &name,
-                      bool bias) {
-  l.weights[role] = name + ".weight";
-  if (bias)
-    l.weights[biasRole] = name + ".bias";
-}
-
-/// The four projections of bloom's layer layout, which falcon kept: a fused
-/// `self_attention.query_key_value`, `self_attention.dense` and the MLP's
-/// `dense_h_to_4h` / `dense_4h_to_h` under the layer prefix `p`.
-static void addBloomLayoutProjections(LayerSpec &l, const std::string &p,
-                                      bool bias) {
-  addLinear(l, "qkv_proj", "qkv_bias", p + "self_attention.query_key_value",
-            bias);
-  addLinear(l, "o_proj", "o_bias", p + "self_attention.dense", bias);
-  addLinear(l, "up_proj", "up_bias", p + "mlp.dense_h_to_4h", bias);
-  addLinear(l, "down_proj", "down_bias", p + "mlp.dense_4h_to_h", bias);
-}
-
-static NormSpec layerNorm(double eps, bool bias) {
-  return NormSpec{NormKind::LayerNorm, eps, std::nullopt, bias};
-}
-
-/// A layer with the attention shape set and MHA when kvHeads == heads.
-static LayerSpec baseLayer(const NormSpec &norm, int64_t heads, int64_t kvHeads,
-                           int64_t headDim) {
-  LayerSpec l;
-  l.norm = norm;
-  l.attention.heads = heads;
-  l.attention.kvHeads = kvHeads;
-  l.attention.headDim = headDim;
-  return l;
-}
-
 static std::string layerPrefix(llvm::StringRef prefix, int64_t i) {
   return (prefix + llvm::Twine(i) + ".").str();
+}
+
+/// A LayerNorm (with or without bias) of these fields.
+static NormAttr layerNorm(BlockBuilder &b, double eps, bool bias) {
+  return b.get<NormAttr>("norm", NormKind::LayerNorm, f64(eps), noF64(),
+                         bias);
+}
+
+/// The model-level LayerNorm `<name>.weight` (and `.bias`).
+static NormSpec namedNorm(NormAttr norm, const std::string &name) {
+  return NormSpec{norm, name + ".weight", norm.getBias() ? name + ".bias" : ""};
+}
+
+/// Attention of `heads` heads over `kvHeads` key/value heads.
+static AttentionAttr attention(BlockBuilder &b, int64_t heads, int64_t kvHeads,
+                               int64_t headDim, bool bias,
+                               std::optional<double> scale = std::nullopt,
+                               std::optional<double> clip = std::nullopt) {
+  return b.get<AttentionAttr>("attention", attentionKind(heads, kvHeads),
+                              heads, kvHeads, headDim, optF64(scale),
+                              noInt(), noF64(), QKNorm::None, bias,
+                              bias, optF64(clip), MLAAttr());
+}
+
+/// Binds the shape parameters to the fields they were read from.
+static void bindShape(BlockBuilder &b, Aliased heads, llvm::StringRef kvKey,
+                      llvm::StringRef intermediateKey, llvm::StringRef epsKey) {
+  FieldOrigins &o = b.origins();
+  o.bind("heads", heads.key);
+  o.bind("kv_heads", kvKey.empty() ? heads.key : kvKey);
+  o.bind("head_dim", "hidden_size / " + heads.key.str());
+  o.bind("intermediate", intermediateKey);
+  o.bind("eps", epsKey);
 }
 
 //===----------------------------------------------------------------------===//
 // gpt2
 //===----------------------------------------------------------------------===//
 
-LogicalResult mlir::tfc::readGPT2(ConfigReader &c, ModelSpec &spec) {
+LogicalResult mlir::tfc::readGPT2(ConfigReader &c, BlockBuilder &b,
+                                  ModelSpec &spec) {
   // GPT2Config defaults; attribute_map: hidden_size -> n_embd,
   // num_hidden_layers -> n_layer, num_attention_heads -> n_head,
   // max_position_embeddings -> n_positions.
@@ -203,7 +87,7 @@ LogicalResult mlir::tfc::readGPT2(ConfigReader &c, ModelSpec &spec) {
   Aliased positions =
       readAliasedInt(c, {"n_positions", "max_position_embeddings"}, 1024);
   spec.hiddenSize = hidden.value;
-  int64_t headDim = readHeadDim(c, hidden, heads);
+  int64_t headDim = deriveHeadDim(c, hidden, heads);
   // GPT2MLP: n_inner if not None else 4 * hidden_size.
   int64_t inner = c.getInt("n_inner", 4 * hidden.value);
   std::optional<Activation> act =
@@ -220,6 +104,7 @@ LogicalResult mlir::tfc::readGPT2(ConfigReader &c, ModelSpec &spec) {
             "compiles decoder-only models; accepted: false");
   // Upcasting to f32 changes no math at f32.
   c.ignore({"reorder_and_upcast_attn"});
+  bindShape(b, heads, "", "n_inner", "layer_norm_epsilon");
   if (!act || !c.getDiags().errors.empty())
     return failure();
 
@@ -230,51 +115,50 @@ LogicalResult mlir::tfc::readGPT2(ConfigReader &c, ModelSpec &spec) {
   spec.maxPositions = positions.value;
   // n_positions is both the table's rows and the trained context.
   spec.trainedContext = positions.value;
-  spec.finalNorm = layerNorm(eps, true);
-  spec.finalNormWeight = "transformer.ln_f.weight";
-  spec.finalNormBias = "transformer.ln_f.bias";
+  NormAttr norm = layerNorm(b, eps, true);
+  FFNAttr ffn = b.get<FFNAttr>("ffn", *act, /*gated=*/false, inner,
+                               /*bias=*/true);
+  if (!norm || !ffn)
+    return failure();
+  spec.finalNorm = namedNorm(norm, "transformer.ln_f");
   // GPT2LMHeadModel ties lm_head to wte; the published files have no
   // lm_head.weight, some re-saves do.
   setLMHead(spec, tied, "lm_head.weight");
+  MLIRContext *ctx = b.getContext();
   for (int64_t i = 0; i < layers.value; ++i) {
-    std::string p = layerPrefix("transformer.h.", i);
-    LayerSpec l = baseLayer(*spec.finalNorm, heads.value, heads.value, headDim);
-    l.position = PositionKind::None;
+    std::optional<double> scale;
     if (!scaleByHeadDim || scaleByLayer) {
-      double scale =
-          scaleByHeadDim ? 1.0 / std::sqrt(static_cast<double>(headDim)) : 1.0;
+      scale = scaleByHeadDim ? 1.0 / std::sqrt(static_cast<double>(headDim))
+                             : 1.0;
       if (scaleByLayer)
-        scale /= static_cast<double>(i + 1);
-      l.attention.scale = scale;
+        *scale /= static_cast<double>(i + 1);
     }
-    l.attention.qkvBias = l.attention.outBias = true;
-    l.ffn = {*act, /*gated=*/false, inner, /*bias=*/true};
+    AttentionAttr attn =
+        attention(b, heads.value, heads.value, headDim, true, scale);
+    if (!attn)
+      return failure();
+    LayerSpec l = makeLayer(b, norm, NoPositionAttr::get(ctx), attn, ffn);
     // Conv1D stores [in, out]; c_attn's output is q | k | v, each the heads
     // in order (GPT2Attention: c_attn(x).split(split_size, dim=2)).
-    l.layout = WeightLayout::InOut;
-    l.qkvPacking = QKVPacking::Concat;
-    addNorm(l, "attn_norm", p + "ln_1", true);
-    addNorm(l, "ffn_norm", p + "ln_2", true);
-    addLinear(l, "qkv_proj", "qkv_bias", p + "attn.c_attn", true);
-    addLinear(l, "o_proj", "o_bias", p + "attn.c_proj", true);
-    addLinear(l, "up_proj", "up_bias", p + "mlp.c_fc", true);
-    addLinear(l, "down_proj", "down_bias", p + "mlp.c_proj", true);
+    l.block.setLayout(WeightLayoutAttr::get(ctx, WeightLayout::InOut));
+    l.block.setQkvPacking(QKVPackingAttr::get(ctx, QKVPacking::Concat));
     spec.layers.push_back(std::move(l));
   }
-  return success();
+  return nameLayerWeights(spec, layouts::kGPT2, c.getDiags());
 }
 
 //===----------------------------------------------------------------------===//
 // gpt_neox
 //===----------------------------------------------------------------------===//
 
-LogicalResult mlir::tfc::readGPTNeoX(ConfigReader &c, ModelSpec &spec) {
+LogicalResult mlir::tfc::readGPTNeoX(ConfigReader &c, BlockBuilder &b,
+                                     ModelSpec &spec) {
   spec.vocabSize = c.getInt("vocab_size", 50432);
   Aliased hidden = readAliasedInt(c, {"hidden_size"}, 6144);
   int64_t layers = c.getInt("num_hidden_layers", 44);
   Aliased heads = readAliasedInt(c, {"num_attention_heads"}, 64);
   spec.hiddenSize = hidden.value;
-  int64_t headDim = readHeadDim(c, hidden, heads);
+  int64_t headDim = deriveHeadDim(c, hidden, heads);
   int64_t intermediate = c.getInt("intermediate_size", 24576);
   std::optional<Activation> act = readActivation(c, "hidden_act", "gelu");
   double eps = c.getFloat("layer_norm_eps", 1e-5);
@@ -284,76 +168,75 @@ LogicalResult mlir::tfc::readGPTNeoX(ConfigReader &c, ModelSpec &spec) {
   bool attnBias = c.getBool("attention_bias", true);
   bool tied = c.getBool("tie_word_embeddings", false);
   spec.trainedContext = c.getInt("max_position_embeddings", 2048);
+  bindShape(b, heads, "", "intermediate_size", "layer_norm_eps");
 
   // 4.x: rotary_emb_base / rotary_pct (the config also stores them as
   // rope_theta / partial_rotary_factor, and rotary_* win when both are
   // written); v5: rope_parameters.
-  RopeSpec rope;
-  readHFRope(c, rope, 10000.0);
-  if (!c.has("rope_parameters")) {
-    if (std::optional<double> base = c.optFloat("rotary_emb_base"))
-      rope.theta = *base;
-  } else {
+  RopeDefaults ropeDefaults;
+  ropeDefaults.fraction =
+      readRotaryFraction(c, b, {"rotary_pct", "partial_rotary_factor"})
+          .value_or(0.25);
+  if (ropeDefaults.fraction == 1.0)
+    ropeDefaults.fraction.reset();
+  if (c.has("rope_parameters")) {
     c.ignore({"rotary_emb_base"});
+  } else if (c.has("rotary_emb_base")) {
+    ropeDefaults.thetaKey = "rotary_emb_base";
+    c.ignore({"rope_theta"});
   }
-  setRotaryFraction(
-      rope, readRotaryFraction(c, {"rotary_pct", "partial_rotary_factor"}, 0.25,
-                               headDim));
-  if (!act || !c.getDiags().errors.empty())
+  RopeAttr rope = readHFRope(c, b, ropeDefaults);
+  if (!act || !rope || !c.getDiags().errors.empty())
     return failure();
 
   spec.baseModelPrefix = "gpt_neox."; // GPTNeoXPreTrainedModel
   spec.embedding = "gpt_neox.embed_in.weight";
-  spec.finalNorm = layerNorm(eps, true);
-  spec.finalNormWeight = "gpt_neox.final_layer_norm.weight";
-  spec.finalNormBias = "gpt_neox.final_layer_norm.bias";
+  NormAttr norm = layerNorm(b, eps, true);
+  FFNAttr ffn = b.get<FFNAttr>("ffn", *act, /*gated=*/false, intermediate,
+                               /*bias=*/true);
+  AttentionAttr attn = attention(b, heads.value, heads.value, headDim, attnBias);
+  if (!norm || !ffn || !attn)
+    return failure();
+  spec.finalNorm = namedNorm(norm, "gpt_neox.final_layer_norm");
   setLMHead(spec, tied, "embed_out.weight");
-  for (int64_t i = 0; i < layers; ++i) {
-    std::string p = layerPrefix("gpt_neox.layers.", i);
-    LayerSpec l = baseLayer(*spec.finalNorm, heads.value, heads.value, headDim);
-    // Parallel: x + attn(ln1(x)) + mlp(ln2(x)), two norms.
-    l.shape = parallel ? BlockShape::Parallel : BlockShape::Serial;
-    l.rope = rope;
-    l.attention.qkvBias = l.attention.outBias = attnBias;
-    l.ffn = {*act, /*gated=*/false, intermediate, /*bias=*/true};
-    // query_key_value output viewed as [heads, 3 * head_dim]: q, k, v of
-    // each head together (GPTNeoXAttention), i.e. groups of one.
-    l.qkvPacking = QKVPacking::Grouped;
-    addNorm(l, "attn_norm", p + "input_layernorm", true);
-    addNorm(l, "ffn_norm", p + "post_attention_layernorm", true);
-    addLinear(l, "qkv_proj", "qkv_bias", p + "attention.query_key_value",
-              attnBias);
-    addLinear(l, "o_proj", "o_bias", p + "attention.dense", attnBias);
-    addLinear(l, "up_proj", "up_bias", p + "mlp.dense_h_to_4h", true);
-    addLinear(l, "down_proj", "down_bias", p + "mlp.dense_4h_to_h", true);
-    spec.layers.push_back(std::move(l));
-  }
-  return success();
+  MLIRContext *ctx = b.getContext();
+  LayerSpec l = makeLayer(b, norm, rope, attn, ffn);
+  // Parallel: x + attn(ln1(x)) + mlp(ln2(x)), two norms.
+  if (parallel)
+    l.block.setShape(BlockShapeAttr::get(ctx, BlockShape::Parallel));
+  // query_key_value output viewed as [heads, 3 * head_dim]: q, k, v of
+  // each head together (GPTNeoXAttention), i.e. groups of one.
+  l.block.setQkvPacking(QKVPackingAttr::get(ctx, QKVPacking::Grouped));
+  spec.layers.assign(layers, l);
+  return nameLayerWeights(spec, layouts::kGPTNeoX, c.getDiags());
 }
 
 //===----------------------------------------------------------------------===//
 // phi
 //===----------------------------------------------------------------------===//
 
-LogicalResult mlir::tfc::readPhi(ConfigReader &c, ModelSpec &spec) {
+LogicalResult mlir::tfc::readPhi(ConfigReader &c, BlockBuilder &b,
+                                 ModelSpec &spec) {
   spec.vocabSize = c.getInt("vocab_size", 51200);
   Aliased hidden = readAliasedInt(c, {"hidden_size"}, 2048);
   int64_t intermediate = c.getInt("intermediate_size", 8192);
   int64_t layers = c.getInt("num_hidden_layers", 24);
   Aliased heads = readAliasedInt(c, {"num_attention_heads"}, 32);
   int64_t kvHeads = c.getInt("num_key_value_heads", heads.value);
-  checkHeads(c, "num_attention_heads", "num_key_value_heads", heads.value,
-             kvHeads);
   spec.hiddenSize = hidden.value;
-  int64_t headDim = readHeadDim(c, hidden, heads);
+  int64_t headDim = deriveHeadDim(c, hidden, heads);
   std::optional<Activation> act = readActivation(c, "hidden_act", "gelu_new");
   double eps = c.getFloat("layer_norm_eps", 1e-5);
   bool tied = c.getBool("tie_word_embeddings", false);
   spec.trainedContext = c.getInt("max_position_embeddings", 2048);
-  RopeSpec rope;
-  readHFRope(c, rope, 10000.0);
-  setRotaryFraction(
-      rope, readRotaryFraction(c, {"partial_rotary_factor"}, 0.5, headDim));
+  bindShape(b, heads, "num_key_value_heads", "intermediate_size",
+            "layer_norm_eps");
+  RopeDefaults ropeDefaults;
+  ropeDefaults.fraction =
+      readRotaryFraction(c, b, {"partial_rotary_factor"}).value_or(0.5);
+  if (ropeDefaults.fraction == 1.0)
+    ropeDefaults.fraction.reset();
+  RopeAttr rope = readHFRope(c, b, ropeDefaults);
   // PhiAttention: q_layernorm / k_layernorm are nn.LayerNorm(head_dim) with
   // a bias; tfc's qk_norm is an RMSNorm without bias.
   if (c.getBool("qk_layernorm", false))
@@ -361,44 +244,37 @@ LogicalResult mlir::tfc::readPhi(ConfigReader &c, ModelSpec &spec) {
             "qk_layernorm = true is not supported: phi normalises queries and "
             "keys with a LayerNorm with bias per head, and tfc's qk_norm is an "
             "RMSNorm; accepted: false");
-  if (!act || !c.getDiags().errors.empty())
+  if (!act || !rope || !c.getDiags().errors.empty())
     return failure();
 
   spec.baseModelPrefix = "model."; // PhiPreTrainedModel
   spec.embedding = "model.embed_tokens.weight";
-  spec.finalNorm = layerNorm(eps, true);
-  spec.finalNormWeight = "model.final_layernorm.weight";
-  spec.finalNormBias = "model.final_layernorm.bias";
+  NormAttr norm = layerNorm(b, eps, true);
+  FFNAttr ffn = b.get<FFNAttr>("ffn", *act, /*gated=*/false, intermediate,
+                               /*bias=*/true);
+  AttentionAttr attn = attention(b, heads.value, kvHeads, headDim, true);
+  if (!norm || !ffn || !attn)
+    return failure();
+  spec.finalNorm = namedNorm(norm, "model.final_layernorm");
   // PhiForCausalLM: lm_head = nn.Linear(hidden, vocab, bias=True); a tie
   // shares the weight only.
   setLMHead(spec, tied, "lm_head.weight");
   spec.lmHeadBias = "lm_head.bias";
-  for (int64_t i = 0; i < layers; ++i) {
-    std::string p = layerPrefix("model.layers.", i);
-    LayerSpec l = baseLayer(*spec.finalNorm, heads.value, kvHeads, headDim);
-    // PhiDecoderLayer: n = input_layernorm(x); x + attn(n) + mlp(n).
-    l.shape = BlockShape::Parallel;
-    l.sharedNorm = true;
-    l.rope = rope;
-    l.attention.qkvBias = l.attention.outBias = true;
-    l.ffn = {*act, /*gated=*/false, intermediate, /*bias=*/true};
-    addNorm(l, "attn_norm", p + "input_layernorm", true);
-    for (const char *proj : {"q", "k", "v"})
-      addLinear(l, std::string(proj) + "_proj", std::string(proj) + "_bias",
-                p + "self_attn." + proj + "_proj", true);
-    addLinear(l, "o_proj", "o_bias", p + "self_attn.dense", true);
-    addLinear(l, "up_proj", "up_bias", p + "mlp.fc1", true);
-    addLinear(l, "down_proj", "down_bias", p + "mlp.fc2", true);
-    spec.layers.push_back(std::move(l));
-  }
-  return success();
+  MLIRContext *ctx = b.getContext();
+  LayerSpec l = makeLayer(b, norm, rope, attn, ffn);
+  // PhiDecoderLayer: n = input_layernorm(x); x + attn(n) + mlp(n).
+  l.block.setShape(BlockShapeAttr::get(ctx, BlockShape::Parallel));
+  l.block.setSharedNorm(UnitAttr::get(ctx));
+  spec.layers.assign(layers, l);
+  return nameLayerWeights(spec, layouts::kPhi, c.getDiags());
 }
 
 //===----------------------------------------------------------------------===//
 // falcon
 //===----------------------------------------------------------------------===//
 
-LogicalResult mlir::tfc::readFalcon(ConfigReader &c, ModelSpec &spec) {
+LogicalResult mlir::tfc::readFalcon(ConfigReader &c, BlockBuilder &b,
+                                    ModelSpec &spec) {
   // FalconConfig defaults. hidden_size also accepts the legacy `n_embed`
   // (FalconConfig.__init__); n_head / n_layer / n_head_kv are the RW
   // remote-code spellings (docs/families.md 11).
@@ -407,7 +283,7 @@ LogicalResult mlir::tfc::readFalcon(ConfigReader &c, ModelSpec &spec) {
   Aliased layers = readAliasedInt(c, {"num_hidden_layers", "n_layer"}, 32);
   Aliased heads = readAliasedInt(c, {"num_attention_heads", "n_head"}, 71);
   spec.hiddenSize = hidden.value;
-  int64_t headDim = readHeadDim(c, hidden, heads);
+  int64_t headDim = deriveHeadDim(c, hidden, heads);
   bool newArch = c.getBool("new_decoder_architecture", false);
   bool multiQuery = c.getBool("multi_query", true);
   bool parallelAttn = c.getBool("parallel_attn", true);
@@ -426,9 +302,11 @@ LogicalResult mlir::tfc::readFalcon(ConfigReader &c, ModelSpec &spec) {
   // architecture or without multi_query; one K/V head otherwise.
   Aliased kvKey = readAliasedInt(c, {"num_kv_heads", "n_head_kv"}, heads.value);
   int64_t kvHeads = kvKey.value;
+  bindShape(b, heads, kvKey.key, "ffn_hidden_size", "layer_norm_epsilon");
   if (newArch) {
-    checkHeads(c, heads.key, kvKey.key, heads.value, kvHeads);
+    // Any kv_heads dividing the heads (the verifier's rule).
   } else if (multiQuery) {
+    b.origins().bind("kv_heads", "multi_query");
     kvHeads = 1;
   } else if (kvHeads != heads.value) {
     // The old layout packs q, k, v per head ([3 * hidden, hidden]); HF
@@ -476,63 +354,52 @@ LogicalResult mlir::tfc::readFalcon(ConfigReader &c, ModelSpec &spec) {
             "1/sqrt(head_dim) together with q.k (and rounds the slopes to "
             "bf16), while tfc's #tfc.alibi adds slope * j to the already "
             "scaled scores; accepted: false");
-  RopeSpec rope;
-  readHFRope(c, rope, 10000.0);
+  RopeAttr rope = readHFRope(c, b, RopeDefaults());
   // Not read by HF's FalconConfig; published files carry false. The RW
   // remote code took the residual from the normalised input when true.
   if (c.getBool("apply_residual_connection_post_layernorm", false))
     c.error("apply_residual_connection_post_layernorm",
             "a residual taken from the normalised input is not supported (HF "
             "FalconModel ignores this field); accepted: false");
-  if (!act || !c.getDiags().errors.empty())
+  if (!act || !rope || !c.getDiags().errors.empty())
     return failure();
 
   spec.baseModelPrefix = "transformer."; // FalconPreTrainedModel
   spec.embedding = "transformer.word_embeddings.weight";
-  spec.finalNorm = layerNorm(eps, true);
-  spec.finalNormWeight = "transformer.ln_f.weight";
-  spec.finalNormBias = "transformer.ln_f.bias";
+  NormAttr norm = layerNorm(b, eps, true);
+  FFNAttr mlp = b.get<FFNAttr>("ffn", *act, /*gated=*/false, ffn, bias);
+  AttentionAttr attn = attention(b, heads.value, kvHeads, headDim, bias);
+  if (!norm || !mlp || !attn)
+    return failure();
+  spec.finalNorm = namedNorm(norm, "transformer.ln_f");
   // Tied by default (FalconForCausalLM._tied_weights_keys); some files also
   // store an identical lm_head.weight, which HF ignores.
   setLMHead(spec, tied, "lm_head.weight");
-  for (int64_t i = 0; i < layers.value; ++i) {
-    std::string p = layerPrefix("transformer.h.", i);
-    LayerSpec l = baseLayer(*spec.finalNorm, heads.value, kvHeads, headDim);
-    l.shape =
-        norms == Norms::Serial ? BlockShape::Serial : BlockShape::Parallel;
-    l.sharedNorm = norms == Norms::Shared;
-    l.rope = rope;
-    l.attention.qkvBias = l.attention.outBias = bias;
-    l.ffn = {*act, /*gated=*/false, ffn, bias};
-    // FalconAttention._split_heads: new architecture view(kv, heads/kv + 2,
-    // hd) (grouped); old multi_query view(heads + 2, hd) (all q, then the
-    // one k, then the one v); old MHA view(heads, 3, hd) (groups of one).
-    l.qkvPacking =
-        !newArch && multiQuery ? QKVPacking::Concat : QKVPacking::Grouped;
-    switch (norms) {
-    case Norms::Two:
-      addNorm(l, "attn_norm", p + "ln_attn", true);
-      addNorm(l, "ffn_norm", p + "ln_mlp", true);
-      break;
-    case Norms::Shared:
-      addNorm(l, "attn_norm", p + "input_layernorm", true);
-      break;
-    case Norms::Serial:
-      addNorm(l, "attn_norm", p + "input_layernorm", true);
-      addNorm(l, "ffn_norm", p + "post_attention_layernorm", true);
-      break;
-    }
-    addBloomLayoutProjections(l, p, bias);
-    spec.layers.push_back(std::move(l));
-  }
-  return success();
+  MLIRContext *ctx = b.getContext();
+  LayerSpec l = makeLayer(b, norm, rope, attn, mlp);
+  if (norms != Norms::Serial)
+    l.block.setShape(BlockShapeAttr::get(ctx, BlockShape::Parallel));
+  if (norms == Norms::Shared)
+    l.block.setSharedNorm(UnitAttr::get(ctx));
+  // FalconAttention._split_heads: new architecture view(kv, heads/kv + 2,
+  // hd) (grouped); old multi_query view(heads + 2, hd) (all q, then the
+  // one k, then the one v); old MHA view(heads, 3, hd) (groups of one).
+  l.block.setQkvPacking(QKVPackingAttr::get(
+      ctx, !newArch && multiQuery ? QKVPacking::Concat : QKVPacking::Grouped));
+  spec.layers.assign(layers.value, l);
+  // Two norms are ln_attn / ln_mlp; one or a serial pair keep bloom's names.
+  return nameLayerWeights(spec,
+                          norms == Norms::Two ? layouts::kFalconTwoNorms
+                                              : layouts::kBloom,
+                          c.getDiags());
 }
 
 //===----------------------------------------------------------------------===//
 // bloom
 //===----------------------------------------------------------------------===//
 
-LogicalResult mlir::tfc::readBloom(ConfigReader &c, ModelSpec &spec) {
+LogicalResult mlir::tfc::readBloom(ConfigReader &c, BlockBuilder &b,
+                                   ModelSpec &spec) {
   // BloomConfig defaults (a tiny test model: 64 wide, 2 layers, 8 heads);
   // attribute_map num_hidden_layers -> n_layer, num_attention_heads ->
   // n_head; hidden_size also accepts the legacy `n_embed`.
@@ -541,7 +408,7 @@ LogicalResult mlir::tfc::readBloom(ConfigReader &c, ModelSpec &spec) {
   Aliased layers = readAliasedInt(c, {"n_layer", "num_hidden_layers"}, 2);
   Aliased heads = readAliasedInt(c, {"n_head", "num_attention_heads"}, 8);
   spec.hiddenSize = hidden.value;
-  int64_t headDim = readHeadDim(c, hidden, heads);
+  int64_t headDim = deriveHeadDim(c, hidden, heads);
   double eps = c.getFloat("layer_norm_epsilon", 1e-5);
   bool tied = c.getBool("tie_word_embeddings", true);
   if (c.getBool("apply_residual_connection_post_layernorm", false))
@@ -555,6 +422,7 @@ LogicalResult mlir::tfc::readBloom(ConfigReader &c, ModelSpec &spec) {
             "skip_bias_add_qkv", "masked_softmax_fusion",
             "attention_softmax_in_fp32", "bias_dropout_fusion",
             "unk_token_id"});
+  bindShape(b, heads, "", hidden.key, "layer_norm_epsilon");
   if (!c.getDiags().errors.empty())
     return failure();
 
@@ -563,39 +431,32 @@ LogicalResult mlir::tfc::readBloom(ConfigReader &c, ModelSpec &spec) {
   // files may still carry their training `seq_length`.
   spec.trainedContext = c.getInt("seq_length", 0, 0);
   spec.embedding = "transformer.word_embeddings.weight";
-  spec.embeddingNorm = layerNorm(eps, true);
-  spec.embeddingNormWeight = "transformer.word_embeddings_layernorm.weight";
-  spec.embeddingNormBias = "transformer.word_embeddings_layernorm.bias";
-  spec.finalNorm = layerNorm(eps, true);
-  spec.finalNormWeight = "transformer.ln_f.weight";
-  spec.finalNormBias = "transformer.ln_f.bias";
+  NormAttr norm = layerNorm(b, eps, true);
+  // BloomGelu -> bloom_gelu_forward: the tanh approximation.
+  FFNAttr ffn = b.get<FFNAttr>("ffn", Activation::GELUTanh, /*gated=*/false,
+                               4 * hidden.value, /*bias=*/true);
+  AttentionAttr attn = attention(b, heads.value, heads.value, headDim, true);
+  if (!norm || !ffn || !attn)
+    return failure();
+  spec.embeddingNorm = namedNorm(norm, "transformer.word_embeddings_layernorm");
+  spec.finalNorm = namedNorm(norm, "transformer.ln_f");
   setLMHead(spec, tied, "lm_head.weight");
-  for (int64_t i = 0; i < layers.value; ++i) {
-    std::string p = layerPrefix("transformer.h.", i);
-    LayerSpec l = baseLayer(*spec.finalNorm, heads.value, heads.value, headDim);
-    // build_alibi_tensor: slopes 2^(-8 (h+1) / n), interleaved for n not a
-    // power of two; added unscaled to scale * q.k (BloomAttention baddbmm).
-    l.position = PositionKind::Alibi;
-    l.alibiMaxBias = 8.0;
-    l.attention.qkvBias = l.attention.outBias = true;
-    // BloomGelu -> bloom_gelu_forward: the tanh approximation.
-    l.ffn = {Activation::GELUTanh, /*gated=*/false, 4 * hidden.value,
-             /*bias=*/true};
-    // BloomAttention._split_heads: view(heads, 3, head_dim).
-    l.qkvPacking = QKVPacking::Grouped;
-    addNorm(l, "attn_norm", p + "input_layernorm", true);
-    addNorm(l, "ffn_norm", p + "post_attention_layernorm", true);
-    addBloomLayoutProjections(l, p, true);
-    spec.layers.push_back(std::move(l));
-  }
-  return success();
+  MLIRContext *ctx = b.getContext();
+  // build_alibi_tensor: slopes 2^(-8 (h+1) / n), interleaved for n not a
+  // power of two; added unscaled to scale * q.k (BloomAttention baddbmm).
+  LayerSpec l = makeLayer(b, norm, AlibiAttr::get(ctx, f64(8.0)), attn, ffn);
+  // BloomAttention._split_heads: view(heads, 3, head_dim).
+  l.block.setQkvPacking(QKVPackingAttr::get(ctx, QKVPacking::Grouped));
+  spec.layers.assign(layers.value, l);
+  return nameLayerWeights(spec, layouts::kBloom, c.getDiags());
 }
 
 //===----------------------------------------------------------------------===//
 // mpt
 //===----------------------------------------------------------------------===//
 
-LogicalResult mlir::tfc::readMPT(ConfigReader &c, ModelSpec &spec) {
+LogicalResult mlir::tfc::readMPT(ConfigReader &c, BlockBuilder &b,
+                                 ModelSpec &spec) {
   // MptConfig defaults; attribute_map hidden_size -> d_model,
   // num_attention_heads -> n_heads, num_hidden_layers -> n_layers.
   spec.vocabSize = c.getInt("vocab_size", 50368);
@@ -603,7 +464,7 @@ LogicalResult mlir::tfc::readMPT(ConfigReader &c, ModelSpec &spec) {
   Aliased heads = readAliasedInt(c, {"n_heads", "num_attention_heads"}, 16);
   Aliased layers = readAliasedInt(c, {"n_layers", "num_hidden_layers"}, 24);
   spec.hiddenSize = hidden.value;
-  int64_t headDim = readHeadDim(c, hidden, heads);
+  int64_t headDim = deriveHeadDim(c, hidden, heads);
   int64_t maxSeqLen = c.getInt("max_seq_len", 2048);
   double eps = c.getFloat("layer_norm_epsilon", 1e-5);
   // HF MptModel hard-codes bias=False and removes the LayerNorm biases; the
@@ -646,18 +507,23 @@ LogicalResult mlir::tfc::readMPT(ConfigReader &c, ModelSpec &spec) {
   c.ignore({"embedding_fraction", "emb_pdrop", "init_config", "init_device",
             "verbose", "tokenizer_name", "fc_type", "use_pad_tok_in_ffn"});
 
-  LayerSpec l =
-      baseLayer(layerNorm(eps, bias), heads.value, heads.value, headDim);
+  bindShape(b, heads, "", "expansion_ratio", "layer_norm_epsilon");
   bool alibi = true;
+  double alibiMaxBias = 8.0;
+  std::optional<double> scale, clip;
   if (const llvm::json::Object *attnConfig = c.optObject("attn_config")) {
     ConfigReader a(*attnConfig, c.getDiags(), c.where("attn_config"));
     // HF MptAttention is multi-head only (Wqkv [3 * d_model, d_model]).
     a.getChoice("attn_type", "multihead_attention", {"multihead_attention"});
     alibi = a.getBool("alibi", true);
-    l.alibiMaxBias = a.getFloat("alibi_bias_max", 8.0);
-    l.attention.scale = a.optFloat("softmax_scale");
+    alibiMaxBias = a.getFloat("alibi_bias_max", 8.0);
+    scale = a.optFloat("softmax_scale");
     // llm-foundry: Wqkv output clamped to [-clip_qkv, clip_qkv].
-    l.attention.clipQkv = a.optFloat("clip_qkv");
+    clip = a.optFloat("clip_qkv");
+    FieldOrigins &o = b.origins();
+    o.bind("max_bias", a.where("alibi_bias_max"));
+    o.bind("scale", a.where("softmax_scale"));
+    o.bind("clip_qkv", a.where("clip_qkv"));
     if (a.getBool("qk_ln", false))
       a.error("qk_ln", "qk_ln = true is not supported: mpt normalises q and k "
                        "with a LayerNorm over d_model, and tfc's qk_norm is an "
@@ -694,28 +560,23 @@ LogicalResult mlir::tfc::readMPT(ConfigReader &c, ModelSpec &spec) {
     spec.positionTable = "transformer.wpe.weight";
     spec.maxPositions = maxSeqLen;
   }
-  spec.finalNorm = layerNorm(eps, bias);
-  spec.finalNormWeight = "transformer.norm_f.weight";
-  if (bias)
-    spec.finalNormBias = "transformer.norm_f.bias";
+  NormAttr norm = layerNorm(b, eps, bias);
+  // MptMLP: nn.GELU(approximate="none").
+  FFNAttr ffn = b.get<FFNAttr>("ffn", Activation::GELU, /*gated=*/false,
+                               intermediate, bias);
+  AttentionAttr attn =
+      attention(b, heads.value, heads.value, headDim, bias, scale, clip);
+  MLIRContext *ctx = b.getContext();
+  Attribute position = alibi ? Attribute(AlibiAttr::get(ctx, f64(alibiMaxBias)))
+                             : NoPositionAttr::get(ctx);
+  if (!norm || !ffn || !attn)
+    return failure();
+  spec.finalNorm = namedNorm(norm, "transformer.norm_f");
   // MPTForCausalLM reads logits through wte (no lm_head tensor).
   setLMHead(spec, tied, "lm_head.weight");
-  l.position = alibi ? PositionKind::Alibi : PositionKind::None;
-  l.attention.qkvBias = l.attention.outBias = bias;
-  // MptMLP: nn.GELU(approximate="none").
-  l.ffn = {Activation::GELU, /*gated=*/false, intermediate, bias};
+  LayerSpec l = makeLayer(b, norm, position, attn, ffn);
   // MptAttention: Wqkv(x).chunk(3): all q, then all k, then all v.
-  l.qkvPacking = QKVPacking::Concat;
-  for (int64_t i = 0; i < layers.value; ++i) {
-    std::string p = layerPrefix("transformer.blocks.", i);
-    LayerSpec layer = l;
-    addNorm(layer, "attn_norm", p + "norm_1", bias);
-    addNorm(layer, "ffn_norm", p + "norm_2", bias);
-    addLinear(layer, "qkv_proj", "qkv_bias", p + "attn.Wqkv", bias);
-    addLinear(layer, "o_proj", "o_bias", p + "attn.out_proj", bias);
-    addLinear(layer, "up_proj", "up_bias", p + "ffn.up_proj", bias);
-    addLinear(layer, "down_proj", "down_bias", p + "ffn.down_proj", bias);
-    spec.layers.push_back(std::move(layer));
-  }
-  return success();
+  l.block.setQkvPacking(QKVPackingAttr::get(ctx, QKVPacking::Concat));
+  spec.layers.assign(layers.value, l);
+  return nameLayerWeights(spec, layouts::kMPT, c.getDiags());
 }

@@ -9,28 +9,28 @@ using namespace mlir;
 using namespace mlir::tfc;
 
 namespace {
-struct Family {
+struct SpecialFamily {
   llvm::StringRef modelType;
   FamilyReader read;
 };
 } // namespace
 
-// In the order the front-end issue lists them.
-static const Family kFamilies[] = {
-    {"llama", readLlamaLike},      {"mistral", readLlamaLike},
-    {"qwen2", readLlamaLike},      {"qwen3", readLlamaLike},
-    {"gemma", readGemma},          {"gemma2", readGemma2},
-    {"mixtral", readLlamaLike},    {"gpt2", readGPT2},
-    {"gpt_neox", readGPTNeoX},     {"phi", readPhi},
-    {"falcon", readFalcon},        {"bloom", readBloom},
-    {"mpt", readMPT},              {"olmo2", readOlmo2},
-    {"starcoder2", readStarcoder2}, {"deepseek_v2", readDeepSeekV2},
+// The families whose configuration the family table cannot say: Conv1D
+// layouts and per-layer scales (gpt2), fused-QKV packings and parallel
+// blocks chosen by several fields (gpt_neox, phi, falcon, bloom), nested
+// attn_config (mpt), latent attention and layer-dependent MoE (deepseek_v2).
+static const SpecialFamily kSpecialFamilies[] = {
+    {"gpt2", readGPT2},     {"gpt_neox", readGPTNeoX},
+    {"phi", readPhi},       {"falcon", readFalcon},
+    {"bloom", readBloom},   {"mpt", readMPT},
+    {"deepseek_v2", readDeepSeekV2},
 };
 
 llvm::ArrayRef<llvm::StringRef> mlir::tfc::getSupportedModelTypes() {
   static const std::vector<llvm::StringRef> types = [] {
-    std::vector<llvm::StringRef> list;
-    for (const Family &f : kFamilies)
+    std::vector<llvm::StringRef> list(getTableFamilies().begin(),
+                                      getTableFamilies().end());
+    for (const SpecialFamily &f : kSpecialFamilies)
       list.push_back(f.modelType);
     return list;
   }();
@@ -76,36 +76,6 @@ std::optional<Activation> mlir::tfc::readActivation(ConfigReader &config,
   return std::nullopt;
 }
 
-void mlir::tfc::readRopeScaling(ConfigReader &config, RopeSpec &rope) {
-  const llvm::json::Object *scaling = config.optObject("rope_scaling");
-  if (!scaling)
-    return;
-  ConfigReader sub(*scaling, config.getDiags(), config.where("rope_scaling"));
-  std::string type = sub.has("rope_type") ? sub.getString("rope_type", "")
-                                          : sub.getString("type", "default");
-  sub.ignore({"type", "rope_type"});
-  if (type == "default")
-    return;
-  RopeSpec::Scaling s;
-  if (type == "linear") {
-    s.kind = RopeScalingKind::Linear;
-    s.factor = sub.requireFloat("factor");
-  } else if (type == "llama3") {
-    s.kind = RopeScalingKind::Llama3;
-    s.factor = sub.requireFloat("factor");
-    s.lowFreqFactor = sub.requireFloat("low_freq_factor");
-    s.highFreqFactor = sub.requireFloat("high_freq_factor");
-    s.originalMaxPosition = sub.requireInt("original_max_position_embeddings");
-  } else {
-    sub.error(sub.has("rope_type") ? "rope_type" : "type",
-              "unsupported RoPE scaling \"" + type +
-                  "\"; accepted: \"default\", \"linear\", \"llama3\"");
-    return;
-  }
-  sub.warnUnknown();
-  rope.scaling = s;
-}
-
 void mlir::tfc::setLMHead(ModelSpec &spec, bool tied,
                           llvm::StringRef untiedName) {
   spec.lmHead = tied ? spec.embedding : untiedName.str();
@@ -115,15 +85,12 @@ void mlir::tfc::setLMHead(ModelSpec &spec, bool tied,
     spec.optionalWeights.push_back(untiedName.str());
 }
 
-void mlir::tfc::setLlamaStyleEnds(ModelSpec &spec, const NormSpec &norm,
-                                  bool tied) {
+void mlir::tfc::setLlamaStyleEnds(ModelSpec &spec, NormAttr norm, bool tied) {
   spec.baseModelPrefix = "model.";
   spec.embedding = "model.embed_tokens.weight";
   setLMHead(spec, tied, "lm_head.weight");
-  spec.finalNorm = norm;
-  spec.finalNormWeight = "model.norm.weight";
-  if (norm.bias)
-    spec.finalNormBias = "model.norm.bias";
+  spec.finalNorm = NormSpec{norm, "model.norm.weight",
+                            norm.getBias() ? "model.norm.bias" : ""};
 }
 
 void mlir::tfc::checkExpertInstances(ConfigReader &config,
@@ -139,13 +106,84 @@ void mlir::tfc::checkExpertInstances(ConfigReader &config,
                                limits::kMaxExpertInstances));
 }
 
-void mlir::tfc::checkHeads(ConfigReader &config, llvm::StringRef headsKey,
-                           llvm::StringRef kvHeadsKey, int64_t heads,
-                           int64_t kvHeads) {
-  if (heads > 0 && kvHeads > 0 && heads % kvHeads)
-    config.error(kvHeadsKey,
-                 llvm::formatv("{0} = {1} does not divide {2} = {3}",
-                               kvHeadsKey, kvHeads, headsKey, heads));
+Aliased mlir::tfc::readAliasedInt(ConfigReader &c,
+                                  llvm::ArrayRef<llvm::StringRef> keys,
+                                  int64_t dflt, int64_t min) {
+  std::optional<int64_t> value;
+  llvm::StringRef from = keys.front();
+  for (llvm::StringRef key : keys) {
+    std::optional<int64_t> v = c.optInt(key, min);
+    if (!v)
+      continue;
+    if (!value) {
+      value = v;
+      from = key;
+    } else if (*v != *value) {
+      c.error(key, llvm::formatv("{0} = {1} conflicts with {2} = {3}; both "
+                                 "name the same setting",
+                                 key, *v, from, *value));
+    }
+  }
+  return {value.value_or(dflt), from};
+}
+
+int64_t mlir::tfc::deriveHeadDim(ConfigReader &c, Aliased hidden,
+                                 Aliased heads) {
+  if (hidden.value % heads.value) {
+    c.error(heads.key,
+            llvm::formatv("{0} = {1} is not divisible by {2} = {3} and "
+                          "head_dim is not given",
+                          hidden.key, hidden.value, heads.key, heads.value));
+    return 1;
+  }
+  return hidden.value / heads.value;
+}
+
+std::optional<double>
+mlir::tfc::readRotaryFraction(ConfigReader &c, BlockBuilder &b,
+                              llvm::ArrayRef<llvm::StringRef> keys) {
+  // A rope_parameters that is not an object is readHFRope's to report.
+  size_t errorsBefore = c.getDiags().errors.size();
+  const llvm::json::Object *params = c.optObject("rope_parameters");
+  c.getDiags().errors.resize(errorsBefore);
+  if (params) {
+    ConfigReader p(*params, c.getDiags(), c.where("rope_parameters"));
+    if (std::optional<double> fraction = p.optFloat("partial_rotary_factor")) {
+      b.origins().bind("fraction", p.where("partial_rotary_factor"));
+      c.ignore(keys);
+      return fraction;
+    }
+  }
+  std::optional<double> fraction;
+  for (llvm::StringRef key : keys) {
+    std::optional<double> f = c.optFloat(key);
+    if (f && !fraction) {
+      fraction = f;
+      b.origins().bind("fraction", key);
+    }
+  }
+  return fraction;
+}
+
+AttentionKind mlir::tfc::attentionKind(int64_t heads, int64_t kvHeads) {
+  if (kvHeads == heads)
+    return AttentionKind::MHA;
+  return kvHeads == 1 ? AttentionKind::MQA : AttentionKind::GQA;
+}
+
+LayerSpec mlir::tfc::makeLayer(BlockBuilder &b, NormAttr norm,
+                               Attribute position, AttentionAttr attention,
+                               FFNAttr ffn) {
+  MLIRContext *ctx = b.getContext();
+  LayerSpec l;
+  l.block.setNorm(norm);
+  l.block.setPlacement(NormPlacementAttr::get(ctx, NormPlacement::Pre));
+  l.block.setShape(BlockShapeAttr::get(ctx, BlockShape::Serial));
+  l.block.setPositionEncoding(position);
+  l.block.setAttention(attention);
+  l.block.setFfn(ffn);
+  l.origins = b.snapshot();
+  return l;
 }
 
 /// The dtype the checkpoint stores: `torch_dtype` (v5 writes `dtype`; HF
@@ -173,7 +211,7 @@ static void readWeightDType(ConfigReader &c, ModelSpec &spec) {
 }
 
 LogicalResult mlir::tfc::readHFConfig(const llvm::json::Object &config,
-                                      ModelSpec &spec,
+                                      MLIRContext *context, ModelSpec &spec,
                                       ImportDiagnostics &diags) {
   ConfigReader reader(config, diags);
   std::optional<std::string> modelType = reader.optString("model_type");
@@ -184,25 +222,26 @@ LogicalResult mlir::tfc::readHFConfig(const llvm::json::Object &config,
                                  "model card has \"format\": \"tfc-model-card\")");
     return failure();
   }
-  const Family *family = nullptr;
-  for (const Family &f : kFamilies)
+  FamilyReader read = nullptr;
+  if (llvm::is_contained(getTableFamilies(), *modelType))
+    read = readTableFamily;
+  for (const SpecialFamily &f : kSpecialFamilies)
     if (f.modelType == *modelType)
-      family = &f;
-  if (!family) {
-    std::string list;
-    for (const Family &f : kFamilies)
-      list += (list.empty() ? "" : ", ") + f.modelType.str();
-    reader.error("model_type", "unsupported model_type \"" + *modelType +
-                                   "\"; supported: " + list);
+      read = f.read;
+  if (!read) {
+    reader.error("model_type",
+                 "unsupported model_type \"" + *modelType + "\"; supported: " +
+                     llvm::join(getSupportedModelTypes(), ", "));
     return failure();
   }
   spec.modelType = *modelType;
   ignoreCommonFields(reader);
-  LogicalResult read = family->read(reader, spec);
+  BlockBuilder builder(context, diags);
+  LogicalResult result = read(reader, builder, spec);
   readWeightDType(reader, spec);
   // Unknown fields are reported even when the import fails: a misspelt key
   // (its default applied instead) is often what caused the error. Readers
   // read every field before they fail, so none is reported wrongly.
   reader.warnUnknown();
-  return failure(failed(read) || !diags.errors.empty());
+  return failure(failed(result) || !diags.errors.empty());
 }

@@ -1,4 +1,6 @@
 //===- Importer.cpp - Reads a model description and emits its IR ----------===//
+#include "BlockBuilder.h"
+
 #include "tfc/Importer/Importer.h"
 #include "tfc/Importer/Limits.h"
 
@@ -106,17 +108,35 @@ OwningOpRef<ModuleOp> mlir::tfc::importModelFromText(llvm::StringRef text,
     return nullptr;
   }
 
+  context->loadDialect<TFCDialect>();
   ModelSpec spec;
   const llvm::json::Value *format = object->get("format");
   bool isCard = format && format->getAsString() &&
                 *format->getAsString() == "tfc-model-card";
-  if (failed(isCard ? readModelCard(*object, spec, diags)
-                    : readHFConfig(*object, spec, diags)))
+  if (failed(isCard ? readModelCard(*object, context, spec, diags)
+                    : readHFConfig(*object, context, spec, diags)))
     return nullptr;
 
   OwningOpRef<ModuleOp> module = emitModel(spec, context);
-  // The readers check every field; a verifier failure here means two fields
-  // disagree in a way the reader did not catch. Report it, never crash.
+  // Each kind of layer once through its op verifier, errors reported on the
+  // fields its attributes came from; the readers check types and ranges of
+  // fields, the dialect whether they make a valid block.
+  BlockBuilder builder(context, diags);
+  llvm::DenseSet<llvm::hash_code> verified;
+  bool invalid = false;
+  module->walk([&](DecoderBlockOp block) {
+    const LayerSpec &layer = spec.layers[block.getLayer()];
+    if (!verified.insert(DecoderBlockOp::computePropertiesHash(layer.block))
+             .second)
+      return WalkResult::advance();
+    FieldOrigins none;
+    invalid |= failed(
+        builder.verify(block, layer.origins ? *layer.origins : none));
+    return invalid ? WalkResult::interrupt() : WalkResult::advance();
+  });
+  if (invalid)
+    return nullptr;
+  // What the layers' verifiers do not see (weights, the model's ops).
   std::string verifierMessage;
   {
     ScopedDiagnosticHandler handler(context, [&](Diagnostic &d) {

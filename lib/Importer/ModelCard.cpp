@@ -3,17 +3,19 @@
 // A model card names every architectural choice on its own
 // (docs/model-card.md), so a card can combine what no Hugging Face family
 // combines. The `block` object describes a decoder layer; an optional `layers`
-// pattern overrides parts of it layer by layer. Weight names follow from the
-// roles of tfc.decoder_block, so a card never lists tensor names.
+// pattern overrides parts of it layer by layer: each entry is merged onto the
+// block as JSON, and every field remembers the object it was written in, so
+// errors name `layers[2].attention.window` or `block.attention.window`. A
+// layer is read straight into the attributes of tfc.decoder_block; their
+// verifiers decide whether the fields agree. Weight names follow from the
+// block's roles (TensorNames.cpp, layouts::kCard): a card never lists
+// tensor names.
 //
 //===----------------------------------------------------------------------===//
-#include "ConfigReader.h"
+#include "Families.h"
 
 #include "tfc/Importer/Limits.h"
 
-#include "tfc/Dialect/TFC/IR/TFCOps.h"
-
-#include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
@@ -22,86 +24,18 @@
 using namespace mlir;
 using namespace mlir::tfc;
 
+//===----------------------------------------------------------------------===//
+// Merging a layer entry onto the block
+//===----------------------------------------------------------------------===//
+
 namespace {
-/// A mixture of experts as written; absent counts get their defaults in
-/// CardReader::finish.
-struct MoEDraft {
-  std::optional<int64_t> experts, topK, intermediate, sharedIntermediate;
-  int64_t shared = 0;
-  bool renormalize = false;
-  std::optional<double> routedScale;
-};
-
-/// A decoder block as the card states it. The base `block` and then each
-/// `layers` entry apply onto a copy, so every field keeps what an earlier
-/// object said unless the later one says otherwise; optionals stay unset
-/// until CardReader::finish fills the derived defaults.
-struct BlockDraft {
-  NormSpec norm{NormKind::RMSNorm, 1e-5, std::nullopt, false};
-  NormPlacement placement = NormPlacement::Pre;
-  std::optional<double> deepnormAlpha;
-  BlockShape shape = BlockShape::Serial;
-  bool sharedNorm = false;
-  PositionKind position = PositionKind::Rope;
-  RopeSpec rope;
-  double alibiMaxBias = 8.0;
-  std::optional<int64_t> heads, kvHeads, headDim, window;
-  std::optional<double> scale, softcap, clipQkv;
-  QKNorm qkNorm = QKNorm::None;
-  bool qkvBias = false, outBias = false;
-  std::optional<MLASpec> mla;
-  Activation activation = Activation::SiLU;
-  bool gated = true;
-  std::optional<int64_t> intermediate;
-  bool ffnBias = false;
-  std::optional<MoEDraft> moe;
-};
-
-class CardReader {
-public:
-  explicit CardReader(ImportDiagnostics &diags) : diags(diags) {}
-
-  LogicalResult read(const llvm::json::Object &card, ModelSpec &spec);
-
-private:
-  /// Reads `key` as a nested object with its own reader (unknown fields
-  /// warn); calls `fn` on it. A non-object is an error.
-  template <typename Fn>
-  void nested(ConfigReader &r, llvm::StringRef key, Fn fn) {
-    if (const llvm::json::Object *o = r.optObject(key)) {
-      ConfigReader sub(*o, diags, r.where(key));
-      fn(sub);
-      sub.warnUnknown();
-    }
-  }
-  void applyBlock(const llvm::json::Object &o, ConfigReader &r, BlockDraft &d);
-  void applyNorm(ConfigReader &r, NormSpec &n);
-  void applyPosition(const llvm::json::Object &o, ConfigReader &r,
-                     BlockDraft &d);
-  void applyRope(ConfigReader &r, RopeSpec &rope);
-  void applyAttention(ConfigReader &r, BlockDraft &d);
-  void applyMLA(ConfigReader &r, MLASpec &mla);
-  void applyFFN(ConfigReader &r, BlockDraft &d);
-  void applyMoE(ConfigReader &r, MoEDraft &m);
-  /// Fills derived defaults and checks that the fields agree; `where` names
-  /// the object the layer comes from ("block", "layers[2]").
-  std::optional<LayerSpec> finish(const BlockDraft &d, llvm::StringRef where);
-  std::optional<NormSpec> readNormChoice(const llvm::json::Object &o,
-                                         ConfigReader &r, llvm::StringRef key,
-                                         const NormSpec &blockNorm, bool dflt);
-  void error(llvm::StringRef where, llvm::StringRef field,
-             const llvm::Twine &msg) {
-    diags.error("field '" + where + "." + field + "': " + msg);
-  }
-
-  ImportDiagnostics &diags;
-  int64_t hidden = 0;
+/// A layer's description: the block with a `layers` entry on top, and the
+/// object each field (by its dotted path) came from.
+struct LayerObject {
+  llvm::json::Object object;
+  llvm::StringMap<std::string> origins;
 };
 } // namespace
-
-//===----------------------------------------------------------------------===//
-// Field readers
-//===----------------------------------------------------------------------===//
 
 /// A JSON value for an error message.
 static std::string describe(const llvm::json::Value &value) {
@@ -110,8 +44,108 @@ static std::string describe(const llvm::json::Value &value) {
   return text.size() > 40 ? text.substr(0, 37) + "..." : text;
 }
 
-/// `key: null` clears an optional setting (in a layer entry: "no window on
-/// these layers"). Marks the key as read.
+static std::string fieldPath(llvm::StringRef path, llvm::StringRef key) {
+  return path.empty() ? key.str() : (path + "." + key).str();
+}
+
+/// `"position": "rope"` is short for `{"kind": "rope"}`.
+static llvm::json::Value normalisePosition(const llvm::json::Value &value) {
+  if (std::optional<llvm::StringRef> kind = value.getAsString())
+    return llvm::json::Object{{"kind", *kind}};
+  return value;
+}
+
+/// Records `name` as the origin of `value` at `path` and of all it holds.
+static void markOrigin(const llvm::json::Value &value, llvm::StringRef path,
+                       llvm::StringRef name,
+                       llvm::StringMap<std::string> &origins) {
+  origins[path] = name.str();
+  if (const llvm::json::Object *o = value.getAsObject())
+    for (const auto &[key, v] : *o)
+      markOrigin(v, fieldPath(path, key), name, origins);
+}
+
+/// Puts `over` onto `into`: nested objects merge field by field, except a
+/// position of another kind, which replaces the block's (its parameters
+/// mean nothing for the new kind).
+static void mergeInto(llvm::json::Object &into, const llvm::json::Object &over,
+                  llvm::StringRef path, llvm::StringRef name,
+                  llvm::StringMap<std::string> &origins) {
+  for (const auto &[key, raw] : over) {
+    std::string full = fieldPath(path, key);
+    llvm::json::Value value =
+        path.empty() && key == "position" ? normalisePosition(raw) : raw;
+    llvm::json::Object *existing =
+        into.get(key) ? into.get(key)->getAsObject() : nullptr;
+    const llvm::json::Object *incoming = value.getAsObject();
+    bool sameKind = true;
+    if (existing && incoming && path.empty() && key == "position") {
+      const llvm::json::Value *a = existing->get("kind");
+      const llvm::json::Value *b = incoming->get("kind");
+      sameKind = !b || (a && *a == *b);
+    }
+    if (existing && incoming && sameKind) {
+      mergeInto(*existing, *incoming, full, name, origins);
+      continue;
+    }
+    markOrigin(value, full, name, origins);
+    into[key] = std::move(value);
+  }
+}
+
+static LayerObject layerObject(const llvm::json::Object &block,
+                               const llvm::json::Object *entry,
+                               llvm::StringRef entryName) {
+  LayerObject layer;
+  mergeInto(layer.object, block, "", "block", layer.origins);
+  if (entry)
+    mergeInto(layer.object, *entry, "", entryName, layer.origins);
+  return layer;
+}
+
+//===----------------------------------------------------------------------===//
+// Reading a layer into its attributes
+//===----------------------------------------------------------------------===//
+
+namespace {
+class CardReader {
+public:
+  CardReader(BlockBuilder &b) : b(b), diags(b.getDiags()) {}
+
+  LogicalResult read(const llvm::json::Object &card, ModelSpec &spec);
+
+private:
+  /// Calls `fn` on a reader of the nested object `key` (unknown fields
+  /// warn); a non-object is an error.
+  template <typename Fn>
+  void nested(ConfigReader &r, llvm::StringRef key, Fn fn) {
+    if (const llvm::json::Object *o = r.optObject(key)) {
+      ConfigReader sub = r.nested(*o, key);
+      fn(sub);
+      sub.warnUnknown();
+    }
+  }
+  /// The layer `r` reads (a merged block); its attributes' verifiers judge
+  /// it; nullopt after an error.
+  std::optional<LayerSpec> readLayer(ConfigReader &r, llvm::StringRef name);
+  NormAttr readNorm(ConfigReader &r, llvm::StringRef attribute = "norm");
+  Attribute readPosition(ConfigReader &r);
+  RopeScalingAttr readScaling(ConfigReader &r);
+  AttentionAttr readAttention(ConfigReader &r);
+  std::optional<NormSpec> readNormChoice(ConfigReader &r, llvm::StringRef key,
+                                         const llvm::json::Object &blockNorm,
+                                         bool dflt, llvm::StringRef name);
+  void bind(llvm::StringRef param, ConfigReader &r, llvm::StringRef key) {
+    b.origins().bind(param, r.where(key));
+  }
+
+  BlockBuilder &b;
+  ImportDiagnostics &diags;
+  int64_t hidden = 0;
+};
+} // namespace
+
+/// `key: null` is the same as leaving it out: the default. Marks the key.
 static bool isNull(ConfigReader &r, llvm::StringRef key) {
   return r.present(key) && !r.has(key);
 }
@@ -119,409 +153,251 @@ static bool isNull(ConfigReader &r, llvm::StringRef key) {
 /// A tfc enum by its dialect spelling (`#tfc.norm_placement<deep_norm>` is
 /// written "deep_norm"); the error lists every spelling.
 template <typename E>
-static void readEnum(ConfigReader &r, llvm::StringRef key, E &value,
-                     unsigned maxValue) {
+static E readEnum(ConfigReader &r, llvm::StringRef key, E dflt,
+                  unsigned maxValue) {
   llvm::SmallVector<llvm::StringRef> names;
   for (unsigned i = 0; i <= maxValue; ++i)
     names.push_back(stringifyEnum(static_cast<E>(i)));
-  std::string name = r.getChoice(key, stringifyEnum(value), names);
-  if (std::optional<E> e = symbolizeEnum<E>(name))
-    value = *e;
+  std::string name = r.getChoice(key, stringifyEnum(dflt), names);
+  return symbolizeEnum<E>(name).value_or(dflt);
 }
 
-static void readOptFloat(ConfigReader &r, llvm::StringRef key,
-                         std::optional<double> &slot) {
-  if (isNull(r, key))
-    slot.reset();
-  else if (std::optional<double> v = r.optFloat(key))
-    slot = v;
+NormAttr CardReader::readNorm(ConfigReader &r, llvm::StringRef attribute) {
+  NormKind kind = readEnum(r, "kind", NormKind::RMSNorm,
+                           getMaxEnumValForNormKind());
+  double eps = r.getFloat("eps", 1e-5);
+  std::optional<double> offset =
+      isNull(r, "weight_offset")
+          ? std::nullopt
+          : r.optFloat("weight_offset",
+                       -std::numeric_limits<double>::infinity(),
+                       /*exclusiveMin=*/false);
+  bool bias = r.getBool("bias", false);
+  bind((attribute + ".eps").str(), r, "eps");
+  bind((attribute + ".weight_offset").str(), r, "weight_offset");
+  bind((attribute + ".bias").str(), r, "bias");
+  return b.get<NormAttr>(attribute, kind, f64(eps), optF64(offset), bias);
 }
 
-static void readOptInt(ConfigReader &r, llvm::StringRef key,
-                       std::optional<int64_t> &slot, int64_t min = 1) {
-  if (isNull(r, key))
-    slot.reset();
-  else if (std::optional<int64_t> v = r.optInt(key, min))
-    slot = v;
-}
-
-void CardReader::applyNorm(ConfigReader &r, NormSpec &n) {
-  readEnum(r, "kind", n.kind, getMaxEnumValForNormKind());
-  n.eps = r.getFloat("eps", n.eps);
-  if (isNull(r, "weight_offset"))
-    n.weightOffset.reset();
-  else if (std::optional<double> v = r.optFloat(
-               "weight_offset", -std::numeric_limits<double>::infinity(),
-               /*exclusiveMin=*/false))
-    n.weightOffset = v;
-  n.bias = r.getBool("bias", n.bias);
-}
-
-void CardReader::applyRope(ConfigReader &r, RopeSpec &rope) {
-  rope.theta = r.getFloat("theta", rope.theta);
-  if (isNull(r, "fraction"))
-    rope.fraction.reset();
-  else if (std::optional<double> f = r.optFloat("fraction"))
-    rope.fraction = f;
-  readEnum(r, "style", rope.style, getMaxEnumValForRopeStyle());
-  if (isNull(r, "scaling")) {
-    rope.scaling.reset();
-    return;
+RopeScalingAttr CardReader::readScaling(ConfigReader &s) {
+  RopeScalingKind kind = readEnum(s, "kind", RopeScalingKind::Linear,
+                                  getMaxEnumValForRopeScalingKind());
+  double factor = s.getFloat("factor", 1.0);
+  std::optional<double> low, high;
+  int64_t original = 0;
+  if (kind == RopeScalingKind::Llama3) {
+    low = s.optFloat("low_freq_factor");
+    high = s.optFloat("high_freq_factor");
+    original = s.getInt("original_max_positions", 0, 0);
   }
-  nested(r, "scaling", [&](ConfigReader &s) {
-    RopeSpec::Scaling scaling = rope.scaling.value_or(RopeSpec::Scaling());
-    readEnum(s, "kind", scaling.kind, getMaxEnumValForRopeScalingKind());
-    scaling.factor = s.getFloat("factor", scaling.factor);
-    if (scaling.kind == RopeScalingKind::Llama3) {
-      if (std::optional<double> v = s.optFloat("low_freq_factor"))
-        scaling.lowFreqFactor = v;
-      if (std::optional<double> v = s.optFloat("high_freq_factor"))
-        scaling.highFreqFactor = v;
-      scaling.originalMaxPosition =
-          s.getInt("original_max_positions", scaling.originalMaxPosition);
-    }
-    rope.scaling = scaling;
-  });
+  bind("factor", s, "factor");
+  bind("low_freq_factor", s, "low_freq_factor");
+  bind("high_freq_factor", s, "high_freq_factor");
+  bind("original_max_position", s, "original_max_positions");
+  bind("scaling", s, "kind");
+  return b.get<RopeScalingAttr>("scaling", kind, f64(factor), optF64(low),
+                                optF64(high), original);
 }
 
-void CardReader::applyPosition(const llvm::json::Object &o, ConfigReader &r,
-                               BlockDraft &d) {
+Attribute CardReader::readPosition(ConfigReader &r) {
+  MLIRContext *ctx = b.getContext();
   static const llvm::StringRef kKinds[] = {"none", "rope", "alibi"};
-  llvm::StringRef current = d.position == PositionKind::None   ? "none"
-                            : d.position == PositionKind::Rope ? "rope"
-                                                               : "alibi";
-  auto setKind = [&](llvm::StringRef kind) {
-    d.position = kind == "none"   ? PositionKind::None
-                 : kind == "rope" ? PositionKind::Rope
-                                  : PositionKind::Alibi;
-  };
-  const llvm::json::Value *value = o.get("position");
-  if (!value || value->kind() == llvm::json::Value::Null) {
-    r.ignore({"position"});
-    return;
-  }
-  // "position": "rope" is short for {"kind": "rope"}.
-  if (value->getAsString()) {
-    setKind(r.getChoice("position", current, kKinds));
-    return;
-  }
-  if (!value->getAsObject()) {
+  // The merge turned "position": "rope" into {"kind": "rope"}.
+  const llvm::json::Value *value = r.getObject().get("position");
+  if (value && value->kind() != llvm::json::Value::Null &&
+      !value->getAsObject()) {
     r.ignore({"position"});
     r.error("position", "expected \"none\", \"rope\", \"alibi\" or an object "
                         "with \"kind\", got " +
                             describe(*value));
-    return;
+    return {};
   }
-  nested(r, "position", [&](ConfigReader &p) {
-    setKind(p.getChoice("kind", current, kKinds));
-    if (d.position == PositionKind::Rope)
-      applyRope(p, d.rope);
-    else if (d.position == PositionKind::Alibi)
-      d.alibiMaxBias = p.getFloat("max_bias", d.alibiMaxBias);
-  });
-}
-
-void CardReader::applyMLA(ConfigReader &r, MLASpec &mla) {
-  mla.qLoraRank = r.getInt("q_lora_rank", mla.qLoraRank, 0);
-  mla.kvLoraRank = r.getInt("kv_lora_rank", mla.kvLoraRank);
-  mla.qkNopeHeadDim = r.getInt("qk_nope_head_dim", mla.qkNopeHeadDim);
-  mla.qkRopeHeadDim = r.getInt("qk_rope_head_dim", mla.qkRopeHeadDim);
-  mla.vHeadDim = r.getInt("v_head_dim", mla.vHeadDim);
-}
-
-void CardReader::applyAttention(ConfigReader &r, BlockDraft &d) {
-  readOptInt(r, "heads", d.heads);
-  readOptInt(r, "kv_heads", d.kvHeads);
-  readOptInt(r, "head_dim", d.headDim);
-  readOptFloat(r, "scale", d.scale);
-  readOptInt(r, "window", d.window);
-  readOptFloat(r, "softcap", d.softcap);
-  readOptFloat(r, "clip_qkv", d.clipQkv);
-  readEnum(r, "qk_norm", d.qkNorm, getMaxEnumValForQKNorm());
-  d.qkvBias = r.getBool("qkv_bias", d.qkvBias);
-  d.outBias = r.getBool("out_bias", d.outBias);
-  if (isNull(r, "mla")) {
-    d.mla.reset();
-    return;
+  const llvm::json::Object *o = r.optObject("position");
+  if (!o)
+    return b.get<RopeAttr>("rope", f64(10000.0), noF64(),
+                           RopeStyle::RotateHalf, RopeScalingAttr());
+  ConfigReader p = r.nested(*o, "position");
+  std::string kind = p.getChoice("kind", "rope", kKinds);
+  bind("position", p, "kind");
+  Attribute position = NoPositionAttr::get(ctx);
+  if (kind == "rope") {
+    double theta = p.getFloat("theta", 10000.0);
+    std::optional<double> fraction =
+        isNull(p, "fraction") ? std::nullopt : p.optFloat("fraction");
+    RopeStyle style = readEnum(p, "style", RopeStyle::RotateHalf,
+                               getMaxEnumValForRopeStyle());
+    bind("theta", p, "theta");
+    bind("fraction", p, "fraction");
+    RopeScalingAttr scaling;
+    bool scalingRead = true;
+    if (!isNull(p, "scaling"))
+      nested(p, "scaling", [&](ConfigReader &s) {
+        scaling = readScaling(s);
+        scalingRead = static_cast<bool>(scaling);
+      });
+    position = scalingRead ? b.get<RopeAttr>("rope", f64(theta),
+                                             optF64(fraction), style, scaling)
+                           : RopeAttr();
+  } else if (kind == "alibi") {
+    position = AlibiAttr::get(ctx, f64(p.getFloat("max_bias", 8.0)));
   }
-  nested(r, "mla", [&](ConfigReader &m) {
-    MLASpec mla = d.mla.value_or(MLASpec());
-    applyMLA(m, mla);
-    d.mla = mla;
-  });
+  p.warnUnknown();
+  return position;
 }
 
-void CardReader::applyFFN(ConfigReader &r, BlockDraft &d) {
-  readEnum(r, "activation", d.activation, getMaxEnumValForActivation());
-  d.gated = r.getBool("gated", d.gated);
-  readOptInt(r, "intermediate", d.intermediate);
-  d.ffnBias = r.getBool("bias", d.ffnBias);
-}
-
-void CardReader::applyMoE(ConfigReader &r, MoEDraft &m) {
-  readOptInt(r, "experts", m.experts);
-  readOptInt(r, "top_k", m.topK);
-  readOptInt(r, "intermediate", m.intermediate);
-  m.shared = r.getInt("shared", m.shared, 0);
-  readOptInt(r, "shared_intermediate", m.sharedIntermediate);
-  m.renormalize = r.getBool("renormalize", m.renormalize);
-  readOptFloat(r, "routed_scale", m.routedScale);
-}
-
-void CardReader::applyBlock(const llvm::json::Object &o, ConfigReader &r,
-                            BlockDraft &d) {
-  nested(r, "norm", [&](ConfigReader &n) { applyNorm(n, d.norm); });
-  readEnum(r, "placement", d.placement, getMaxEnumValForNormPlacement());
-  readOptFloat(r, "deepnorm_alpha", d.deepnormAlpha);
-  readEnum(r, "shape", d.shape, getMaxEnumValForBlockShape());
-  d.sharedNorm = r.getBool("shared_norm", d.sharedNorm);
-  applyPosition(o, r, d);
-  nested(r, "attention", [&](ConfigReader &a) { applyAttention(a, d); });
-  nested(r, "ffn", [&](ConfigReader &f) { applyFFN(f, d); });
-  if (isNull(r, "moe")) {
-    d.moe.reset();
-  } else {
-    nested(r, "moe", [&](ConfigReader &m) {
-      MoEDraft moe = d.moe.value_or(MoEDraft());
-      applyMoE(m, moe);
-      d.moe = moe;
-    });
-  }
-}
-
-//===----------------------------------------------------------------------===//
-// Defaults and consistency
-//===----------------------------------------------------------------------===//
-
-std::optional<LayerSpec> CardReader::finish(const BlockDraft &d,
-                                            llvm::StringRef where) {
+AttentionAttr CardReader::readAttention(ConfigReader &a) {
   size_t errors = diags.errors.size();
-  auto fail = [&](llvm::StringRef field, const llvm::Twine &msg) {
-    error(where, field, msg);
+  int64_t heads = a.requireInt("heads");
+  int64_t kvHeads = a.getInt("kv_heads", heads);
+  for (llvm::StringRef key : {"heads", "kv_heads", "head_dim", "scale",
+                              "window", "softcap", "clip_qkv", "qk_norm",
+                              "qkv_bias", "out_bias"})
+    bind(key, a, key);
+  MLAAttr mla;
+  if (!isNull(a, "mla"))
+    nested(a, "mla", [&](ConfigReader &m) {
+      int64_t qLoraRank = m.getInt("q_lora_rank", 0, 0);
+      int64_t kvLoraRank = m.requireInt("kv_lora_rank");
+      int64_t nope = m.requireInt("qk_nope_head_dim");
+      int64_t rope = m.requireInt("qk_rope_head_dim");
+      int64_t vHeadDim = m.requireInt("v_head_dim");
+      for (llvm::StringRef key : {"q_lora_rank", "kv_lora_rank",
+                                  "qk_nope_head_dim", "qk_rope_head_dim",
+                                  "v_head_dim"})
+        bind(key, m, key);
+      bind("mla", a, "mla");
+      if (diags.errors.size() == errors)
+        mla = b.get<MLAAttr>("mla", qLoraRank, kvLoraRank, nope, rope,
+                             vHeadDim);
+    });
+  // head_dim: qk_nope_head_dim + qk_rope_head_dim with mla, else
+  // hidden_size / heads.
+  std::optional<int64_t> headDim = a.optInt("head_dim");
+  if (!headDim && mla) {
+    headDim = mla.getQkNopeHeadDim() + mla.getQkRopeHeadDim();
+  } else if (!headDim && heads > 0 && hidden > 0 && hidden % heads) {
+    a.error("head_dim",
+            llvm::formatv("required field is missing: hidden_size = {0} is "
+                          "not divisible by heads = {1}",
+                          hidden, heads));
+  } else if (!headDim && heads > 0 && hidden > 0) {
+    headDim = hidden / heads;
+  }
+  auto opt = [&](llvm::StringRef key) {
+    return isNull(a, key) ? std::nullopt : a.optFloat(key);
   };
-  LayerSpec l;
-  l.norm = d.norm;
-  l.placement = d.placement;
-  l.deepnormAlpha = d.deepnormAlpha;
-  l.shape = d.shape;
-  l.sharedNorm = d.sharedNorm;
-  l.position = d.position;
-  l.rope = d.rope;
-  l.alibiMaxBias = d.alibiMaxBias;
-
-  // Norm and block shape.
-  if (d.norm.bias && d.norm.kind != NormKind::LayerNorm)
-    fail("norm.bias", "a bias needs \"kind\": \"layer_norm\"; rms_norm has "
-                      "none");
-  if (d.norm.weightOffset && d.norm.kind != NormKind::RMSNorm)
-    fail("norm.weight_offset", "an offset needs \"kind\": \"rms_norm\" "
-                               "(the 1 + w form); layer_norm has none");
-  if ((d.placement == NormPlacement::DeepNorm) != d.deepnormAlpha.has_value())
-    fail("deepnorm_alpha",
-         d.deepnormAlpha ? "is only used with \"placement\": \"deep_norm\""
-                         : "required field is missing (\"placement\" is "
-                           "\"deep_norm\")");
-  if (d.shape == BlockShape::Parallel && d.placement != NormPlacement::Pre)
-    fail("shape", "a parallel block normalises its input once for both "
-                  "sublayers: it needs \"placement\": \"pre\", got \"" +
-                      stringifyNormPlacement(d.placement) +
-                      "\" (tfc has no post-norm parallel block)");
-  if (d.sharedNorm && d.shape != BlockShape::Parallel)
-    fail("shared_norm", "needs \"shape\": \"parallel\"");
-
-  // Attention.
-  AttentionSpec &a = l.attention;
-  if (!d.heads) {
-    fail("attention.heads", "required field is missing");
-    return std::nullopt;
-  }
-  a.heads = *d.heads;
-  a.kvHeads = d.kvHeads.value_or(a.heads);
-  if (a.heads % a.kvHeads)
-    fail("attention.kv_heads",
-         llvm::formatv("kv_heads = {0} does not divide heads = {1}", a.kvHeads,
-                       a.heads));
-  if (d.mla) {
-    const MLASpec &m = *d.mla;
-    for (auto [name, value] :
-         {std::pair<llvm::StringRef, int64_t>{"kv_lora_rank", m.kvLoraRank},
-          {"qk_nope_head_dim", m.qkNopeHeadDim},
-          {"qk_rope_head_dim", m.qkRopeHeadDim},
-          {"v_head_dim", m.vHeadDim}})
-      if (value <= 0)
-        fail(("attention.mla." + name).str(), "required field is missing");
-    int64_t qkDim = m.qkNopeHeadDim + m.qkRopeHeadDim;
-    a.headDim = d.headDim.value_or(qkDim);
-    if (a.headDim != qkDim)
-      fail("attention.head_dim",
-           llvm::formatv("head_dim = {0} but mla needs qk_nope_head_dim + "
-                         "qk_rope_head_dim = {1} (or leave it out)",
-                         a.headDim, qkDim));
-    if (a.kvHeads != a.heads)
-      fail("attention.kv_heads",
-           llvm::formatv("mla gives every head its own keys and values: "
-                         "kv_heads must equal heads = {0}, got {1}",
-                         a.heads, a.kvHeads));
-    if (m.qkRopeHeadDim % 2)
-      fail("attention.mla.qk_rope_head_dim",
-           llvm::formatv("value {0} is odd; RoPE rotates pairs of dims",
-                         m.qkRopeHeadDim));
-    if (d.qkNorm != QKNorm::None)
-      fail("attention.qk_norm", "mla attention has no qk_norm; accepted: "
-                                "\"none\"");
-    if (d.qkvBias)
-      fail("attention.qkv_bias", "mla projections have no biases; accepted: "
-                                 "false");
-    if (d.position != PositionKind::Rope)
-      fail("position", "mla attention rotates its qk_rope_head_dim dims: it "
-                       "needs \"rope\"");
-    else if (d.rope.fraction)
-      fail("position.fraction", "mla rotates qk_rope_head_dim dims; leave "
-                                "\"fraction\" out");
-    a.mla = m;
-  } else if (d.headDim) {
-    a.headDim = *d.headDim;
-  } else if (hidden % a.heads) {
-    fail("attention.head_dim",
-         llvm::formatv("required field is missing: hidden_size = {0} is not "
-                       "divisible by heads = {1}",
-                       hidden, a.heads));
-  } else {
-    a.headDim = hidden / a.heads;
-  }
-  a.scale = d.scale;
-  a.window = d.window;
-  a.softcap = d.softcap;
-  a.clipQkv = d.clipQkv;
-  a.qkNorm = d.qkNorm;
-  a.qkvBias = d.qkvBias;
-  a.outBias = d.outBias;
-
-  // RoPE on a plain head: int(head_dim * fraction) dims, an even number.
-  if (d.position == PositionKind::Rope && !d.mla) {
-    double fraction = d.rope.fraction.value_or(1.0);
-    if (!(fraction > 0.0 && fraction <= 1.0))
-      fail("position.fraction",
-           "value " + describe(llvm::json::Value(fraction)) +
-               " is out of range; expected a number in (0, 1]");
-    else if (a.headDim > 0) {
-      auto rotated =
-          static_cast<int64_t>(static_cast<double>(a.headDim) * fraction);
-      if (rotated <= 0 || rotated % 2)
-        fail("position.fraction",
-             llvm::formatv("rotates {0} of head_dim {1} dims; must be even and "
-                           "positive",
-                           rotated, a.headDim));
-    }
-  }
-  if (d.position == PositionKind::Rope && d.rope.scaling &&
-      d.rope.scaling->kind == RopeScalingKind::Llama3) {
-    const RopeSpec::Scaling &s = *d.rope.scaling;
-    if (!s.lowFreqFactor || !s.highFreqFactor || s.originalMaxPosition <= 0)
-      fail("position.scaling",
-           "llama3 scaling needs low_freq_factor, high_freq_factor and "
-           "original_max_positions");
-    else if (!(*s.highFreqFactor > *s.lowFreqFactor))
-      fail("position.scaling.high_freq_factor",
-           "high_freq_factor = " + describe(*s.highFreqFactor) +
-               " must exceed low_freq_factor = " + describe(*s.lowFreqFactor));
-  }
-
-  // Feed-forward and experts.
-  l.ffn.activation = d.activation;
-  l.ffn.gated = d.gated;
-  l.ffn.bias = d.ffnBias;
-  if (d.moe) {
-    const MoEDraft &m = *d.moe;
-    MoESpec moe;
-    if (!m.experts)
-      fail("moe.experts", "required field is missing");
-    if (!m.topK)
-      fail("moe.top_k", "required field is missing");
-    moe.experts = m.experts.value_or(1);
-    moe.topK = m.topK.value_or(1);
-    if (moe.topK > moe.experts)
-      fail("moe.top_k", llvm::formatv("top_k = {0} exceeds experts = {1}",
-                                      moe.topK, moe.experts));
-    // An expert is as wide as the dense FFN unless the card says otherwise.
-    if (!m.intermediate && !d.intermediate)
-      fail("moe.intermediate", "required field is missing (or give "
-                               "ffn.intermediate)");
-    moe.intermediate = m.intermediate.value_or(d.intermediate.value_or(1));
-    moe.shared = m.shared;
-    if (m.sharedIntermediate && m.shared == 0)
-      fail("moe.shared_intermediate", "given but \"shared\" is 0");
-    moe.sharedIntermediate =
-        m.shared ? m.sharedIntermediate.value_or(m.shared * moe.intermediate)
-                 : 0;
-    moe.renormalize = m.renormalize;
-    moe.routedScale = m.routedScale;
-    if (d.ffnBias)
-      fail("ffn.bias", "experts have no biases: a MoE block needs \"bias\": "
-                       "false");
-    l.ffn.intermediate = d.intermediate.value_or(moe.intermediate);
-    l.moe = moe;
-  } else if (!d.intermediate) {
-    fail("ffn.intermediate", "required field is missing");
-  } else {
-    l.ffn.intermediate = *d.intermediate;
-  }
-  if (diags.errors.size() != errors)
-    return std::nullopt;
-  return l;
+  std::optional<double> scale = opt("scale"), softcap = opt("softcap"),
+                        clip = opt("clip_qkv");
+  std::optional<int64_t> window =
+      isNull(a, "window") ? std::nullopt : a.optInt("window");
+  QKNorm qkNorm = readEnum(a, "qk_norm", QKNorm::None, getMaxEnumValForQKNorm());
+  bool qkvBias = a.getBool("qkv_bias", false);
+  bool outBias = a.getBool("out_bias", false);
+  if (diags.errors.size() != errors || !headDim)
+    return {};
+  AttentionKind kind = mla ? AttentionKind::MLA : attentionKind(heads, kvHeads);
+  return b.get<AttentionAttr>("attention", kind, heads, kvHeads, *headDim,
+                              optF64(scale), window, optF64(softcap), qkNorm,
+                              qkvBias, outBias, optF64(clip), mla);
 }
 
-//===----------------------------------------------------------------------===//
-// Weight names
-//===----------------------------------------------------------------------===//
+std::optional<LayerSpec> CardReader::readLayer(ConfigReader &r,
+                                               llvm::StringRef name) {
+  size_t errors = diags.errors.size();
+  MLIRContext *ctx = b.getContext();
+  b.origins() = FieldOrigins();
+  b.origins().object = name.str();
 
-/// The checkpoint name of `role` in layer `layer` (docs/model-card.md):
-/// norms `layers.{i}.<norm>.weight|bias`, attention `layers.{i}.attn.<proj>`,
-/// feed-forward `layers.{i}.ffn.<proj>`, experts `layers.{i}.moe.experts.{e}.
-/// <proj>`, shared experts `layers.{i}.moe.shared.<proj>`, router
-/// `layers.{i}.moe.router.weight`. A role `X_bias` is the `.bias` of the
-/// projection `X_proj` (or of the norm `X` when X ends in `_norm`).
-static std::string cardWeightName(int64_t layer, llvm::StringRef role) {
-  std::string p = "layers." + std::to_string(layer) + ".";
-  if (role == "router")
-    return p + "moe.router.weight";
-  std::string group;
-  llvm::StringRef leaf = role;
-  if (role.consume_front("expert.")) {
-    auto [expert, rest] = role.split('.');
-    group = ("moe.experts." + expert + ".").str();
-    leaf = rest;
-  } else if (role.consume_front("shared.")) {
-    group = "moe.shared.";
-    leaf = role;
-  }
-  bool bias = leaf.consume_back("_bias");
-  std::string module = leaf.str();
-  if (bias && !leaf.ends_with("_norm"))
-    module += "_proj";
-  if (group.empty()) {
-    static const llvm::StringRef kBlockNorms[] = {
-        "attn_norm", "ffn_norm", "post_attn_norm", "post_ffn_norm"};
-    static const llvm::StringRef kFFN[] = {"gate_proj", "up_proj", "down_proj"};
-    if (llvm::is_contained(kFFN, module))
-      group = "ffn.";
-    else if (!llvm::is_contained(kBlockNorms, module))
-      group = "attn.";
-  }
-  return p + group + module + (bias ? ".bias" : ".weight");
-}
+  NormAttr norm;
+  nested(r, "norm", [&](ConfigReader &n) { norm = readNorm(n); });
+  if (!r.has("norm"))
+    norm = b.get<NormAttr>("norm", NormKind::RMSNorm, f64(1e-5), noF64(),
+                           false);
+  NormPlacement placement = readEnum(r, "placement", NormPlacement::Pre,
+                                     getMaxEnumValForNormPlacement());
+  std::optional<double> alpha = r.optFloat("deepnorm_alpha");
+  BlockShape shape =
+      readEnum(r, "shape", BlockShape::Serial, getMaxEnumValForBlockShape());
+  bool sharedNorm = r.getBool("shared_norm", false);
+  for (llvm::StringRef key :
+       {"placement", "deepnorm_alpha", "shape", "shared_norm"})
+    bind(key, r, key);
 
-/// Names every weight of every layer. Which roles a layer has is known in
-/// one place, DecoderBlockOp::getExpectedWeights; ask it instead of
-/// restating it: emit the layers once without weights and read back.
-static void nameLayerWeights(ModelSpec &spec) {
-  MLIRContext context(MLIRContext::Threading::DISABLED);
-  OwningOpRef<ModuleOp> module = emitModel(spec, &context);
-  module->walk([&](DecoderBlockOp block) {
-    int64_t layer = static_cast<int64_t>(block.getLayer());
-    for (auto &[role, shape] : block.getExpectedWeights())
-      spec.layers[layer].weights[role] = cardWeightName(layer, role);
+  AttentionAttr attention;
+  if (!r.has("attention"))
+    r.error("attention.heads", "required field is missing");
+  nested(r, "attention",
+         [&](ConfigReader &a) { attention = readAttention(a); });
+  Attribute position = readPosition(r);
+
+  // Feed-forward and experts. An expert is as wide as the dense FFN unless
+  // the card says otherwise, and the FFN as wide as an expert.
+  Activation activation = Activation::SiLU;
+  bool gated = true, ffnBias = false;
+  std::optional<int64_t> intermediate;
+  nested(r, "ffn", [&](ConfigReader &f) {
+    activation = readEnum(f, "activation", Activation::SiLU,
+                          getMaxEnumValForActivation());
+    gated = f.getBool("gated", true);
+    intermediate = f.optInt("intermediate");
+    ffnBias = f.getBool("bias", false);
+    bind("ffn.intermediate", f, "intermediate");
+    bind("ffn.bias", f, "bias");
+    bind("ffn", f, "bias");
   });
+  MoEAttr moe;
+  if (!isNull(r, "moe"))
+    nested(r, "moe", [&](ConfigReader &m) {
+      size_t moeErrors = diags.errors.size();
+      std::optional<int64_t> experts = m.optInt("experts");
+      std::optional<int64_t> topK = m.optInt("top_k");
+      if (!experts)
+        m.error("experts", "required field is missing");
+      if (!topK)
+        m.error("top_k", "required field is missing");
+      std::optional<int64_t> width = m.optInt("intermediate");
+      if (!width && !intermediate)
+        m.error("intermediate",
+                "required field is missing (or give ffn.intermediate)");
+      int64_t expertWidth = width.value_or(intermediate.value_or(1));
+      int64_t shared = m.getInt("shared", 0, 0);
+      int64_t sharedWidth =
+          m.getInt("shared_intermediate", shared * expertWidth);
+      bool renormalize = m.getBool("renormalize", false);
+      std::optional<double> routedScale =
+          isNull(m, "routed_scale") ? std::nullopt : m.optFloat("routed_scale");
+      for (llvm::StringRef key : {"experts", "top_k", "shared",
+                                  "shared_intermediate", "routed_scale"})
+        bind(key, m, key);
+      bind("moe.intermediate", m, width ? "intermediate" : "");
+      bind("moe", m, "experts");
+      if (diags.errors.size() == moeErrors)
+        moe = b.get<MoEAttr>("moe", *experts, *topK, expertWidth, shared,
+                             sharedWidth, renormalize, optF64(routedScale));
+      if (!intermediate)
+        intermediate = expertWidth;
+    });
+  if (!intermediate && diags.errors.size() == errors)
+    r.error("ffn.intermediate", "required field is missing");
+  if (diags.errors.size() != errors || !norm || !attention || !position)
+    return std::nullopt;
+  FFNAttr ffn = b.get<FFNAttr>("ffn", activation, gated, *intermediate, ffnBias);
+  if (!ffn || (r.has("moe") && !moe))
+    return std::nullopt;
+
+  LayerSpec l = makeLayer(b, norm, position, attention, ffn);
+  l.block.setPlacement(NormPlacementAttr::get(ctx, placement));
+  l.block.setShape(BlockShapeAttr::get(ctx, shape));
+  if (alpha)
+    l.block.setDeepnormAlpha(FloatAttr::get(Float64Type::get(ctx), *alpha));
+  if (sharedNorm)
+    l.block.setSharedNorm(UnitAttr::get(ctx));
+  if (moe)
+    l.block.setMoe(moe);
+  // The op verifier's rules (placement and shape, RoPE and head sizes,
+  // experts and biases), checked now against this layer's fields.
+  l.origins = b.snapshot();
+  return l;
 }
 
 //===----------------------------------------------------------------------===//
@@ -538,10 +414,11 @@ static void applyBaseModelPrefix(ModelSpec &spec, llvm::StringRef prefix) {
   bool tied = spec.lmHead == spec.embedding;
   add(spec.embedding);
   add(spec.positionTable);
-  add(spec.embeddingNormWeight);
-  add(spec.embeddingNormBias);
-  add(spec.finalNormWeight);
-  add(spec.finalNormBias);
+  for (std::optional<NormSpec> *norm : {&spec.embeddingNorm, &spec.finalNorm})
+    if (*norm) {
+      add((*norm)->weight);
+      add((*norm)->bias);
+    }
   if (tied)
     spec.lmHead = spec.embedding;
   for (LayerSpec &layer : spec.layers)
@@ -549,34 +426,41 @@ static void applyBaseModelPrefix(ModelSpec &spec, llvm::StringRef prefix) {
       add(entry.getValue());
 }
 
-/// `key` of `o`: true (the block's norm), false (none) or a norm object that
-/// changes some of the block's norm fields; absent or null means `dflt`.
-std::optional<NormSpec> CardReader::readNormChoice(const llvm::json::Object &o,
-                                                   ConfigReader &r,
-                                                   llvm::StringRef key,
-                                                   const NormSpec &blockNorm,
-                                                   bool dflt) {
-  const llvm::json::Value *value = o.get(key);
-  std::optional<NormSpec> norm;
+/// `key` of the card: true (the block's norm), false (none) or a norm object
+/// that changes some of the block's norm fields; absent or null means
+/// `dflt`. `name` is the tensor prefix.
+std::optional<NormSpec>
+CardReader::readNormChoice(ConfigReader &r, llvm::StringRef key,
+                           const llvm::json::Object &blockNorm, bool dflt,
+                           llvm::StringRef name) {
+  llvm::json::Object merged = blockNorm;
+  llvm::StringMap<std::string> origins;
+  for (const auto &entry : blockNorm)
+    origins[entry.first] = "block.norm";
+  const llvm::json::Value *value = r.getObject().get(key);
   if (value && value->getAsObject()) {
-    NormSpec n = blockNorm;
-    nested(r, key, [&](ConfigReader &nr) { applyNorm(nr, n); });
-    norm = n;
+    for (const auto &[k, v] : *r.optObject(key)) {
+      merged[k] = v;
+      origins[k] = r.where(key);
+    }
   } else if (!value || value->kind() == llvm::json::Value::Null ||
              value->getAsBoolean()) {
-    if (r.getBool(key, dflt))
-      norm = blockNorm;
+    if (!r.getBool(key, dflt))
+      return std::nullopt;
   } else {
     r.ignore({key});
     r.error(key,
             "expected true, false or a norm object, got " + describe(*value));
+    return std::nullopt;
   }
-  if (norm && norm->bias && norm->kind != NormKind::LayerNorm)
-    r.error(key, "a bias needs \"kind\": \"layer_norm\"; rms_norm has none");
-  if (norm && norm->weightOffset && norm->kind != NormKind::RMSNorm)
-    r.error(key, "an offset needs \"kind\": \"rms_norm\" (the 1 + w form); "
-                 "layer_norm has none");
-  return norm;
+  ConfigReader n(merged, diags, &origins, "", r.where(key));
+  b.origins() = FieldOrigins();
+  NormAttr norm = readNorm(n, "norm");
+  n.warnUnknown();
+  if (!norm)
+    return std::nullopt;
+  return NormSpec{norm, (name + ".weight").str(),
+                  norm.getBias() ? (name + ".bias").str() : ""};
 }
 
 LogicalResult CardReader::read(const llvm::json::Object &card,
@@ -600,24 +484,26 @@ LogicalResult CardReader::read(const llvm::json::Object &card,
   size_t beforeHidden = diags.errors.size();
   hidden = spec.hiddenSize = r.requireInt("hidden_size");
   // The block's defaults (head_dim) derive from hidden_size: without it,
-  // checking the block would only add follow-on errors.
+  // the block is read for its own errors only.
   bool hiddenRead = diags.errors.size() == beforeHidden;
+  if (!hiddenRead)
+    hidden = 0;
   int64_t layers = r.requireInt("num_layers");
 
   // The block: every layer starts from it.
-  BlockDraft base;
-  size_t errors = diags.errors.size();
-  if (const llvm::json::Object *block = r.optObject("block")) {
-    ConfigReader br(*block, diags, "block");
-    applyBlock(*block, br, base);
-    br.warnUnknown();
-  } else if (!r.present("block")) {
+  const llvm::json::Object *block = r.optObject("block");
+  if (!block && !r.present("block"))
     r.error("block", "required field is missing");
-  }
-  if (diags.errors.size() != errors || !r.has("block") || !hiddenRead)
+  if (!block)
     return failure();
-  std::optional<LayerSpec> baseLayer = finish(base, "block");
-  if (!baseLayer)
+  LayerObject base = layerObject(*block, nullptr, "");
+  std::optional<LayerSpec> baseLayer;
+  {
+    ConfigReader br(base.object, diags, &base.origins, "", "block");
+    baseLayer = readLayer(br, "block");
+    br.warnUnknown();
+  }
+  if (!baseLayer || !hiddenRead)
     return failure();
 
   // The layer pattern: each entry changes some fields of the block for
@@ -637,24 +523,29 @@ LogicalResult CardReader::read(const llvm::json::Object &card,
       }
       ConfigReader er(*o, diags, where);
       int64_t repeat = er.getInt("repeat", 1);
-      BlockDraft d = base;
-      size_t errors = diags.errors.size();
-      applyBlock(*o, er, d);
-      er.warnUnknown();
-      if (diags.errors.size() != errors)
+      llvm::json::Object fields = *o;
+      fields.erase("repeat");
+      LayerObject merged = layerObject(*block, &fields, where);
+      ConfigReader lr(merged.object, diags, &merged.origins, "", where);
+      std::optional<LayerSpec> l = readLayer(lr, where);
+      lr.warnUnknown();
+      if (!l)
         continue;
       // Entries past num_layers are never used: the pattern need not grow
       // beyond it (repeat x entries could otherwise allocate without bound).
       int64_t room =
           std::max<int64_t>(0, layers - static_cast<int64_t>(pattern.size()));
-      if (std::optional<LayerSpec> l = finish(d, where))
-        pattern.insert(pattern.end(), std::min(repeat, room), *l);
+      pattern.insert(pattern.end(), std::min(repeat, room), *l);
     }
   } else {
     pattern.push_back(*baseLayer);
   }
 
   // Embedding and absolute positions.
+  llvm::json::Object blockNorm;
+  if (const llvm::json::Value *n = block->get("norm"))
+    if (const llvm::json::Object *o = n->getAsObject())
+      blockNorm = *o;
   spec.embedding = "embed.weight";
   if (const llvm::json::Object *e = r.optObject("embedding")) {
     ConfigReader er(*e, diags, "embedding");
@@ -671,8 +562,9 @@ LogicalResult CardReader::read(const llvm::json::Object &card,
     } else {
       spec.embeddingScale = er.optFloat("scale");
     }
-    AbsolutePosition positions = AbsolutePosition::None;
-    readEnum(er, "positions", positions, getMaxEnumValForAbsolutePosition());
+    AbsolutePosition positions =
+        readEnum(er, "positions", AbsolutePosition::None,
+                 getMaxEnumValForAbsolutePosition());
     spec.absolutePosition = positions;
     if (positions == AbsolutePosition::Learned) {
       spec.maxPositions = er.requireInt("max_positions");
@@ -686,24 +578,14 @@ LogicalResult CardReader::read(const llvm::json::Object &card,
                  "only used with \"positions\": \"sinusoidal\"");
       spec.sinusoidalBase = *base;
     }
-    if (std::optional<NormSpec> n =
-            readNormChoice(*e, er, "norm", base.norm, /*dflt=*/false)) {
-      spec.embeddingNorm = n;
-      spec.embeddingNormWeight = "embed_norm.weight";
-      if (n->bias)
-        spec.embeddingNormBias = "embed_norm.bias";
-    }
+    spec.embeddingNorm =
+        readNormChoice(er, "norm", blockNorm, /*dflt=*/false, "embed_norm");
     er.warnUnknown();
   }
 
   // Final norm (default: the block's), LM head, final soft-cap.
-  if (std::optional<NormSpec> n =
-          readNormChoice(card, r, "final_norm", base.norm, /*dflt=*/true)) {
-    spec.finalNorm = n;
-    spec.finalNormWeight = "final_norm.weight";
-    if (n->bias)
-      spec.finalNormBias = "final_norm.bias";
-  }
+  spec.finalNorm =
+      readNormChoice(r, "final_norm", blockNorm, /*dflt=*/true, "final_norm");
   bool tied = r.getBool("tie_embeddings", false);
   spec.lmHead = tied ? spec.embedding : "head.weight";
   if (tied)
@@ -727,6 +609,7 @@ LogicalResult CardReader::read(const llvm::json::Object &card,
             "value \"" + *prefix +
                 "\" is not a module path followed by \".\" (e.g. "
                 "\"model.\")");
+  r.ignore({"block", "layers"});
   r.warnUnknown();
   if (!diags.errors.empty() || pattern.empty())
     return failure();
@@ -734,8 +617,8 @@ LogicalResult CardReader::read(const llvm::json::Object &card,
   // Routed experts over all layers, before any layer's tensors are named.
   int64_t expertInstances = 0;
   for (int64_t i = 0; i < layers; ++i)
-    if (const std::optional<MoESpec> &moe = pattern[i % pattern.size()].moe)
-      expertInstances += moe->experts; // each term <= kMaxExperts
+    if (MoEAttr moe = pattern[i % pattern.size()].block.getMoe())
+      expertInstances += moe.getExperts(); // each term <= kMaxExperts
   if (expertInstances > limits::kMaxExpertInstances) {
     r.error("num_layers",
             llvm::formatv("the layers hold {0} routed experts in all; tfc's "
@@ -746,7 +629,8 @@ LogicalResult CardReader::read(const llvm::json::Object &card,
 
   for (int64_t i = 0; i < layers; ++i)
     spec.layers.push_back(pattern[i % pattern.size()]);
-  nameLayerWeights(spec);
+  if (failed(nameLayerWeights(spec, layouts::kCard, diags)))
+    return failure();
   if (prefix) {
     spec.baseModelPrefix = *prefix;
     applyBaseModelPrefix(spec, *prefix);
@@ -755,7 +639,8 @@ LogicalResult CardReader::read(const llvm::json::Object &card,
 }
 
 LogicalResult mlir::tfc::readModelCard(const llvm::json::Object &card,
-                                       ModelSpec &spec,
+                                       MLIRContext *context, ModelSpec &spec,
                                        ImportDiagnostics &diags) {
-  return CardReader(diags).read(card, spec);
+  BlockBuilder builder(context, diags);
+  return CardReader(builder).read(card, spec);
 }

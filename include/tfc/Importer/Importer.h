@@ -17,23 +17,34 @@ namespace mlir::tfc {
 struct ImportDiagnostics {
   std::string file;
   std::vector<std::string> errors, warnings;
-  void error(const llvm::Twine &msg) { errors.push_back(msg.str()); }
-  void warning(const llvm::Twine &msg) { warnings.push_back(msg.str()); }
+  /// A message already given is not repeated (a card's layer entries
+  /// inherit the block's fields, and with them its mistakes).
+  void error(const llvm::Twine &msg) { add(errors, msg.str()); }
+  void warning(const llvm::Twine &msg) { add(warnings, msg.str()); }
+
+private:
+  static void add(std::vector<std::string> &list, std::string msg) {
+    if (!llvm::is_contained(list, msg))
+      list.push_back(std::move(msg));
+  }
 };
 
 /// Model types a Hugging Face config.json may name.
 llvm::ArrayRef<llvm::StringRef> getSupportedModelTypes();
 
-/// Fills `spec` from a Hugging Face config.json object. Fails (with errors in
-/// `diags`) on unknown model types, missing, mistyped or inconsistent fields.
+/// Fills `spec` from a Hugging Face config.json object, its layers' attributes
+/// built in `context`. Fails (with errors in `diags`) on unknown model types,
+/// missing or mistyped fields and on attributes their verifiers reject.
 llvm::LogicalResult readHFConfig(const llvm::json::Object &config,
-                                 ModelSpec &spec, ImportDiagnostics &diags);
+                                 MLIRContext *context, ModelSpec &spec,
+                                 ImportDiagnostics &diags);
 
 /// Fills `spec` from a tfc model card (docs/model-card.md).
 llvm::LogicalResult readModelCard(const llvm::json::Object &card,
-                                  ModelSpec &spec, ImportDiagnostics &diags);
+                                  MLIRContext *context, ModelSpec &spec,
+                                  ImportDiagnostics &diags);
 
-/// Emits the model-level tfc IR of `spec`.
+/// Emits the model-level tfc IR of `spec` (unverified).
 OwningOpRef<ModuleOp> emitModel(const ModelSpec &spec, MLIRContext *context);
 
 /// Reads a config.json or model card (a file, or a directory holding

@@ -1,96 +1,58 @@
 //===- ModelSpec.h - A family-independent model description -----*- C++ -*-===//
 //
 // What the importer reads out of a config.json or a model card before it
-// emits IR: every architectural choice explicit, every weight named. Both
-// front ends fill a ModelSpec; one emitter turns it into tfc IR.
+// emits IR. A layer is the attributes of its tfc.decoder_block, built with
+// the attributes' own checked constructors, plus the checkpoint tensor of
+// each weight role: the dialect is the one description of a block, and its
+// verifiers the one judge of whether a combination is valid.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TFC_IMPORTER_MODELSPEC_H
 #define TFC_IMPORTER_MODELSPEC_H
 
-#include "tfc/Dialect/TFC/IR/TFCAttrs.h"
+#include "tfc/Dialect/TFC/IR/TFCOps.h"
 
 #include "llvm/ADT/StringMap.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace mlir::tfc {
 
-struct NormSpec {
-  NormKind kind = NormKind::RMSNorm;
-  double eps = 1e-6;
-  std::optional<double> weightOffset; // gemma: 1.0
-  bool bias = false;
-};
-
-struct RopeSpec {
-  double theta = 10000.0;
-  std::optional<double> fraction;
-  RopeStyle style = RopeStyle::RotateHalf;
-  struct Scaling {
-    RopeScalingKind kind = RopeScalingKind::Linear;
-    double factor = 1.0;
-    std::optional<double> lowFreqFactor, highFreqFactor;
-    int64_t originalMaxPosition = 0;
-  };
-  std::optional<Scaling> scaling;
-};
-
-enum class PositionKind { None, Rope, Alibi };
-
 /// The element type the compiled model reads its weights in (what the
 /// checkpoint stores, by default; docs/ABI.md `weight` lines).
 enum class WeightDType { F32, BF16, F16 };
 
-struct MLASpec {
-  int64_t qLoraRank = 0, kvLoraRank = 0, qkNopeHeadDim = 0, qkRopeHeadDim = 0,
-          vHeadDim = 0;
+/// Where the reader found each attribute parameter: `kv_heads` came from
+/// `num_key_value_heads`, or from `layers[2].attention.kv_heads`. A verifier
+/// names the parameter at fault; this says which field to blame.
+struct FieldOrigins {
+  /// Parameter (`kv_heads`) or attribute-qualified parameter
+  /// (`moe.intermediate`) -> the field as messages name it.
+  llvm::StringMap<std::string> fields;
+  /// The object a layer comes from ("block", "layers[2]"; "" for a
+  /// config.json), for errors that name no bound parameter.
+  std::string object;
+
+  void bind(llvm::StringRef param, llvm::StringRef field) {
+    fields[param] = field.str();
+  }
 };
 
-struct AttentionSpec {
-  int64_t heads = 0, kvHeads = 0, headDim = 0;
-  std::optional<double> scale;
-  std::optional<int64_t> window;
-  std::optional<double> softcap;
-  QKNorm qkNorm = QKNorm::None;
-  bool qkvBias = false, outBias = false;
-  std::optional<double> clipQkv;
-  std::optional<MLASpec> mla;
-};
-
-struct FFNSpec {
-  Activation activation = Activation::SiLU;
-  bool gated = true;
-  int64_t intermediate = 0;
-  bool bias = false;
-};
-
-struct MoESpec {
-  int64_t experts = 0, topK = 0, intermediate = 0;
-  int64_t shared = 0, sharedIntermediate = 0;
-  bool renormalize = false;
-  std::optional<double> routedScale;
-};
-
-/// One decoder layer: attributes plus role -> checkpoint tensor name (the
-/// roles are those of tfc.decoder_block, see DecoderBlockOp.cpp).
+/// One decoder layer: the attributes of its tfc.decoder_block (`layer` and
+/// `weights` are set by the emitter) and role -> checkpoint tensor name.
 struct LayerSpec {
-  NormSpec norm;
-  NormPlacement placement = NormPlacement::Pre;
-  std::optional<double> deepnormAlpha;
-  BlockShape shape = BlockShape::Serial;
-  bool sharedNorm = false;
-  PositionKind position = PositionKind::Rope;
-  RopeSpec rope;
-  double alibiMaxBias = 8.0;
-  AttentionSpec attention;
-  FFNSpec ffn;
-  std::optional<MoESpec> moe;
-  WeightLayout layout = WeightLayout::OutIn;
-  std::optional<QKVPacking> qkvPacking;
+  DecoderBlockOp::Properties block;
   llvm::StringMap<std::string> weights;
+  std::shared_ptr<const FieldOrigins> origins;
+};
+
+/// A model-level norm and the tensors that fill it.
+struct NormSpec {
+  NormAttr norm;
+  std::string weight, bias;
 };
 
 struct ModelSpec {
@@ -103,10 +65,8 @@ struct ModelSpec {
   int64_t maxPositions = 0;
   double sinusoidalBase = 10000.0;
   std::optional<NormSpec> embeddingNorm;  // bloom word_embeddings_layernorm
-  std::string embeddingNormWeight, embeddingNormBias;
   std::vector<LayerSpec> layers;
   std::optional<NormSpec> finalNorm;
-  std::string finalNormWeight, finalNormBias;
   std::string lmHead; // the embedding's name when tied
   WeightLayout lmHeadLayout = WeightLayout::OutIn;
   std::string lmHeadBias;

@@ -6,25 +6,25 @@
 //===----------------------------------------------------------------------===//
 
 // eps must be positive: zero.
-// expected-error@+1 {{'eps' must be positive, got 0.000000e+00}}
+// expected-error@+1 {{'eps' must be positive, got 0}}
 func.func private @f() attributes {a = #tfc.norm<rms_norm, eps = 0.0>}
 
 // -----
 
 // eps must be positive: negative.
-// expected-error@+1 {{'eps' must be positive, got -1.000000e-05}}
+// expected-error@+1 {{'eps' must be positive, got -1e-05}}
 func.func private @f() attributes {a = #tfc.norm<layer_norm, eps = -1.0e-5>}
 
 // -----
 
 // Only LayerNorm has a bias.
-// expected-error@+1 {{'bias' is only valid for layer_norm}}
+// expected-error@+1 {{'bias' needs kind layer_norm; rms_norm has none}}
 func.func private @f() attributes {a = #tfc.norm<rms_norm, eps = 1.0e-5, bias = true>}
 
 // -----
 
 // Only RMSNorm has the (1 + w) form; a LayerNorm offset would be ignored.
-// expected-error@+1 {{'weight_offset' is only valid for rms_norm}}
+// expected-error@+1 {{'weight_offset' needs kind rms_norm (the 1 + w form); layer_norm has none}}
 func.func private @f() attributes {a = #tfc.norm<layer_norm, eps = 1.0e-5, weight_offset = 1.0>}
 
 // -----
@@ -67,7 +67,7 @@ func.func private @f() attributes {a = #tfc.norm<rms_norm, eps = small>}
 // -----
 
 // factor must be positive.
-// expected-error@+1 {{'factor' must be positive, got 0.000000e+00}}
+// expected-error@+1 {{'factor' must be positive, got 0}}
 func.func private @f() attributes {a = #tfc.rope_scaling<linear, factor = 0.0>}
 
 // -----
@@ -97,7 +97,7 @@ func.func private @f() attributes {a = #tfc.rope_scaling<llama3, factor = 8.0, l
 // -----
 
 // llama3 scaling: high_freq_factor must exceed low_freq_factor.
-// expected-error@+1 {{'high_freq_factor' (4.000000e+00) must exceed 'low_freq_factor' (4.000000e+00)}}
+// expected-error@+1 {{'high_freq_factor' (4) must exceed 'low_freq_factor' (4)}}
 func.func private @f() attributes {a = #tfc.rope_scaling<llama3, factor = 8.0, low_freq_factor = 4.0, high_freq_factor = 4.0, original_max_position = 8192>}
 
 // -----
@@ -114,25 +114,25 @@ func.func private @f() attributes {a = #tfc.rope_scaling<yarn, factor = 4.0>}
 // -----
 
 // theta must be positive.
-// expected-error@+1 {{'theta' must be positive, got 0.000000e+00}}
+// expected-error@+1 {{'theta' must be positive, got 0}}
 func.func private @f() attributes {a = #tfc.rope<theta = 0.0>}
 
 // -----
 
 // fraction must be in (0, 1]: zero.
-// expected-error@+1 {{'fraction' must be in (0, 1], got 0.000000e+00}}
+// expected-error@+1 {{'fraction' must be in (0, 1], got 0}}
 func.func private @f() attributes {a = #tfc.rope<theta = 1.0e4, fraction = 0.0>}
 
 // -----
 
 // fraction must be in (0, 1]: above one.
-// expected-error@+1 {{'fraction' must be in (0, 1], got 1.500000e+00}}
+// expected-error@+1 {{'fraction' must be in (0, 1], got 1.5}}
 func.func private @f() attributes {a = #tfc.rope<theta = 1.0e4, fraction = 1.5>}
 
 // -----
 
 // A nested invalid scaling is reported.
-// expected-error@+2 {{'factor' must be positive, got -2.000000e+00}}
+// expected-error@+2 {{'factor' must be positive, got -2}}
 // expected-error@+1 {{failed to parse TFC_RopeAttr parameter 'scaling'}}
 func.func private @f() attributes {a = #tfc.rope<theta = 1.0e4, scaling = <linear, factor = -2.0>>}
 
@@ -256,19 +256,19 @@ func.func private @f() attributes {a = #tfc.attention<gqa, heads = 4, kv_heads =
 // -----
 
 // scale must be positive.
-// expected-error@+1 {{'scale' must be positive, got 0.000000e+00}}
+// expected-error@+1 {{'scale' must be positive, got 0}}
 func.func private @f() attributes {a = #tfc.attention<gqa, heads = 4, kv_heads = 2, head_dim = 16, scale = 0.0>}
 
 // -----
 
 // softcap must be positive.
-// expected-error@+1 {{'softcap' must be positive, got -5.000000e+01}}
+// expected-error@+1 {{'softcap' must be positive, got -50}}
 func.func private @f() attributes {a = #tfc.attention<gqa, heads = 4, kv_heads = 2, head_dim = 16, softcap = -50.0>}
 
 // -----
 
 // clip_qkv must be positive.
-// expected-error@+1 {{'clip_qkv' must be positive, got 0.000000e+00}}
+// expected-error@+1 {{'clip_qkv' must be positive, got 0}}
 func.func private @f() attributes {a = #tfc.attention<gqa, heads = 4, kv_heads = 2, head_dim = 16, clip_qkv = 0.0>}
 
 // -----
@@ -286,7 +286,7 @@ func.func private @f() attributes {a = #tfc.attention<gqa, heads = 4, kv_heads =
 // -----
 
 // heads must be divisible by kv_heads.
-// expected-error@+1 {{'heads' (6) must be divisible by 'kv_heads' (4)}}
+// expected-error@+1 {{'kv_heads' (4) must divide 'heads' (6)}}
 func.func private @f() attributes {a = #tfc.attention<gqa, heads = 6, kv_heads = 4, head_dim = 16>}
 
 // -----
@@ -409,7 +409,7 @@ func.func private @f() attributes {a = #tfc.moe<experts = 8, top_k = 2, intermed
 // -----
 
 // routed_scale must be positive.
-// expected-error@+1 {{'routed_scale' must be positive, got 0.000000e+00}}
+// expected-error@+1 {{'routed_scale' must be positive, got 0}}
 func.func private @f() attributes {a = #tfc.moe<experts = 8, top_k = 2, intermediate = 64, routed_scale = 0.0>}
 
 // -----

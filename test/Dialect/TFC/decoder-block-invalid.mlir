@@ -57,7 +57,7 @@ func.func @f(%x: tensor<?x8xf32>, %pos: index, %cache: memref<?x?xf32>) -> tenso
 
 // deepnorm_alpha must be positive.
 func.func @f(%x: tensor<?x8xf32>, %pos: index, %cache: memref<?x?xf32>) -> tensor<?x8xf32> {
-  // expected-error@+1 {{'tfc.decoder_block' op 'deepnorm_alpha' must be positive, got 0.000000e+00}}
+  // expected-error@+1 {{'tfc.decoder_block' op 'deepnorm_alpha' must be positive, got 0}}
   %y = tfc.decoder_block %x at %pos cache %cache {layer = 0 : i64, norm = #tfc.norm<rms_norm, eps = 1.0e-5>, placement = #tfc.norm_placement<deep_norm>,
       deepnorm_alpha = 0.0 : f64, shape = #tfc.block_shape<serial>, position_encoding = #tfc.nope,
       attention = #tfc.attention<mha, heads = 2, kv_heads = 2, head_dim = 4>, ffn = #tfc.ffn<relu, intermediate = 16>,
@@ -69,7 +69,7 @@ func.func @f(%x: tensor<?x8xf32>, %pos: index, %cache: memref<?x?xf32>) -> tenso
 
 // A parallel block normalises its input: sandwich placement is rejected.
 func.func @f(%x: tensor<?x8xf32>, %pos: index, %cache: memref<?x?xf32>) -> tensor<?x8xf32> {
-  // expected-error@+1 {{'tfc.decoder_block' op a parallel block normalises its input: placement must be pre, got sandwich}}
+  // expected-error@+1 {{'tfc.decoder_block' op a parallel block normalises its input once for both sublayers: 'placement' must be pre, got sandwich}}
   %y = tfc.decoder_block %x at %pos cache %cache {layer = 0 : i64, norm = #tfc.norm<rms_norm, eps = 1.0e-5>, placement = #tfc.norm_placement<sandwich>,
       shape = #tfc.block_shape<parallel>, position_encoding = #tfc.nope, attention = #tfc.attention<mha, heads = 2, kv_heads = 2, head_dim = 4>,
       ffn = #tfc.ffn<relu, intermediate = 16>,
@@ -81,7 +81,7 @@ func.func @f(%x: tensor<?x8xf32>, %pos: index, %cache: memref<?x?xf32>) -> tenso
 
 // A parallel block normalises its input: deep_norm placement is rejected.
 func.func @f(%x: tensor<?x8xf32>, %pos: index, %cache: memref<?x?xf32>) -> tensor<?x8xf32> {
-  // expected-error@+1 {{'tfc.decoder_block' op a parallel block normalises its input: placement must be pre, got deep_norm}}
+  // expected-error@+1 {{'tfc.decoder_block' op a parallel block normalises its input once for both sublayers: 'placement' must be pre, got deep_norm}}
   %y = tfc.decoder_block %x at %pos cache %cache {layer = 0 : i64, norm = #tfc.norm<rms_norm, eps = 1.0e-5>, placement = #tfc.norm_placement<deep_norm>,
       deepnorm_alpha = 2.0 : f64, shape = #tfc.block_shape<parallel>, position_encoding = #tfc.nope,
       attention = #tfc.attention<mha, heads = 2, kv_heads = 2, head_dim = 4>, ffn = #tfc.ffn<relu, intermediate = 16>,
@@ -117,7 +117,7 @@ func.func @f(%x: tensor<?x8xf32>, %pos: index, %cache: memref<?x?xf32>) -> tenso
 
 // RoPE must rotate an even number of dims (0.25 * 12 = 3).
 func.func @f(%x: tensor<?x8xf32>, %pos: index, %cache: memref<?x?xf32>) -> tensor<?x8xf32> {
-  // expected-error@+1 {{'tfc.decoder_block' op RoPE rotates 3 dims of head_dim 12; must be even and positive}}
+  // expected-error@+1 {{'tfc.decoder_block' op 'fraction' (0.25) rotates int(12 * 0.25) = 3 of the 'head_dim' (12) dims of each head; RoPE needs an even, positive number}}
   %y = tfc.decoder_block %x at %pos cache %cache {layer = 0 : i64, norm = #tfc.norm<rms_norm, eps = 1.0e-5>, placement = #tfc.norm_placement<pre>,
       shape = #tfc.block_shape<serial>, position_encoding = #tfc.rope<theta = 1.0e4, fraction = 0.25>, attention = #tfc.attention<mha, heads = 2, kv_heads = 2, head_dim = 12>,
       ffn = #tfc.ffn<relu, intermediate = 16>,
@@ -129,7 +129,7 @@ func.func @f(%x: tensor<?x8xf32>, %pos: index, %cache: memref<?x?xf32>) -> tenso
 
 // RoPE must rotate at least one pair (0.1 * 4 = 0).
 func.func @f(%x: tensor<?x8xf32>, %pos: index, %cache: memref<?x?xf32>) -> tensor<?x8xf32> {
-  // expected-error@+1 {{'tfc.decoder_block' op RoPE rotates 0 dims of head_dim 4; must be even and positive}}
+  // expected-error@+1 {{'tfc.decoder_block' op 'fraction' (0.1) rotates int(4 * 0.1) = 0 of the 'head_dim' (4) dims of each head; RoPE needs an even, positive number}}
   %y = tfc.decoder_block %x at %pos cache %cache {layer = 0 : i64, norm = #tfc.norm<rms_norm, eps = 1.0e-5>, placement = #tfc.norm_placement<pre>,
       shape = #tfc.block_shape<serial>, position_encoding = #tfc.rope<theta = 1.0e4, fraction = 0.1>, attention = #tfc.attention<mha, heads = 2, kv_heads = 2, head_dim = 4>,
       ffn = #tfc.ffn<relu, intermediate = 16>,

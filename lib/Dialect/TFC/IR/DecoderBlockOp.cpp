@@ -8,6 +8,7 @@
 #include "tfc/Dialect/TFC/IR/TFCOps.h"
 
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/Format.h"
 
 using namespace mlir;
 using namespace mlir::tfc;
@@ -42,18 +43,23 @@ struct WeightList {
 
 SmallVector<std::pair<std::string, SmallVector<int64_t>>>
 DecoderBlockOp::getExpectedWeights() {
-  WeightList w{{}, getLayout()};
-  int64_t hidden = getHiddenSize();
-  NormAttr norm = getNorm();
+  return getExpectedWeights(getProperties(), getHiddenSize());
+}
+
+SmallVector<std::pair<std::string, SmallVector<int64_t>>>
+DecoderBlockOp::getExpectedWeights(const Properties &block, int64_t hidden) {
+  WeightList w{{}, block.getLayout() ? block.getLayout().getValue()
+                                     : WeightLayout::OutIn};
+  NormAttr norm = block.getNorm();
 
   // Norms, by placement.
-  bool parallel = getShape() == BlockShape::Parallel;
-  switch (getPlacement()) {
+  bool parallel = block.getShape().getValue() == BlockShape::Parallel;
+  switch (block.getPlacement().getValue()) {
   case NormPlacement::Pre:
   case NormPlacement::Post:
   case NormPlacement::DeepNorm:
     w.norm("attn_norm", norm, hidden);
-    if (!(parallel && getSharedNorm()))
+    if (!(parallel && block.getSharedNorm()))
       w.norm("ffn_norm", norm, hidden);
     break;
   case NormPlacement::Sandwich:
@@ -69,7 +75,7 @@ DecoderBlockOp::getExpectedWeights() {
   }
 
   // Attention.
-  AttentionAttr attn = getAttention();
+  AttentionAttr attn = block.getAttention();
   int64_t heads = attn.getHeads(), kvHeads = attn.getKvHeads();
   int64_t headDim = attn.getHeadDim(), valueDim = attn.getValueHeadDim();
   if (MLAAttr mla = attn.getMla()) {
@@ -85,7 +91,7 @@ DecoderBlockOp::getExpectedWeights() {
     w.vector("kv_a_norm", mla.getKvLoraRank());
     w.matrix("kv_b_proj", heads * (mla.getQkNopeHeadDim() + valueDim),
              mla.getKvLoraRank());
-  } else if (getQkvPacking()) {
+  } else if (block.getQkvPacking()) {
     int64_t fused = (heads + 2 * kvHeads) * headDim;
     w.matrix("qkv_proj", fused, hidden);
     if (attn.getQkvBias())
@@ -117,7 +123,7 @@ DecoderBlockOp::getExpectedWeights() {
     w.vector("o_bias", hidden);
 
   // Feed-forward.
-  FFNAttr ffn = getFfn();
+  FFNAttr ffn = block.getFfn();
   auto mlp = [&](StringRef prefix, int64_t width, bool bias) {
     if (ffn.getGated())
       w.matrix((prefix + "gate_proj").str(), width, hidden);
@@ -130,7 +136,7 @@ DecoderBlockOp::getExpectedWeights() {
       w.vector((prefix + "down_bias").str(), hidden);
     }
   };
-  if (MoEAttr moe = getMoeAttr()) {
+  if (MoEAttr moe = block.getMoe()) {
     w.matrix("router", moe.getExperts(), hidden);
     for (int64_t e = 0; e < moe.getExperts(); ++e)
       mlp(("expert." + Twine(e) + ".").str(), moe.getIntermediate(), false);
@@ -162,12 +168,15 @@ LogicalResult DecoderBlockOp::verify() {
   if ((placement == NormPlacement::DeepNorm) != getDeepnormAlpha().has_value())
     return emitOpError() << "'deepnorm_alpha' is required with deep_norm "
                             "placement and only then";
-  if (getDeepnormAlpha() && !(getDeepnormAlpha()->convertToDouble() > 0.0))
-    return emitOpError() << "'deepnorm_alpha' must be positive, got "
-                         << getDeepnormAlpha()->convertToDouble();
+  if (getDeepnormAlpha() && !(getDeepnormAlpha()->convertToDouble() > 0.0)) {
+    std::string alpha;
+    llvm::raw_string_ostream(alpha)
+        << llvm::format("%g", getDeepnormAlpha()->convertToDouble());
+    return emitOpError() << "'deepnorm_alpha' must be positive, got " << alpha;
+  }
   if (getShape() == BlockShape::Parallel && placement != NormPlacement::Pre)
-    return emitOpError() << "a parallel block normalises its input: placement "
-                         << "must be pre, got "
+    return emitOpError() << "a parallel block normalises its input once for "
+                            "both sublayers: 'placement' must be pre, got "
                          << stringifyNormPlacement(placement);
   if (getSharedNorm() && getShape() != BlockShape::Parallel)
     return emitOpError() << "'shared_norm' needs a parallel block";
@@ -180,9 +189,17 @@ LogicalResult DecoderBlockOp::verify() {
     if (attn.getMla() && rope.getFraction())
       return emitOpError() << "mla rotates qk_rope_head_dim dims; 'fraction' "
                               "must not be given";
-    if (rotated <= 0 || rotated % 2)
-      return emitOpError() << "RoPE rotates " << rotated << " dims of head_dim "
-                           << attn.getHeadDim() << "; must be even and positive";
+    if (rotated <= 0 || rotated % 2) {
+      std::string fraction;
+      llvm::raw_string_ostream(fraction)
+          << llvm::format("%g", rope.getFractionValue());
+      return emitOpError() << "'fraction' (" << fraction << ") rotates int("
+                           << attn.getHeadDim() << " * " << fraction
+                           << ") = " << rotated << " of the 'head_dim' ("
+                           << attn.getHeadDim()
+                           << ") dims of each head; RoPE needs an even, "
+                              "positive number";
+    }
   } else if (attn.getMla()) {
     return emitOpError() << "mla attention needs #tfc.rope positions";
   }

@@ -5,6 +5,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/Format.h"
 
 #include <cmath>
 
@@ -23,13 +24,21 @@ void TFCDialect::registerAttributes() {
       >();
 }
 
+/// A number as a user writes it (0.5, 1e-05): diagnostics print doubles as
+/// 5.000000e-01.
+static std::string num(double v) {
+  std::string text;
+  llvm::raw_string_ostream(text) << llvm::format("%g", v);
+  return text;
+}
+
 /// Fails with "`name` must be positive" unless `attr` is absent or positive.
 static LogicalResult checkPositive(function_ref<InFlightDiagnostic()> emitError,
                                    StringRef name,
                                    std::optional<APFloat> value) {
   if (value && !(value->convertToDouble() > 0.0))
     return emitError() << "'" << name << "' must be positive, got "
-                       << value->convertToDouble();
+                       << num(value->convertToDouble());
   return success();
 }
 
@@ -46,11 +55,12 @@ LogicalResult NormAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (failed(checkPositive(emitError, "eps", eps)))
     return failure();
   if (bias && kind == NormKind::RMSNorm)
-    return emitError() << "'bias' is only valid for layer_norm";
+    return emitError() << "'bias' needs kind layer_norm; rms_norm has none";
   // Only RMSNorm has the (1 + w) form (gemma); a LayerNorm offset would be
   // accepted and silently not applied by the op-level tfc.layer_norm.
   if (weightOffset && kind == NormKind::LayerNorm)
-    return emitError() << "'weight_offset' is only valid for rms_norm";
+    return emitError() << "'weight_offset' needs kind rms_norm (the 1 + w "
+                          "form); layer_norm has none";
   return success();
 }
 
@@ -71,8 +81,9 @@ RopeScalingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   double low = lowFreqFactor->convertToDouble();
   double high = highFreqFactor->convertToDouble();
   if (!(high > low))
-    return emitError() << "'high_freq_factor' (" << high
-                       << ") must exceed 'low_freq_factor' (" << low << ")";
+    return emitError() << "'high_freq_factor' (" << num(high)
+                       << ") must exceed 'low_freq_factor' (" << num(low)
+                       << ")";
   return success();
 }
 
@@ -84,7 +95,7 @@ LogicalResult RopeAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (fraction) {
     double f = fraction->convertToDouble();
     if (!(f > 0.0 && f <= 1.0))
-      return emitError() << "'fraction' must be in (0, 1], got " << f;
+      return emitError() << "'fraction' must be in (0, 1], got " << num(f);
   }
   return success();
 }
@@ -205,9 +216,8 @@ AttentionAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (window && *window <= 0)
     return emitError() << "'window' must be positive, got " << *window;
   if (heads % kvHeads)
-    return emitError() << "'heads' (" << heads
-                       << ") must be divisible by 'kv_heads' (" << kvHeads
-                       << ")";
+    return emitError() << "'kv_heads' (" << kvHeads << ") must divide 'heads' ("
+                       << heads << ")";
   switch (kind) {
   case AttentionKind::MHA:
     if (kvHeads != heads)
@@ -233,6 +243,11 @@ AttentionAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                          << ")";
     if (qkNorm != QKNorm::None)
       return emitError() << "mla attention has no 'qk_norm'";
+    // getExpectedWeights gives MLA no q/k/v bias roles: one set would be
+    // silently ignored.
+    if (qkvBias)
+      return emitError() << "mla projections have no biases: 'qkv_bias' "
+                            "must be false";
     break;
   }
   if (mla && kind != AttentionKind::MLA)
