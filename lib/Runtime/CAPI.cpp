@@ -331,7 +331,13 @@ void tfc_model_set_threads(int n) { setThreadCount(n); }
 
 // ---- Manifest ----
 
-const char *tfc_manifest_text(void) { return getLibraryManifestText(); }
+const char *tfc_manifest_text(void) {
+  std::string error;
+  const char *text = getLibraryManifestText(error);
+  if (!text)
+    fail(error);
+  return text;
+}
 
 const char *tfc_manifest_model_type(void) {
   const Manifest *manifest = manifestOrFail();

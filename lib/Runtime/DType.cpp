@@ -100,18 +100,6 @@ const char *tfc::runtime::dtypeName(DType dtype) { return info(dtype).name; }
 
 int64_t tfc::runtime::dtypeSize(DType dtype) { return info(dtype).size; }
 
-bool tfc::runtime::parseManifestDType(std::string_view name, DType &result) {
-  if (name == "f32")
-    result = DType::F32;
-  else if (name == "bf16")
-    result = DType::BF16;
-  else if (name == "f16")
-    result = DType::F16;
-  else
-    return false;
-  return true;
-}
-
 const char *tfc::runtime::manifestDTypeName(DType dtype) {
   switch (dtype) {
   case DType::F32:

@@ -34,8 +34,6 @@ enum class DType {
 bool parseDType(std::string_view name, DType &result);
 /// The safetensors spelling of `dtype`.
 const char *dtypeName(DType dtype);
-/// Parses a manifest element type: "f32", "bf16" or "f16".
-bool parseManifestDType(std::string_view name, DType &result);
 /// The manifest spelling of F32, BF16 and F16 ("f32", ...).
 const char *manifestDTypeName(DType dtype);
 /// Bytes per element.

@@ -8,6 +8,8 @@
 #ifndef TFC_RUNTIME_GENERATEDABI_H
 #define TFC_RUNTIME_GENERATEDABI_H
 
+#include "tfc/Runtime/ManifestABI.h"
+
 #include <cstdint>
 
 namespace tfc::runtime {
@@ -33,7 +35,9 @@ template <typename T> MemRef<T, 1> makeMemRef1D(T *data, int64_t size) {
 } // namespace tfc::runtime
 
 extern "C" {
-extern const char tfc_manifest[];
+// Declared as a table, though the symbol of an old or foreign library may be
+// something else (text, or shorter): Manifest.cpp checks the magic first.
+extern const tfc_manifest_v4 tfc_manifest;
 
 // The three entry points share one signature (ABI.md): the weight region,
 // the weight offsets table, the KV cache bytes, the tokens, pos,

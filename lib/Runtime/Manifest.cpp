@@ -1,10 +1,11 @@
-//===- Manifest.cpp - Parser and validator of the weight manifest ---------===//
+//===- Manifest.cpp - Validator of the compiled model's manifest table ----===//
 
 #include "Manifest.h"
 #include "GeneratedABI.h"
 #include "Support.h"
 
-#include <mutex>
+#include <cstring>
+#include <dlfcn.h>
 #include <unordered_set>
 
 using namespace tfc::runtime;
@@ -15,245 +16,232 @@ namespace {
 // generated code may use aligned vector loads on each layer's rows.
 constexpr int64_t kKVCacheAlignment = 64;
 
-constexpr int kManifestVersion = 3;
+// Bounds on what a table may claim, so that a garbage count or string ends
+// in an error instead of a loop over unmapped memory. Each is far above a
+// real model's (Kimi-K2: ~70k weights; names under 100 bytes).
+constexpr int64_t kMaxRecords = int64_t(1) << 24;
+constexpr size_t kMaxStringBytes = 4096;
 
-std::vector<std::string_view> splitFields(std::string_view line) {
-  std::vector<std::string_view> fields;
-  size_t start = 0;
-  while (true) {
-    size_t space = line.find(' ', start);
-    fields.push_back(line.substr(start, space - start));
-    if (space == std::string_view::npos)
-      return fields;
-    start = space + 1;
-  }
-}
+// Text manifests (versions 1-3) start with this; see ManifestABI.h.
+constexpr char kTextManifestPrefix[] = "tfc-manifest ";
 
-bool parseShape(std::string_view text, std::vector<int64_t> &shape) {
-  shape.clear();
-  size_t start = 0;
-  while (true) {
-    size_t x = text.find('x', start);
-    int64_t dim;
-    if (!parseInt64(text.substr(start, x - start), dim) || dim <= 0)
-      return false;
-    shape.push_back(dim);
-    if (x == std::string_view::npos)
-      return true;
-    start = x + 1;
-  }
-}
-
-class ManifestParser {
+class ManifestReader {
 public:
-  ManifestParser(Manifest &manifest, std::string &error)
-      : manifest(manifest), error(error) {}
+  ManifestReader(const std::string &library, Manifest &manifest,
+                 std::string &error)
+      : library(library), manifest(manifest), error(error) {}
 
-  bool parse(std::string_view text);
+  bool read(const void *symbol);
 
 private:
+  const std::string &library;
   Manifest &manifest;
   std::string &error;
-  size_t lineNo = 0;
-  std::unordered_set<std::string> seenKeys;
-  std::unordered_set<std::string> seenNames;
-  int64_t kvCacheCount = 0;
-  int64_t weightCount = 0;
 
   bool fail(const std::string &message) {
-    error = "malformed tfc manifest: line " + std::to_string(lineNo) + ": " +
-            message;
+    error = "malformed tfc manifest in '" + library + "': " + message;
     return false;
   }
-  /// For problems of the whole text, which no single line has.
-  bool failWhole(const std::string &message) {
-    error = "malformed tfc manifest: " + message;
-    return false;
-  }
-  bool once(const std::string &key) {
-    if (seenKeys.insert(key).second)
-      return true;
-    return fail("duplicate '" + key + "' record");
-  }
-  bool parseLine(const std::vector<std::string_view> &fields);
-  bool parseWeight(const std::vector<std::string_view> &fields);
-  bool parseOptional(const std::vector<std::string_view> &fields);
-  bool parseKVCache(const std::vector<std::string_view> &fields);
-  bool parseContext(const std::vector<std::string_view> &fields);
+  bool readHeader(const char *bytes);
+  /// A NUL-terminated string of printable ASCII without spaces (names are
+  /// single fields of the text form); empty only when `mayBeEmpty`.
+  bool readString(const char *value, const std::string &what, bool mayBeEmpty,
+                  std::string &result);
+  bool readDType(int64_t value, const std::string &what, DType &result);
+  bool readCount(int64_t count, const void *records, const char *what);
+  bool readWeight(const tfc_manifest_weight_v4 &record, int64_t index);
 };
 
-bool ManifestParser::parse(std::string_view text) {
-  bool sawEnd = false;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t newline = text.find('\n', start);
-    std::string_view line = text.substr(start, newline - start);
-    start = newline == std::string_view::npos ? text.size() : newline + 1;
-    ++lineNo;
-    if (sawEnd) {
-      if (!line.empty())
-        return fail("text after 'end'");
-      continue;
-    }
-    std::vector<std::string_view> fields = splitFields(line);
-    for (std::string_view field : fields)
-      if (field.empty())
-        return fail("empty field (fields are separated by single spaces): '" +
-                    std::string(line) + "'");
-    if (lineNo == 1) {
-      std::string expected =
-          "tfc-manifest " + std::to_string(kManifestVersion);
-      if (fields.size() != 2 || fields[0] != "tfc-manifest")
-        return fail("expected '" + expected + "', got '" + std::string(line) +
-                    "'");
-      if (fields[1] != std::to_string(kManifestVersion))
-        return fail("unsupported manifest version " + std::string(fields[1]) +
-                    " (this runtime reads version " +
-                    std::to_string(kManifestVersion) +
-                    "; rebuild the model with a matching tfc-compile)");
-      continue;
-    }
-    if (fields.size() == 1 && fields[0] == "end") {
-      sawEnd = true;
-      continue;
-    }
-    if (!parseLine(fields))
-      return false;
-  }
-  if (lineNo == 0)
-    return failWhole("empty manifest");
-  if (!sawEnd)
-    return failWhole("missing 'end' line (truncated manifest?)");
-  for (const char *key :
-       {"model", "vocab_size", "hidden_size", "num_layers", "context",
-        "base_model_prefix", "kv_dtype", "kv_caches", "weights"})
-    if (!seenKeys.count(key))
-      return failWhole(std::string("missing '") + key + "' record");
-  if (static_cast<int64_t>(manifest.kvCaches.size()) != kvCacheCount)
-    return failWhole("'kv_caches " + std::to_string(kvCacheCount) + "' but " +
-                     std::to_string(manifest.kvCaches.size()) +
-                     " 'kv_cache' records");
-  if (static_cast<int64_t>(manifest.weights.size()) != weightCount)
-    return failWhole("'weights " + std::to_string(weightCount) + "' but " +
-                     std::to_string(manifest.weights.size()) +
-                     " 'weight' records");
-  return true;
-}
-
-bool ManifestParser::parseLine(const std::vector<std::string_view> &fields) {
-  std::string key(fields[0]);
-  if (key == "weight")
-    return parseWeight(fields);
-  if (key == "optional")
-    return parseOptional(fields);
-  if (key == "kv_cache")
-    return parseKVCache(fields);
-  if (key == "context")
-    return parseContext(fields);
-  struct IntKey {
-    const char *name;
-    int64_t *field;
-    int64_t min;
-  };
-  const IntKey intKeys[] = {
-      {"vocab_size", &manifest.vocabSize, 1},
-      {"hidden_size", &manifest.hiddenSize, 1},
-      {"num_layers", &manifest.numLayers, 0},
-      {"kv_caches", &kvCacheCount, 0},
-      {"weights", &weightCount, 0},
-  };
-  bool isString =
-      key == "model" || key == "base_model_prefix" || key == "kv_dtype";
-  const IntKey *intKey = nullptr;
-  for (const IntKey &k : intKeys)
-    if (key == k.name)
-      intKey = &k;
-  if (!isString && !intKey)
-    return fail("unknown record '" + key + "'");
-  if (fields.size() != 2)
-    return fail("'" + key + "' takes exactly one value");
-  if (!once(key))
+bool ManifestReader::readHeader(const char *bytes) {
+  // The table may come from another tfc version, or not from tfc at all:
+  // only the magic's 8 bytes are read before it is known to be a table.
+  if (std::memcmp(bytes, TFC_MANIFEST_MAGIC, sizeof(TFC_MANIFEST_MAGIC)) == 0)
+    return true;
+  std::string rebuild = "this runtime reads manifest version " +
+                        std::to_string(TFC_MANIFEST_VERSION) +
+                        "; rebuild the model with a matching tfc-compile";
+  if (std::memcmp(bytes, kTextManifestPrefix, 8) == 0) {
+    // A text manifest is NUL-terminated: its first line can be read whole.
+    std::string line;
+    for (size_t i = 0; i < 32 && bytes[i] && bytes[i] != '\n'; ++i)
+      line += bytes[i];
+    error = "unsupported tfc manifest in '" + library +
+            "': it is the text manifest of an older tfc-compile ('" + line +
+            "'); " + rebuild;
     return false;
-  std::string value(fields[1]);
-  if (key == "model") {
-    manifest.modelType = value;
-    return true;
   }
-  if (key == "base_model_prefix") {
-    manifest.baseModelPrefix = value == "-" ? "" : value;
-    return true;
-  }
-  if (key == "kv_dtype") {
-    if (!parseManifestDType(value, manifest.kvDType))
-      return fail("unsupported kv_dtype '" + value +
-                  "' (expected f32, bf16 or f16)");
-    return true;
-  }
-  int64_t number;
-  if (!parseInt64(fields[1], number) || number < intKey->min)
-    return fail("'" + key +
-                "' must be an integer >= " + std::to_string(intKey->min) +
-                ", got '" + value + "'");
-  *intKey->field = number;
+  error = "unsupported tfc manifest in '" + library +
+          "': tfc_manifest does not start with the magic \"" +
+          TFC_MANIFEST_MAGIC +
+          "\" (not a model compiled by tfc, or by an incompatible version); " +
+          rebuild;
+  return false;
+}
+
+bool ManifestReader::readString(const char *value, const std::string &what,
+                                bool mayBeEmpty, std::string &result) {
+  if (!value)
+    return fail(what + " is NULL");
+  size_t length = 0;
+  while (length < kMaxStringBytes && value[length])
+    ++length;
+  if (length == kMaxStringBytes)
+    return fail(what + " is not NUL-terminated within " +
+                std::to_string(kMaxStringBytes) + " bytes");
+  if (length == 0 && !mayBeEmpty)
+    return fail(what + " is empty");
+  for (size_t i = 0; i < length; ++i)
+    if (value[i] <= ' ' || value[i] > '~')
+      return fail(what + " '" + std::string(value, length) +
+                  "' has a character outside printable ASCII without spaces");
+  result.assign(value, length);
   return true;
 }
 
-bool ManifestParser::parseContext(const std::vector<std::string_view> &fields) {
-  if (fields.size() != 3 ||
-      !parseInt64(fields[1], manifest.trainedContext) ||
-      !parseInt64(fields[2], manifest.positionLimit) ||
-      manifest.trainedContext < 0 || manifest.positionLimit < 0)
-    return fail("expected 'context <trained >= 0> <limit >= 0>'");
-  if (!once("context"))
-    return false;
-  if (manifest.positionLimit > 0 &&
-      manifest.trainedContext > manifest.positionLimit)
-    return fail("trained context " + std::to_string(manifest.trainedContext) +
-                " exceeds the position limit " +
-                std::to_string(manifest.positionLimit));
+bool ManifestReader::readDType(int64_t value, const std::string &what,
+                               DType &result) {
+  switch (value) {
+  case TFC_MANIFEST_F32:
+    result = DType::F32;
+    return true;
+  case TFC_MANIFEST_BF16:
+    result = DType::BF16;
+    return true;
+  case TFC_MANIFEST_F16:
+    result = DType::F16;
+    return true;
+  }
+  return fail(what + " " + std::to_string(value) +
+              " is not an element type (1: f32, 2: bf16, 3: f16)");
+}
+
+bool ManifestReader::readCount(int64_t count, const void *records,
+                               const char *what) {
+  if (count < 0 || count > kMaxRecords)
+    return fail(std::string("num_") + what + " " + std::to_string(count) +
+                " is outside [0, " + std::to_string(kMaxRecords) + "]");
+  if (count > 0 && !records)
+    return fail(std::string("num_") + what + " is " + std::to_string(count) +
+                " but " + what + " is NULL");
   return true;
 }
 
-bool ManifestParser::parseKVCache(const std::vector<std::string_view> &fields) {
-  ManifestKVCache cache;
-  if (fields.size() != 3 || !parseInt64(fields[1], cache.elementsPerToken) ||
-      !parseInt64(fields[2], cache.window) || cache.elementsPerToken < 1 ||
-      cache.window < 0)
-    return fail(
-        "expected 'kv_cache <elements_per_token >= 1> <window >= 0>'");
-  manifest.kvCaches.push_back(cache);
-  return true;
-}
-
-bool ManifestParser::parseWeight(const std::vector<std::string_view> &fields) {
-  if (fields.size() != 4)
-    return fail("expected 'weight <name> <f32|bf16|f16> <d0>x<d1>...'");
+bool ManifestReader::readWeight(const tfc_manifest_weight_v4 &record,
+                                int64_t index) {
   ManifestWeight weight;
-  weight.name = std::string(fields[1]);
-  if (!parseManifestDType(fields[2], weight.dtype))
-    return fail("weight '" + weight.name + "': unsupported dtype '" +
-                std::string(fields[2]) + "' (expected f32, bf16 or f16)");
-  if (!parseShape(fields[3], weight.shape))
-    return fail("weight '" + weight.name + "': malformed shape '" +
-                std::string(fields[3]) + "' (expected positive <d0>x<d1>...)");
+  std::string what = "weight " + std::to_string(index);
+  if (!readString(record.name, what + " name", false, weight.name))
+    return false;
+  what += " ('" + weight.name + "')";
+  if (!readDType(record.dtype, what + ": dtype", weight.dtype))
+    return false;
+  if (record.rank < 1 || record.rank > TFC_MANIFEST_MAX_RANK)
+    return fail(what + ": rank " + std::to_string(record.rank) +
+                " is outside [1, " + std::to_string(TFC_MANIFEST_MAX_RANK) +
+                "]");
+  for (int64_t d = 0; d < TFC_MANIFEST_MAX_RANK; ++d) {
+    int64_t dim = record.shape[d];
+    if (d < record.rank ? dim <= 0 : dim != 0)
+      return fail(what + ": shape[" + std::to_string(d) + "] is " +
+                  std::to_string(dim) + " (expected " +
+                  (d < record.rank ? "a positive dim" : "0 past the rank") +
+                  ")");
+    if (d < record.rank)
+      weight.shape.push_back(dim);
+  }
   if (!checkedVolume(weight.shape, 1, weight.numElements) ||
       !checkedVolume(weight.shape, dtypeSize(weight.dtype), weight.numBytes))
-    return fail("weight '" + weight.name + "': shape too large");
-  if (!seenNames.insert(weight.name).second)
-    return fail("duplicate weight '" + weight.name + "'");
+    return fail(what + ": shape " + formatShape(weight.shape) +
+                " is too large");
   manifest.weights.push_back(std::move(weight));
   return true;
 }
 
-bool ManifestParser::parseOptional(
-    const std::vector<std::string_view> &fields) {
-  if (fields.size() != 2)
-    return fail("expected 'optional <name>'");
-  std::string name(fields[1]);
-  if (!seenNames.insert(name).second)
-    return fail("optional '" + name + "' is also a weight or listed twice");
-  manifest.optional.push_back(std::move(name));
+bool ManifestReader::read(const void *symbol) {
+  if (!readHeader(static_cast<const char *>(symbol)))
+    return false;
+  const auto &table = *static_cast<const tfc_manifest_v4 *>(symbol);
+  if (table.version != TFC_MANIFEST_VERSION) {
+    error = "unsupported tfc manifest in '" + library + "': version " +
+            std::to_string(table.version) +
+            " (this runtime reads manifest version " +
+            std::to_string(TFC_MANIFEST_VERSION) +
+            "; rebuild the model with a matching tfc-compile)";
+    return false;
+  }
+  if (!readString(table.model_type, "model_type", false, manifest.modelType) ||
+      !readString(table.base_model_prefix, "base_model_prefix", true,
+                  manifest.baseModelPrefix) ||
+      !readDType(table.kv_dtype, "kv_dtype", manifest.kvDType))
+    return false;
+  struct IntField {
+    const char *name;
+    int64_t value;
+    int64_t min;
+    int64_t *field;
+  };
+  for (const IntField &f :
+       {IntField{"vocab_size", table.vocab_size, 1, &manifest.vocabSize},
+        IntField{"hidden_size", table.hidden_size, 1, &manifest.hiddenSize},
+        IntField{"num_layers", table.num_layers, 0, &manifest.numLayers},
+        IntField{"trained_context", table.trained_context, 0,
+                 &manifest.trainedContext},
+        IntField{"position_limit", table.position_limit, 0,
+                 &manifest.positionLimit}}) {
+    if (f.value < f.min)
+      return fail(std::string(f.name) + " " + std::to_string(f.value) +
+                  " is below " + std::to_string(f.min));
+    *f.field = f.value;
+  }
+  if (manifest.positionLimit > 0 &&
+      manifest.trainedContext > manifest.positionLimit)
+    return fail("trained_context " + std::to_string(manifest.trainedContext) +
+                " exceeds the position_limit " +
+                std::to_string(manifest.positionLimit));
+
+  if (!readCount(table.num_kv_caches, table.kv_caches, "kv_caches"))
+    return false;
+  for (int64_t i = 0; i < table.num_kv_caches; ++i) {
+    const tfc_manifest_kv_cache_v4 &cache = table.kv_caches[i];
+    if (cache.elements_per_token < 1 || cache.window < 0)
+      return fail("kv_cache " + std::to_string(i) + ": elements_per_token " +
+                  std::to_string(cache.elements_per_token) + ", window " +
+                  std::to_string(cache.window) +
+                  " (expected elements_per_token >= 1, window >= 0)");
+    manifest.kvCaches.push_back({cache.elements_per_token, cache.window});
+  }
+
+  std::unordered_set<std::string> names;
+  if (!readCount(table.num_weights, table.weights, "weights"))
+    return false;
+  for (int64_t i = 0; i < table.num_weights; ++i) {
+    if (!readWeight(table.weights[i], i))
+      return false;
+    if (!names.insert(manifest.weights.back().name).second)
+      return fail("weight " + std::to_string(i) + ": duplicate name '" +
+                  manifest.weights.back().name + "'");
+  }
+  if (!readCount(table.num_optional, table.optional, "optional"))
+    return false;
+  for (int64_t i = 0; i < table.num_optional; ++i) {
+    std::string name;
+    if (!readString(table.optional[i], "optional " + std::to_string(i), false,
+                    name))
+      return false;
+    if (!names.insert(name).second)
+      return fail("optional " + std::to_string(i) + " '" + name +
+                  "' is also a weight or listed twice");
+    manifest.optional.push_back(std::move(name));
+  }
   return true;
+}
+
+/// The path of the loaded object that defines `symbol`, for messages.
+std::string libraryOf(const void *symbol) {
+  Dl_info info;
+  if (dladdr(symbol, &info) && info.dli_fname && *info.dli_fname)
+    return info.dli_fname;
+  return "the model library";
 }
 
 } // namespace
@@ -288,25 +276,74 @@ int64_t tfc::runtime::Manifest::defaultMaxContext() const {
   return context;
 }
 
-bool tfc::runtime::parseManifest(std::string_view text, Manifest &result,
-                                 std::string &error) {
+bool tfc::runtime::readManifest(const void *symbol, const std::string &library,
+                                Manifest &result, std::string &error) {
   result = Manifest();
-  return ManifestParser(result, error).parse(text);
+  return ManifestReader(library, result, error).read(symbol);
 }
 
-const char *tfc::runtime::getLibraryManifestText() { return tfc_manifest; }
+std::string tfc::runtime::formatManifest(const Manifest &manifest) {
+  std::string text =
+      "tfc-manifest " + std::to_string(TFC_MANIFEST_VERSION) + "\nmodel " +
+      manifest.modelType + "\nvocab_size " +
+      std::to_string(manifest.vocabSize) + "\nhidden_size " +
+      std::to_string(manifest.hiddenSize) + "\nnum_layers " +
+      std::to_string(manifest.numLayers) + "\ncontext " +
+      std::to_string(manifest.trainedContext) + " " +
+      std::to_string(manifest.positionLimit) + "\nbase_model_prefix " +
+      (manifest.baseModelPrefix.empty() ? std::string("-")
+                                        : manifest.baseModelPrefix) +
+      "\nkv_dtype " + manifestDTypeName(manifest.kvDType) + "\nkv_caches " +
+      std::to_string(manifest.kvCaches.size()) + "\n";
+  for (const ManifestKVCache &cache : manifest.kvCaches)
+    text += "kv_cache " + std::to_string(cache.elementsPerToken) + " " +
+            std::to_string(cache.window) + "\n";
+  text += "weights " + std::to_string(manifest.weights.size()) + "\n";
+  for (const ManifestWeight &weight : manifest.weights)
+    text += "weight " + weight.name + " " + manifestDTypeName(weight.dtype) +
+            " " + formatShape(weight.shape) + "\n";
+  for (const std::string &name : manifest.optional)
+    text += "optional " + name + "\n";
+  return text + "end\n";
+}
+
+namespace {
+/// The library's manifest, validated once: the table is constant, so one
+/// read serves the whole process.
+struct LibraryManifest {
+  Manifest manifest;
+  std::string text;
+  std::string error;
+  bool ok = false;
+
+  static const LibraryManifest &get() {
+    static const LibraryManifest instance = [] {
+      LibraryManifest result;
+      result.ok = readManifest(&tfc_manifest, libraryOf(&tfc_manifest),
+                               result.manifest, result.error);
+      if (result.ok)
+        result.text = formatManifest(result.manifest);
+      return result;
+    }();
+    return instance;
+  }
+};
+} // namespace
 
 const Manifest *tfc::runtime::getLibraryManifest(std::string &error) {
-  // The text is constant, so one parse serves the whole process.
-  static Manifest manifest;
-  static std::string parseError;
-  static bool ok;
-  static std::once_flag once;
-  std::call_once(
-      once, [] { ok = parseManifest(tfc_manifest, manifest, parseError); });
-  if (!ok) {
-    error = parseError;
+  const LibraryManifest &library = LibraryManifest::get();
+  if (!library.ok) {
+    error = library.error;
     return nullptr;
   }
-  return &manifest;
+  return &library.manifest;
+}
+
+const char *tfc::runtime::getLibraryManifestText(std::string &error) {
+  const LibraryManifest &library = LibraryManifest::get();
+  if (!library.ok) {
+    error = library.error;
+    return nullptr;
+  }
+  return library.text.c_str();
 }

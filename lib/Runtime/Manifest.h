@@ -1,10 +1,11 @@
 //===- Manifest.h - The weight manifest of a compiled model -----*- C++ -*-===//
 //
-// The generated object embeds `tfc_manifest` (docs/ABI.md, version 3): model
-// sizes, context bounds, the KV caches and every weight the code reads, with
-// its element type and shape. The runtime checks checkpoints against it,
-// builds the weight offsets table in its order and lays the KV cache out by
-// it.
+// The generated object embeds `tfc_manifest`, a constant table of
+// include/tfc/Runtime/ManifestABI.h (docs/ABI.md, version 4): model sizes,
+// context bounds, the KV caches and every weight the code reads, with its
+// element type and shape. The runtime validates it once (a library may be
+// old or foreign) into a Manifest, checks checkpoints against that, builds
+// the weight offsets table in its order and lays the KV cache out by it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,9 +14,10 @@
 
 #include "DType.h"
 
+#include "tfc/Runtime/ManifestABI.h"
+
 #include <cstdint>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace tfc::runtime {
@@ -56,7 +58,7 @@ struct Manifest {
   /// Most positions the model can address (a learned position table's
   /// rows); 0: no limit.
   int64_t positionLimit = 0;
-  /// "" when the manifest says "-".
+  /// "" when the family has none.
   std::string baseModelPrefix;
   DType kvDType = DType::F32;
   std::vector<ManifestKVCache> kvCaches;
@@ -73,15 +75,23 @@ struct Manifest {
   int64_t defaultMaxContext() const;
 };
 
-/// Parses and validates manifest text; on failure `error` names the line.
-bool parseManifest(std::string_view text, Manifest &result, std::string &error);
+/// Validates the table `symbol` points at (the bytes of a `tfc_manifest`
+/// of unknown origin) and copies it into `result`. On failure `error` names
+/// `library` and the field or record.
+bool readManifest(const void *symbol, const std::string &library,
+                  Manifest &result, std::string &error);
 
-/// The manifest of the library this runtime is linked into, parsed on first
-/// use (thread-safe). Null, with `error` set, when it is malformed.
+/// The manifest as text, one record a line (docs/ABI.md): for people and
+/// logs, never read back.
+std::string formatManifest(const Manifest &manifest);
+
+/// The manifest of the library this runtime is linked into, validated on
+/// first use (thread-safe). Null, with `error` set, when it is malformed.
 const Manifest *getLibraryManifest(std::string &error);
 
-/// The raw `tfc_manifest` text of the library.
-const char *getLibraryManifestText();
+/// formatManifest of the library's manifest; null, with `error` set, when
+/// it is malformed.
+const char *getLibraryManifestText(std::string &error);
 
 } // namespace tfc::runtime
 

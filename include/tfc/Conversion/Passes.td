@@ -12,7 +12,7 @@ def TFCCreateEntryPoints : Pass<"tfc-create-entry-points", "::mlir::ModuleOp"> {
     `@tfc_prefill_last` (the same, with the LM head applied to the last
     position only) and `@tfc_decode` (one token), each a specialised copy. Weights
     become views of the weight arena at the offsets of the manifest, which is
-    emitted as the `tfc_manifest` string. The layers' caches become views of
+    emitted as the constant table `tfc_manifest`. The layers' caches become views of
     one flat buffer, in argument order: `max_context` rows each, or
     `min(window, max_context)` for an argument marked `tfc.kv_window`.
     Requires expanded blocks.

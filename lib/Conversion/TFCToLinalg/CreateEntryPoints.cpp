@@ -4,9 +4,11 @@
 // @tfc_prefill_last and @tfc_decode with the signature of docs/ABI.md: every
 // weight is a view of the runtime's weight region at the offset its table
 // gives, every layer's cache a view of one byte buffer; the weight manifest
-// becomes the `tfc_manifest` string the runtime checks checkpoints against.
+// becomes the `tfc_manifest` table the runtime checks checkpoints against.
 //
 //===----------------------------------------------------------------------===//
+#include "ManifestTable.h"
+
 #include "tfc/Conversion/Passes.h"
 #include "tfc/Dialect/TFC/IR/TFCOps.h"
 
@@ -37,15 +39,6 @@ struct CacheSlot {
   std::optional<int64_t> window;
   MemRefType type;
 };
-
-/// The manifest's spelling of a weight or cache element type.
-StringRef dtypeName(Type type) {
-  if (type.isBF16())
-    return "bf16";
-  if (type.isF16())
-    return "f16";
-  return "f32";
-}
 
 /// The runtime's buffers as the entry points and @tfc_hidden receive them.
 struct EntryBuffers {
@@ -292,17 +285,13 @@ void TFCCreateEntryPointsPass::runOnOperation() {
 
   // Offsets table: declaration order.
   llvm::StringMap<WeightSlot> slots;
-  std::string manifest;
-  llvm::raw_string_ostream os(manifest);
+  ManifestContents manifest;
   auto logitsType = cast<RankedTensorType>(forward.getResultTypes()[0]);
-  int64_t hidden = 0, layers = 0;
   forward.walk([&](EmbeddingOp op) {
-    hidden = op.getType().getDimSize(1);
+    manifest.hiddenSize = op.getType().getDimSize(1);
   });
   if (auto layerCount = module->getAttrOfType<IntegerAttr>("tfc.num_layers"))
-    layers = layerCount.getInt();
-  std::string weights;
-  llvm::raw_string_ostream wos(weights);
+    manifest.numLayers = layerCount.getInt();
   int64_t numWeights = 0;
   // The runtime lays the weights out at 64-byte aligned offsets of one
   // region (docs/ABI.md); a model whose weights do not fit int64_t offsets
@@ -325,11 +314,14 @@ void TFCCreateEntryPointsPass::runOnOperation() {
                          << "bytes: its dims are too large";
       return signalPassFailure();
     }
+    if (type.getRank() < 1 || type.getRank() > getManifestMaxRank()) {
+      decl.emitOpError() << "weight '" << decl.getSymName() << "' of type "
+                         << type << ": the manifest holds weights of rank 1 "
+                         << "to " << getManifestMaxRank();
+      return signalPassFailure();
+    }
     slots[decl.getSymName()] = {decl, numWeights++};
-    wos << "weight " << decl.getSymName() << " "
-        << dtypeName(type.getElementType()) << " ";
-    llvm::interleave(type.getShape(), wos, "x");
-    wos << "\n";
+    manifest.weights.push_back({decl.getSymName(), type});
   }
   auto intAttr = [&](StringRef name) -> int64_t {
     auto attr = module->getAttrOfType<IntegerAttr>(name);
@@ -337,28 +329,20 @@ void TFCCreateEntryPointsPass::runOnOperation() {
   };
   auto modelType = module->getAttrOfType<StringAttr>("tfc.model_type");
   auto prefix = module->getAttrOfType<StringAttr>("tfc.base_model_prefix");
-  os << "tfc-manifest 3\n"
-     << "model " << (modelType ? modelType.getValue() : "unknown") << "\n"
-     << "vocab_size " << logitsType.getDimSize(1) << "\n"
-     << "hidden_size " << hidden << "\n"
-     << "num_layers " << layers << "\n"
-     << "context " << intAttr("tfc.trained_context") << " "
-     << intAttr("tfc.position_limit") << "\n"
-     << "base_model_prefix "
-     << (prefix && !prefix.getValue().empty() ? prefix.getValue() : "-")
-     << "\n"
-     << "kv_dtype "
-     << (caches.empty() ? "f32" : dtypeName(caches.front().type.getElementType()))
-     << "\n"
-     << "kv_caches " << caches.size() << "\n";
+  manifest.modelType = modelType ? modelType.getValue() : "unknown";
+  manifest.vocabSize = logitsType.getDimSize(1);
+  manifest.trainedContext = intAttr("tfc.trained_context");
+  manifest.positionLimit = intAttr("tfc.position_limit");
+  manifest.baseModelPrefix = prefix ? prefix.getValue() : "";
+  manifest.kvElementType = caches.empty()
+                               ? Float32Type::get(&getContext())
+                               : caches.front().type.getElementType();
   for (const CacheSlot &cache : caches)
-    os << "kv_cache " << cache.elementsPerToken << " "
-       << cache.window.value_or(0) << "\n";
-  os << "weights " << numWeights << "\n" << weights;
+    manifest.kvCaches.push_back(
+        {cache.elementsPerToken, cache.window.value_or(0)});
   if (auto optional = module->getAttrOfType<ArrayAttr>("tfc.optional_weights"))
     for (auto name : optional.getAsValueRange<StringAttr>())
-      os << "optional " << name << "\n";
-  os << "end\n";
+      manifest.optional.push_back(name.str());
 
   int64_t dyn = ShapedType::kDynamic;
   LMHeadOp head = *heads.begin();
@@ -370,12 +354,7 @@ void TFCCreateEntryPointsPass::runOnOperation() {
       failed(createEntry(forward, head, hiddenFn, "tfc_decode", 1, false, slots)))
     return signalPassFailure();
 
-  OpBuilder b(module.getBody(), module.getBody()->end());
-  manifest.push_back('\0');
-  auto type = LLVM::LLVMArrayType::get(b.getI8Type(), manifest.size());
-  LLVM::GlobalOp::create(b, module.getLoc(), type, /*isConstant=*/true,
-                         LLVM::Linkage::External, "tfc_manifest",
-                         b.getStringAttr(manifest));
+  emitManifestTable(module, manifest);
   forward.erase();
   for (auto decl : llvm::make_early_inc_range(module.getOps<WeightDeclOp>()))
     decl.erase();

@@ -86,7 +86,12 @@ int main(int argc, char **argv) {
   EXPECT(tfc_manifest_weight_rank(2) == 2);
   EXPECT(tfc_manifest_weight_dim(2, 0) == 8 &&
          tfc_manifest_weight_dim(2, 1) == 4);
-  EXPECT(strncmp(tfc_manifest_text(), "tfc-manifest 3\n", 15) == 0);
+  EXPECT(strcmp(tfc_manifest_text(),
+                "tfc-manifest 4\nmodel fake\nvocab_size 8\nhidden_size 4\n"
+                "num_layers 1\ncontext 0 0\nbase_model_prefix -\nkv_dtype f32\n"
+                "kv_caches 1\nkv_cache 4 0\nweights 3\n"
+                "weight embed.weight f32 8x4\nweight norm.weight bf16 4\n"
+                "weight head.weight f32 8x4\noptional head.bias\nend\n") == 0);
   EXPECT(tfc_manifest_weight_name(3) == NULL);
   printf("error: %s\n", tfc_last_error());
   EXPECT(tfc_manifest_weight_dim(1, 1) == -1);

@@ -1,6 +1,6 @@
 /* fake_model.c - a hand-written stand-in for tfc-compile's output. */
 /*
- * Defines what docs/ABI.md (manifest version 3) says a generated model object
+ * Defines what docs/ABI.md (manifest version 4) says a generated model object
  * defines, for a tiny model (vocab 8, hidden 4) whose logits are easy to check
  * by hand:
  *
@@ -15,8 +15,8 @@
  * keeps the KV cache. Every descriptor is checked against the ABI; a
  * violation aborts, which fails the test that triggered it.
  *
- * -DFAKE_MANIFEST=N picks a malformed manifest (1-19) or a valid variant
- * (20-23) instead; see below.
+ * -DFAKE_MANIFEST=N picks a malformed manifest table (1-19) or a valid
+ * variant (20-23) instead; see below.
  */
 #include <omp.h>
 #include <stdint.h>
@@ -24,80 +24,106 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Relative to this file, so the tests' compile lines need no -I. */
+#include "../../../include/tfc/Runtime/ManifestABI.h"
+
 #ifndef FAKE_MANIFEST
 #define FAKE_MANIFEST 0
 #endif
 
-#define SIZES "model fake\nvocab_size 8\nhidden_size 4\nnum_layers 1\n"
-#define CONTEXT "context 0 0\n"
-#define PREFIX "base_model_prefix -\n"
-#define KV "kv_dtype f32\nkv_caches 1\nkv_cache 4 0\n"
-#define WEIGHTS                                                                \
-  "weights 3\nweight embed.weight f32 8x4\nweight norm.weight bf16 4\n"        \
-  "weight head.weight f32 8x4\n"
-#define OPTIONAL "optional head.bias\n"
-/* HEADER is lines 1-10; in WEIGHTS, the weight lines are 12-14. */
-#define HEADER "tfc-manifest 3\n" SIZES CONTEXT PREFIX KV
+static const tfc_manifest_kv_cache_v4 kv_caches[] = {{4, 0}, {3, 2}};
+static const tfc_manifest_weight_v4 weights[] = {
+    {"embed.weight", TFC_MANIFEST_F32, 2, {8, 4}},
+    {"norm.weight", TFC_MANIFEST_BF16, 1, {4}},
+    {"head.weight", TFC_MANIFEST_F32, 2, {8, 4}},
+};
+static const char *const optional[] = {"head.bias"};
+
+/* The valid table; a variant overrides the fields it changes (a later
+ * designated initializer wins, C11 6.7.9). */
+#pragma clang diagnostic ignored "-Winitializer-overrides"
+#define TABLE(...)                                                             \
+  const tfc_manifest_v4 tfc_manifest = {                                       \
+      .magic = TFC_MANIFEST_MAGIC,                                             \
+      .version = TFC_MANIFEST_VERSION,                                         \
+      .model_type = "fake",                                                    \
+      .vocab_size = 8,                                                         \
+      .hidden_size = 4,                                                        \
+      .num_layers = 1,                                                         \
+      .base_model_prefix = "",                                                 \
+      .kv_dtype = TFC_MANIFEST_F32,                                            \
+      .num_kv_caches = 1,                                                      \
+      .kv_caches = kv_caches,                                                  \
+      .num_weights = 3,                                                        \
+      .weights = weights,                                                      \
+      .num_optional = 1,                                                       \
+      .optional = optional,                                                    \
+      __VA_ARGS__}
+/* One bad weight record as the only weight. */
+#define BAD_WEIGHT(...)                                                        \
+  static const tfc_manifest_weight_v4 bad[] = {__VA_ARGS__};                   \
+  TABLE(.num_weights = 1, .weights = bad, .num_optional = 0)
 
 #if FAKE_MANIFEST == 0
-const char tfc_manifest[] = HEADER WEIGHTS OPTIONAL "end\n";
-#elif FAKE_MANIFEST == 1 /* an older version */
-const char tfc_manifest[] = "tfc-manifest 2\nend\n";
-#elif FAKE_MANIFEST == 2 /* no end line */
-const char tfc_manifest[] = HEADER WEIGHTS;
-#elif FAKE_MANIFEST == 3 /* 'weights' count disagrees with the lines */
-const char tfc_manifest[] =
-    HEADER "weights 2\nweight embed.weight f32 8x4\nend\n";
-#elif FAKE_MANIFEST == 4 /* arena_bytes is gone in version 3 */
-const char tfc_manifest[] = HEADER "arena_bytes 320\n" WEIGHTS "end\n";
-#elif FAKE_MANIFEST == 5 /* missing vocab_size */
-const char tfc_manifest[] =
-    "tfc-manifest 3\nmodel fake\nhidden_size 4\nnum_layers 1\n" CONTEXT
-    PREFIX KV WEIGHTS "end\n";
-#elif FAKE_MANIFEST == 6 /* malformed shape */
-const char tfc_manifest[] =
-    HEADER "weights 1\nweight embed.weight f32 8x0\nend\n";
-#elif FAKE_MANIFEST == 7 /* unsupported weight dtype */
-const char tfc_manifest[] =
-    HEADER "weights 1\nweight embed.weight f64 8x4\nend\n";
-#elif FAKE_MANIFEST == 8 /* double space */
-const char tfc_manifest[] =
-    HEADER "weights 1\nweight  embed.weight f32 8x4\nend\n";
-#elif FAKE_MANIFEST == 9 /* fewer kv_cache records than kv_caches says */
-const char tfc_manifest[] = "tfc-manifest 3\n" SIZES CONTEXT PREFIX
-    "kv_dtype f32\nkv_caches 2\nkv_cache 4 0\n" WEIGHTS "end\n";
+TABLE();
+#elif FAKE_MANIFEST == 1 /* a library of tfc's text manifest (version 3) */
+const char tfc_manifest[] = "tfc-manifest 3\nmodel fake\nend\n";
+#elif FAKE_MANIFEST == 2 /* not a tfc table */
+const char tfc_manifest[] = "ELF-ish garbage, no magic";
+#elif FAKE_MANIFEST == 3 /* a later table version */
+TABLE(.version = 5);
+#elif FAKE_MANIFEST == 4 /* a count without its array */
+TABLE(.weights = NULL);
+#elif FAKE_MANIFEST == 5 /* a count past the bound */
+TABLE(.num_kv_caches = INT64_C(1) << 40);
+#elif FAKE_MANIFEST == 6 /* a zero dim */
+BAD_WEIGHT({"embed.weight", TFC_MANIFEST_F32, 2, {8, 0}});
+#elif FAKE_MANIFEST == 7 /* unknown weight dtype */
+BAD_WEIGHT({"embed.weight", 7, 2, {8, 4}});
+#elif FAKE_MANIFEST == 8 /* a name with a space */
+BAD_WEIGHT({"embed weight", TFC_MANIFEST_F32, 2, {8, 4}});
+#elif FAKE_MANIFEST == 9 /* rank past TFC_MANIFEST_MAX_RANK */
+BAD_WEIGHT({"embed.weight", TFC_MANIFEST_F32, 9, {8, 4}});
 #elif FAKE_MANIFEST == 10 /* negative window */
-const char tfc_manifest[] = HEADER "kv_cache 4 -1\n" WEIGHTS "end\n";
+static const tfc_manifest_kv_cache_v4 bad[] = {{4, -1}};
+TABLE(.kv_caches = bad);
 #elif FAKE_MANIFEST == 11 /* trained context above the position limit */
-const char tfc_manifest[] = "tfc-manifest 3\n" SIZES "context 32 16\n" PREFIX
-    KV WEIGHTS "end\n";
-#elif FAKE_MANIFEST == 12 /* unsupported kv_dtype */
-const char tfc_manifest[] = "tfc-manifest 3\n" SIZES CONTEXT PREFIX
-    "kv_dtype f8\nkv_caches 1\nkv_cache 4 0\n" WEIGHTS "end\n";
+TABLE(.trained_context = 32, .position_limit = 16);
+#elif FAKE_MANIFEST == 12 /* unknown kv_dtype */
+TABLE(.kv_dtype = 0);
 #elif FAKE_MANIFEST == 13 /* an optional tensor that is also a weight */
-const char tfc_manifest[] = HEADER WEIGHTS "optional norm.weight\nend\n";
-#elif FAKE_MANIFEST == 14 /* no context record */
-const char tfc_manifest[] =
-    "tfc-manifest 3\n" SIZES PREFIX KV WEIGHTS "end\n";
-#elif FAKE_MANIFEST == 15 /* a version 2 weight line, with its offset */
-const char tfc_manifest[] =
-    HEADER "weights 1\nweight embed.weight f32 8x4 0\nend\n";
+static const char *const bad[] = {"norm.weight"};
+TABLE(.optional = bad);
+#elif FAKE_MANIFEST == 14 /* two weights of one name */
+static const tfc_manifest_weight_v4 bad[] = {
+    {"embed.weight", TFC_MANIFEST_F32, 2, {8, 4}},
+    {"embed.weight", TFC_MANIFEST_F32, 2, {8, 4}},
+};
+TABLE(.num_weights = 2, .weights = bad);
+#elif FAKE_MANIFEST == 15 /* a dim past the rank */
+BAD_WEIGHT({"embed.weight", TFC_MANIFEST_F32, 1, {8, 4}});
+#elif FAKE_MANIFEST == 16 /* vocab_size 0 */
+TABLE(.vocab_size = 0);
+#elif FAKE_MANIFEST == 17 /* no model_type */
+TABLE(.model_type = NULL);
+#elif FAKE_MANIFEST == 18 /* a name without its NUL within 4096 bytes */
+static const char long_name[5000] = {[0 ... 4998] = 'x'};
+static const char *const bad[] = {long_name};
+TABLE(.optional = bad);
 #elif FAKE_MANIFEST == 20 /* full-model names under base_model_prefix */
-const char tfc_manifest[] =
-    "tfc-manifest 3\n" SIZES CONTEXT "base_model_prefix model.\n" KV
-    "weights 3\nweight model.embed.weight f32 8x4\n"
-    "weight model.norm.weight bf16 4\nweight head.weight f32 8x4\n"
-    "optional model.spare.weight\nend\n";
+static const tfc_manifest_weight_v4 prefixed[] = {
+    {"model.embed.weight", TFC_MANIFEST_F32, 2, {8, 4}},
+    {"model.norm.weight", TFC_MANIFEST_BF16, 1, {4}},
+    {"head.weight", TFC_MANIFEST_F32, 2, {8, 4}},
+};
+static const char *const spare[] = {"model.spare.weight"};
+TABLE(.base_model_prefix = "model.", .weights = prefixed, .optional = spare);
 #elif FAKE_MANIFEST == 21 /* a learned position table of 16 rows */
-const char tfc_manifest[] =
-    "tfc-manifest 3\n" SIZES "context 0 16\n" PREFIX KV WEIGHTS "end\n";
+TABLE(.position_limit = 16, .num_optional = 0);
 #elif FAKE_MANIFEST == 22 /* trained on 8 positions, no position table */
-const char tfc_manifest[] =
-    "tfc-manifest 3\n" SIZES "context 8 0\n" PREFIX KV WEIGHTS "end\n";
+TABLE(.trained_context = 8, .num_optional = 0);
 #elif FAKE_MANIFEST == 23 /* KV layout only (never run): bf16, two caches */
-const char tfc_manifest[] = "tfc-manifest 3\n" SIZES CONTEXT PREFIX
-    "kv_dtype bf16\nkv_caches 2\nkv_cache 4 0\nkv_cache 3 2\n" WEIGHTS
-    "end\n";
+TABLE(.kv_dtype = TFC_MANIFEST_BF16, .num_kv_caches = 2, .num_optional = 0);
 #endif
 
 enum { kVocab = 8, kHidden = 4, kWeights = 3 };
