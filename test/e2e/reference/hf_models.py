@@ -29,7 +29,7 @@ DT = torch.float64
 
 FAMILIES = (
     "llama", "mistral", "qwen2", "qwen3", "gemma", "gemma2", "mixtral", "gpt2",
-    "gpt_neox", "phi", "falcon", "bloom", "mpt", "olmo2", "starcoder2", "deepseek_v2",
+    "gpt_neox", "phi", "falcon", "bloom", "mpt", "olmo2", "starcoder2", "deepseek_v2", "stablelm",
 )
 
 # Diagnostics from the most recent forward() (router margins etc.).
@@ -319,7 +319,7 @@ _RMS_EPS_DEFAULT = {"llama": 1e-6, "mistral": 1e-6, "qwen2": 1e-6, "qwen3": 1e-6
 _TIE_DEFAULT = {"llama": False, "mistral": False, "qwen2": False, "qwen3": False, "gemma": True,
                 "gemma2": True, "mixtral": False, "olmo2": False, "starcoder2": True,
                 "deepseek_v2": False, "gpt2": True, "gpt_neox": False, "phi": False,
-                "falcon": True, "bloom": True, "mpt": True}
+                "falcon": True, "bloom": True, "mpt": True, "stablelm": False}
 
 
 def _layer_windows(cfg, fam, L):
@@ -719,6 +719,72 @@ def _phi(cfg, W, ids):
 
 
 # --------------------------------------------------------------------------
+# StableLM (stablelm-3b-4e1t, stablelm-2-*)
+# --------------------------------------------------------------------------
+def _stablelm(cfg, W, ids):
+    """models/stablelm/modeling_stablelm.py + configuration_stablelm.py.
+
+    StableLmDecoderLayer: nn.LayerNorm (with bias, layer_norm_eps) `input_layernorm`; serial:
+    x += attn(ln1(x)); x += mlp(post_attention_layernorm(x)); use_parallel_residual: no
+    post_attention_layernorm, x += attn(ln1(x)) + mlp(ln1(x)).  StableLmAttention: q/k/v bias =
+    use_qkv_bias, o_proj never has one; head_dim = hidden // heads; qk_layernorm = per-head
+    nn.LayerNorm(head_dim, bias=False), one per head (StableLmLayerNormPerHead), before RoPE;
+    partial rotary: the first int(head_dim * partial_rotary_factor) dims of each head rotated with
+    rotate_half, inv_freq over those dims (default rope init); scale 1/sqrt(head_dim); repeat_kv.
+    StableLmMLP: down(act(gate(x)) * up(x)), no bias.  StableLmModel.norm: LayerNorm with bias.
+    StableLmForCausalLM.lm_head: no bias, tied iff tie_word_embeddings (default False)."""
+    n = len(ids)
+    D = cfg.get("hidden_size", 2560)
+    H = cfg.get("num_attention_heads", 32)
+    Hk = cfg.get("num_key_value_heads", 32)        # StableLmConfig default 32, not num_attention_heads
+    L = cfg.get("num_hidden_layers", 32)
+    if D % H:
+        raise ValueError("stablelm: hidden_size must be divisible by num_attention_heads")
+    hd = D // H                                    # StableLmAttention ignores any head_dim key
+    eps = cfg.get("layer_norm_eps", 1e-5)
+    act = _act(cfg.get("hidden_act", "silu"))
+    qkv_bias = bool(cfg.get("use_qkv_bias", False))
+    parallel = bool(cfg.get("use_parallel_residual", False))
+    qk_ln = bool(cfg.get("qk_layernorm", False))
+    theta, scaling, partial = _rope_settings(cfg, 10000.0, 0.25)
+    rot = int(hd * partial)
+    if rot % 2:
+        raise ValueError(f"stablelm: rotary dims int({hd} * {partial}) = {rot} is odd (rotate_half needs even)")
+    inv, af = _inv_freq(rot, theta, scaling)
+    cos, sin = _cos_sin(inv, n, af)
+    allowed = _allowed(n)
+
+    def per_head_ln(t, name, heads):   # t [heads, n, hd]; norms.{h}: LayerNorm without bias
+        return torch.stack([_ln(t[j], W(f"{name}.norms.{j}.weight"), None, eps) for j in range(heads)])
+
+    x = W("model.embed_tokens.weight")[ids]
+    for i in range(L):
+        p = f"model.layers.{i}."
+        a = p + "self_attn."
+        h = _ln(x, W(p + "input_layernorm.weight"), W(p + "input_layernorm.bias"), eps)
+        q = _heads(_lin(h, W, a + "q_proj", qkv_bias), H, hd)
+        k = _heads(_lin(h, W, a + "k_proj", qkv_bias), Hk, hd)
+        v = _heads(_lin(h, W, a + "v_proj", qkv_bias), Hk, hd)
+        if qk_ln:
+            q = per_head_ln(q, a + "q_layernorm", H)
+            k = per_head_ln(k, a + "k_layernorm", Hk)
+        q, k = _rope(q, cos, sin), _rope(k, cos, sin)          # first `rot` dims only
+        o = _lin(_attend(q, k, v, hd ** -0.5, allowed), W, a + "o_proj", False)
+
+        def mlp(t):
+            return _lin(act(_lin(t, W, p + "mlp.gate_proj", False)) * _lin(t, W, p + "mlp.up_proj", False),
+                        W, p + "mlp.down_proj", False)
+        if parallel:
+            x = x + o + mlp(h)                                  # the one input_layernorm feeds both
+        else:
+            x = x + o
+            x = x + mlp(_ln(x, W(p + "post_attention_layernorm.weight"),
+                            W(p + "post_attention_layernorm.bias"), eps))
+    x = _ln(x, W("model.norm.weight"), W("model.norm.bias"), eps)
+    return _logits(cfg, W, x, "model.embed_tokens.weight", False)
+
+
+# --------------------------------------------------------------------------
 # Falcon
 # --------------------------------------------------------------------------
 def _alibi_slopes_bloom(nh):
@@ -916,7 +982,7 @@ def _mpt(cfg, W, ids):
 # without it, and from_pretrained adds it back.
 BASE_MODEL_PREFIX = {"llama": "model.", "mistral": "model.", "qwen2": "model.", "qwen3": "model.",
                      "gemma": "model.", "gemma2": "model.", "mixtral": "model.", "olmo2": "model.",
-                     "starcoder2": "model.", "deepseek_v2": "model.", "phi": "model.",
+                     "starcoder2": "model.", "deepseek_v2": "model.", "phi": "model.", "stablelm": "model.",
                      "gpt2": "transformer.", "falcon": "transformer.", "bloom": "transformer.",
                      "mpt": "transformer.", "gpt_neox": "gpt_neox."}
 # The LM head of each family: outside the base model, so never prefixed.
@@ -942,6 +1008,8 @@ def forward(config, weights, token_ids):
             return _gpt_neox(config, W, ids)
         if fam == "phi":
             return _phi(config, W, ids)
+        if fam == "stablelm":
+            return _stablelm(config, W, ids)
         if fam == "falcon":
             return _falcon(config, W, ids)
         if fam == "bloom":

@@ -210,7 +210,7 @@ def config_for(family, variant):
         return {
             "architectures": ["BloomForCausalLM"], "model_type": "bloom", "vocab_size": V,
             "hidden_size": 96, "n_head": 6, "n_layer": 2, "layer_norm_epsilon": 1e-5,
-            "apply_residual_connection_post_layernorm": v == "post_ln_res", "attention_dropout": 0.0,
+            "apply_residual_connection_post_layernorm": v == "residual-post-ln", "attention_dropout": 0.0,
             "hidden_dropout": 0.0, "attention_softmax_in_fp32": True, "bias_dropout_fusion": True,
             "masked_softmax_fusion": True, "offset_alibi": 100, "pretraining_tp": 1,
             "slow_but_exact": False, "skip_bias_add": True, "skip_bias_add_qkv": False,
@@ -232,6 +232,31 @@ def config_for(family, variant):
                 "softmax_scale": 0.2 if v == "noclip" else None,
             },
         }
+    if f == "stablelm":
+        # Field set of stabilityai/stablelm-2-1_6b's config.json (use_qkv_bias, serial); the other
+        # published ones: stablelm-3b-4e1t (no qkv bias), stablelm-2-12b (parallel, qk_layernorm).
+        # head_dim 16 -> 4 rotary dims at the default partial_rotary_factor 0.25.
+        c = {
+            "architectures": ["StableLmForCausalLM"], "model_type": "stablelm", "vocab_size": V,
+            "hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 2, "num_attention_heads": 4,
+            "num_key_value_heads": 2, "hidden_act": "silu", "max_position_embeddings": 512,
+            "initializer_range": 0.02, "layer_norm_eps": 1e-5, "use_cache": True,
+            "tie_word_embeddings": False, "rope_theta": 10000, "rope_scaling": None,
+            "use_qkv_bias": True, "qk_layernorm": False, "use_parallel_residual": False,
+            "hidden_dropout": 0.0, "attention_dropout": 0.0, "partial_rotary_factor": 0.25,
+            "bos_token_id": 0, "eos_token_id": 0,
+        }
+        if v == "parallel":
+            c["use_parallel_residual"] = True
+        elif v == "no-qkv-bias":    # stablelm-3b-4e1t style
+            c["use_qkv_bias"] = False
+        elif v == "half-rotary":    # 8 of 16 dims rotated
+            c["partial_rotary_factor"] = 0.5
+        elif v == "tied":
+            c["tie_word_embeddings"] = True
+        elif v == "qk-ln":          # per-head LayerNorms on q and k (stablelm-2-12b); tfc refuses it
+            c["qk_layernorm"] = True
+        return c
     raise ValueError(f"unknown family {family!r}")
 
 
@@ -240,10 +265,13 @@ VARIANTS = {
     "mistral": ["default"], "qwen2": ["default", "nosw"], "qwen3": ["default"], "gemma": ["default"],
     "gemma2": ["default"], "mixtral": ["default"], "gpt2": ["default", "noprefix", "positions16"],
     "gpt_neox": ["default", "sequential"], "phi": ["default", "qk_ln"],
-    "falcon": ["default", "7b", "rw", "one_ln"], "bloom": ["default", "post_ln_res", "noprefix"],
+    "falcon": ["default", "7b", "rw", "one_ln"], "bloom": ["default", "residual-post-ln", "noprefix"],
     "mpt": ["default", "noclip"], "olmo2": ["default"], "starcoder2": ["default"],
     "deepseek_v2": ["default", "q_proj"],
+    "stablelm": ["default", "parallel", "no-qkv-bias", "half-rotary", "tied", "qk-ln"],
 }
+# Earlier spellings of a variant, still accepted by --variant (not listed).
+VARIANT_ALIASES = {("bloom", "post_ln_res"): "residual-post-ln"}
 
 
 # --------------------------------------------------------------------------
@@ -494,6 +522,38 @@ def weight_spec(c, variant):
         lnorm(pre + "ln_f")
         return S
 
+    if f == "stablelm":
+        D, H, L, I = c["hidden_size"], c["num_attention_heads"], c["num_hidden_layers"], c["intermediate_size"]
+        Hk = c["num_key_value_heads"]
+        hd = D // H
+        qkb, par, qkln = c["use_qkv_bias"], c["use_parallel_residual"], c["qk_layernorm"]
+
+        def lnorm(name):
+            add(name + ".weight", [D], "norm")
+            add(name + ".bias", [D], "bias")
+        add("model.embed_tokens.weight", [V, D], "emb")
+        for i in range(L):
+            p = f"model.layers.{i}."
+            a = p + "self_attn."
+            lnorm(p + "input_layernorm")
+            for nm, out in (("q_proj", H * hd), ("k_proj", Hk * hd), ("v_proj", Hk * hd)):
+                add(a + f"{nm}.weight", [out, D], "w")
+                if qkb:
+                    add(a + f"{nm}.bias", [out], "bias")
+            add(a + "o_proj.weight", [D, H * hd], "w")
+            if qkln:   # StableLmLayerNormPerHead: norms.{h}, LayerNorm(head_dim) without bias
+                for nm, heads in (("q_layernorm", H), ("k_layernorm", Hk)):
+                    for j in range(heads):
+                        add(a + f"{nm}.norms.{j}.weight", [hd], "norm")
+            if not par:
+                lnorm(p + "post_attention_layernorm")
+            for nm, shp in (("gate_proj", [I, D]), ("up_proj", [I, D]), ("down_proj", [D, I])):
+                add(p + f"mlp.{nm}.weight", shp, "w3" if nm == "gate_proj" else "w")
+        lnorm("model.norm")
+        if not _tied(c, False):
+            add("lm_head.weight", [V, D], "head")
+        return S
+
     if f == "mpt":
         D, L = c["d_model"], c["n_layers"]
         add("transformer.wte.weight", [V, D], "emb")
@@ -643,6 +703,7 @@ def make(family, out_dir, seed=0, dtype="f32", shards=1, prompt_len=24, variant=
          base_names=False, include_head=False):
     if family not in hf_models.FAMILIES:
         raise SystemExit(f"unknown family {family!r}; try --list")
+    variant = VARIANT_ALIASES.get((family, variant), variant)
     if variant not in VARIANTS[family]:
         raise SystemExit(f"unknown variant {variant!r} for {family}; known: {VARIANTS[family]}")
     tdtype, tname = DTYPES[dtype]
@@ -724,6 +785,82 @@ def _naive_llama(cfg, W, toks):
         xs = out
     lm = W["lm_head.weight"] if "lm_head.weight" in W else W["model.embed_tokens.weight"]
     return torch.stack([lm @ rms(x, W["model.norm.weight"]) for x in xs])
+
+
+def _naive_stablelm(cfg, W, toks):
+    """Second, loop-based StableLM (modeling_stablelm.py): per position, head and rotary pair."""
+    W = {k: v.double() for k, v in W.items()}
+    D, H, Hk, L = cfg["hidden_size"], cfg["num_attention_heads"], cfg["num_key_value_heads"], cfg["num_hidden_layers"]
+    hd = D // H
+    rot = int(hd * cfg["partial_rotary_factor"])
+    eps, theta = cfg["layer_norm_eps"], float(cfg["rope_theta"])
+    qkb, par, qkln = cfg["use_qkv_bias"], cfg["use_parallel_residual"], cfg["qk_layernorm"]
+    n = len(toks)
+
+    def ln(vec, w, b):
+        vals = [float(t) for t in vec]
+        mu = sum(vals) / len(vals)
+        var = sum((t - mu) ** 2 for t in vals) / len(vals)
+        out = [(t - mu) / math.sqrt(var + eps) * float(w[j]) + (float(b[j]) if b is not None else 0.0)
+               for j, t in enumerate(vals)]
+        return torch.tensor(out, dtype=torch.float64)
+
+    def rot_(vec, pos):   # rotate_half on the first `rot` dims: pairs (i, i + rot/2), freq theta^(-2i/rot)
+        out = vec.clone()
+        half = rot // 2
+        for i in range(half):
+            ang = pos * theta ** (-2.0 * i / rot)
+            a, b = float(vec[i]), float(vec[i + half])
+            out[i] = a * math.cos(ang) - b * math.sin(ang)
+            out[i + half] = b * math.cos(ang) + a * math.sin(ang)
+        return out
+
+    def lin(name, h, bias):
+        y = W[name + ".weight"] @ h
+        return y + W[name + ".bias"] if bias else y
+
+    xs = [W["model.embed_tokens.weight"][t].clone() for t in toks]
+    for l in range(L):
+        p = f"model.layers.{l}."
+        a = p + "self_attn."
+        hs = [ln(x, W[p + "input_layernorm.weight"], W[p + "input_layernorm.bias"]) for x in xs]
+        Q = [lin(a + "q_proj", h, qkb) for h in hs]
+        K = [lin(a + "k_proj", h, qkb) for h in hs]
+        Vv = [lin(a + "v_proj", h, qkb) for h in hs]
+
+        def qk(vec, hh, kind, pos):
+            v_ = vec[hh * hd:(hh + 1) * hd]
+            if qkln:
+                v_ = ln(v_, W[a + f"{kind}_layernorm.norms.{hh}.weight"], None)
+            return rot_(v_, pos)
+
+        def mlp(h):
+            g = W[p + "mlp.gate_proj.weight"] @ h
+            return W[p + "mlp.down_proj.weight"] @ (g / (1 + torch.exp(-g)) * (W[p + "mlp.up_proj.weight"] @ h))
+        new = []
+        for t in range(n):
+            heads_out = []
+            for hh in range(H):
+                kvh = hh // (H // Hk)
+                qv = qk(Q[t], hh, "q", t)
+                scores = []
+                for s_ in range(t + 1):
+                    kv = qk(K[s_], kvh, "k", s_)
+                    scores.append(sum(float(qv[j]) * float(kv[j]) for j in range(hd)) / math.sqrt(hd))
+                mx = max(scores)
+                ex = [math.exp(sc - mx) for sc in scores]
+                z = sum(ex)
+                heads_out.append(sum((ex[s_] / z) * Vv[s_][kvh * hd:(kvh + 1) * hd] for s_ in range(t + 1)))
+            att = W[a + "o_proj.weight"] @ torch.cat(heads_out)
+            if par:
+                new.append(xs[t] + att + mlp(hs[t]))
+            else:
+                r = xs[t] + att
+                new.append(r + mlp(ln(r, W[p + "post_attention_layernorm.weight"],
+                                       W[p + "post_attention_layernorm.bias"])))
+        xs = new
+    lm = W["lm_head.weight"] if "lm_head.weight" in W else W["model.embed_tokens.weight"]
+    return torch.stack([lm @ ln(x, W["model.norm.weight"], W["model.norm.bias"]) for x in xs])
 
 
 # --------------------------------------------------------------------------
@@ -867,6 +1004,25 @@ def card_twin(family, variant, cfg):
             c["layers"] = layers
         return c, lambda w: _rename(w, rules)
 
+    if f == "stablelm":
+        if cfg.get("qk_layernorm"):
+            return None      # per-head LayerNorm q/k without bias: a card's qk_norm is RMSNorm
+        D, L, H = cfg["hidden_size"], cfg["num_hidden_layers"], cfg["num_attention_heads"]
+        par = bool(cfg["use_parallel_residual"])
+        block = {"norm": {"kind": "layer_norm", "eps": cfg["layer_norm_eps"], "bias": True},
+                 "shape": "parallel" if par else "serial", "shared_norm": par,
+                 "position": {"kind": "rope", "theta": float(cfg["rope_theta"]),
+                              "fraction": cfg["partial_rotary_factor"]},
+                 "attention": {"heads": H, "kv_heads": cfg["num_key_value_heads"],
+                               "qkv_bias": bool(cfg["use_qkv_bias"]), "out_bias": False},
+                 "ffn": {"activation": "silu", "gated": True, "intermediate": cfg["intermediate_size"]}}
+        rules = list(_LLAMA_RULES) + [
+            (r"model\.layers\.(\d+)\.input_layernorm\.(\w+)", r"layers.\1.attn_norm.\2"),
+            (r"model\.layers\.(\d+)\.post_attention_layernorm\.(\w+)", r"layers.\1.ffn_norm.\2"),
+        ]
+        return (_card(D, L, block, tie_embeddings=bool(cfg["tie_word_embeddings"])),
+                lambda w: _rename(w, rules))
+
     if f in ("phi", "gpt_neox", "bloom", "mpt", "gpt2"):
         if f == "phi" and cfg.get("qk_layernorm"):
             return None      # LayerNorm q/k with bias: a card's qk_norm is RMSNorm
@@ -1005,6 +1161,13 @@ def selftest():
         err = (nv - lg).abs().max().item()
         check(err < 1e-9, f"llama vectorised vs naive loops: max err {err:.2e}")
 
+        # 1b. stablelm (partial rotary, LayerNorm with bias, serial / parallel, qk_layernorm) vs naive loops
+        for var in VARIANTS["stablelm"]:
+            cfg, w, toks, lg = make("stablelm", os.path.join(tmp, "stablelm_" + var), variant=var, quiet=True,
+                                    prompt_len=8)
+            err = (_naive_stablelm(cfg, w, toks) - lg).abs().max().item()
+            check(err < 1e-9, f"stablelm[{var}] vectorised vs naive loops: max err {err:.2e}")
+
         # 2. tied embeddings: tied checkpoint has no lm_head; equals untied model with lm_head := embed
         cfg_t, w_t, toks_t, lg_t = make("llama", os.path.join(tmp, "llama_tied"), variant="tied", quiet=True)
         check("lm_head.weight" not in w_t, "tied llama checkpoint has no lm_head tensor")
@@ -1129,6 +1292,7 @@ def selftest():
         #    head give the same logits as the default names.
         for fam, kw in (("gpt2", {"base_names": True}), ("bloom", {"base_names": True}),
                         ("llama", {"base_names": True}), ("gpt_neox", {"base_names": True}),
+                        ("stablelm", {"base_names": True}),
                         ("falcon", {"include_head": True}),
                         ("gpt2", {"base_names": True, "include_head": True})):
             _, _, _, l0 = make(fam, os.path.join(tmp, f"{fam}_names0"), quiet=True)
