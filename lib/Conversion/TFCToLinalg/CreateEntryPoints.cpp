@@ -272,7 +272,7 @@ void TFCCreateEntryPointsPass::runOnOperation() {
       return signalPassFailure();
     }
     std::optional<int64_t> window;
-    if (auto attr = forward.getArgAttrOfType<IntegerAttr>(i, "tfc.kv_window"))
+    if (auto attr = forward.getArgAttrOfType<IntegerAttr>(i, kKVWindowAttrName))
       window = attr.getInt();
     if (window && *window <= 0) {
       forward.emitOpError() << "argument " << i
@@ -299,7 +299,7 @@ void TFCCreateEntryPointsPass::runOnOperation() {
   forward.walk([&](EmbeddingOp op) {
     hidden = op.getType().getDimSize(1);
   });
-  if (auto layerCount = module->getAttrOfType<IntegerAttr>("tfc.num_layers"))
+  if (auto layerCount = module->getAttrOfType<IntegerAttr>(kNumLayersAttrName))
     layers = layerCount.getInt();
   std::string weights;
   llvm::raw_string_ostream wos(weights);
@@ -335,15 +335,15 @@ void TFCCreateEntryPointsPass::runOnOperation() {
     auto attr = module->getAttrOfType<IntegerAttr>(name);
     return attr ? attr.getInt() : 0;
   };
-  auto modelType = module->getAttrOfType<StringAttr>("tfc.model_type");
-  auto prefix = module->getAttrOfType<StringAttr>("tfc.base_model_prefix");
+  auto modelType = module->getAttrOfType<StringAttr>(kModelTypeAttrName);
+  auto prefix = module->getAttrOfType<StringAttr>(kBaseModelPrefixAttrName);
   os << "tfc-manifest 3\n"
      << "model " << (modelType ? modelType.getValue() : "unknown") << "\n"
      << "vocab_size " << logitsType.getDimSize(1) << "\n"
      << "hidden_size " << hidden << "\n"
      << "num_layers " << layers << "\n"
-     << "context " << intAttr("tfc.trained_context") << " "
-     << intAttr("tfc.position_limit") << "\n"
+     << "context " << intAttr(kTrainedContextAttrName) << " "
+     << intAttr(kPositionLimitAttrName) << "\n"
      << "base_model_prefix "
      << (prefix && !prefix.getValue().empty() ? prefix.getValue() : "-")
      << "\n"
@@ -355,7 +355,8 @@ void TFCCreateEntryPointsPass::runOnOperation() {
     os << "kv_cache " << cache.elementsPerToken << " "
        << cache.window.value_or(0) << "\n";
   os << "weights " << numWeights << "\n" << weights;
-  if (auto optional = module->getAttrOfType<ArrayAttr>("tfc.optional_weights"))
+  if (auto optional =
+          module->getAttrOfType<ArrayAttr>(kOptionalWeightsAttrName))
     for (auto name : optional.getAsValueRange<StringAttr>())
       os << "optional " << name << "\n";
   os << "end\n";
