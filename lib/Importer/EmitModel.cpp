@@ -71,20 +71,20 @@ Value ModelEmitter::weight(StringRef name, ArrayRef<int64_t> shape) {
 /// `base_model_prefix` and `optional` records (docs/ABI.md).
 void ModelEmitter::setManifestAttrs() {
   if (!spec.baseModelPrefix.empty())
-    module->setAttr("tfc.base_model_prefix",
+    module->setAttr(kBaseModelPrefixAttrName,
                     b.getStringAttr(spec.baseModelPrefix));
-  module->setAttr("tfc.trained_context",
+  module->setAttr(kTrainedContextAttrName,
                   b.getI64IntegerAttr(spec.trainedContext));
   // Only a learned table bounds the positions: RoPE, ALiBi and sinusoids
   // are defined at every position.
   if (spec.absolutePosition == AbsolutePosition::Learned)
-    module->setAttr("tfc.position_limit",
+    module->setAttr(kPositionLimitAttrName,
                     b.getI64IntegerAttr(spec.maxPositions));
   if (!spec.optionalWeights.empty()) {
     SmallVector<Attribute> names;
     for (const std::string &name : spec.optionalWeights)
       names.push_back(b.getStringAttr(name));
-    module->setAttr("tfc.optional_weights", b.getArrayAttr(names));
+    module->setAttr(kOptionalWeightsAttrName, b.getArrayAttr(names));
   }
 }
 
@@ -106,8 +106,8 @@ Value ModelEmitter::norm(const NormSpec &n, Value x) {
 OwningOpRef<ModuleOp> ModelEmitter::emit() {
   OwningOpRef<ModuleOp> owned = ModuleOp::create(loc);
   module = *owned;
-  module->setAttr("tfc.model_type", b.getStringAttr(spec.modelType));
-  module->setAttr("tfc.num_layers", b.getI64IntegerAttr(spec.layers.size()));
+  module->setAttr(kModelTypeAttrName, b.getStringAttr(spec.modelType));
+  module->setAttr(kNumLayersAttrName, b.getI64IntegerAttr(spec.layers.size()));
   setManifestAttrs();
   b.setInsertionPointToStart(module.getBody());
   declPoint = b.saveInsertionPoint();
@@ -129,10 +129,10 @@ OwningOpRef<ModuleOp> ModelEmitter::emit() {
   b.setInsertionPointToEnd(module.getBody());
   auto func = func::FuncOp::create(b, loc, "forward",
                                    b.getFunctionType(argTypes, {logitsType}));
-  func.setArgAttr(0, "tfc.name", b.getStringAttr("tokens"));
-  func.setArgAttr(1, "tfc.name", b.getStringAttr("position"));
+  func.setArgAttr(0, kArgNameAttrName, b.getStringAttr("tokens"));
+  func.setArgAttr(1, kArgNameAttrName, b.getStringAttr("position"));
   for (size_t i = 0; i < spec.layers.size(); ++i)
-    func.setArgAttr(2 + i, "tfc.name",
+    func.setArgAttr(2 + i, kArgNameAttrName,
                     b.getStringAttr("kv_cache." + std::to_string(i)));
   Block *body = func.addEntryBlock();
   b.setInsertionPointToStart(body);

@@ -1,131 +1,327 @@
 //===- Pipelines.cpp - tfc's named pass pipelines -------------------------===//
 //
-// Each pipeline is a list readable in one place; each stage can be printed
-// with --mlir-print-ir-after-all.
+// Each pipeline is a list of passes built in C++ from typed options, readable
+// in one place; each stage can be printed with --mlir-print-ir-after-all and
+// the whole with --dump-pass-pipeline.
 //
 //===----------------------------------------------------------------------===//
 #include "tfc/Pipelines/Pipelines.h"
 
+#include "tfc/Codegen/Passes.h"
+#include "tfc/Conversion/Passes.h"
+#include "tfc/Dialect/TFC/Transforms/Passes.h"
+
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
+#include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
+#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Conversion/MathToLibm/MathToLibm.h"
+#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/OpenMPToLLVM/ConvertOpenMPToLLVM.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/SCFToOpenMP/SCFToOpenMP.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
+using namespace mlir::tfc;
+
+//===----------------------------------------------------------------------===//
+// Options
+//===----------------------------------------------------------------------===//
 
 namespace {
-/// One pass of a pipeline, in textual form. An optimisation can be left out
-/// by its pass name (tfc-compile --disable-pass); the other stages are what
-/// makes the model run at all.
-struct Stage {
-  const char *pass;
-  const char *optimisation = nullptr;
-  /// Off unless asked for (tfc-compile --enable-pass): an optimisation that
-  /// does not pay on this machine yet.
+/// An optimisation: a pass the model computes the same without.
+struct Optimisation {
+  llvm::StringLiteral name;
+  /// Off unless asked for (enable-pass): an optimisation that does not pay
+  /// on this machine yet.
   bool offByDefault = false;
 };
 } // namespace
 
-static const Stage kTFCToLinalg[] = {
-    {"tfc-expand-blocks"},
-    // Fusions of the expanded layer functions.
-    {"tfc-fuse-residual-norm", "tfc-fuse-residual-norm"},
-    {"tfc-fuse-glu", "tfc-fuse-glu"},
-    // Attention over KV tiles with an online softmax (off: the [heads, n, T]
-    // scores materialised); then split-KV decode over parallel chunks.
-    {"tfc-fuse-attention", "tfc-fuse-attention"},
-    // Split-KV decode: off by default, as it slows prefill for now (a prefill
-    // is one scf.forall iteration, so its loops run on one thread).
-    {"tfc-tile-kv", "tfc-tile-kv", /*offByDefault=*/true},
-    {"tfc-create-entry-points"},
-    // Each token through its routed experts only (off: every expert on
-    // every token, weighted by a gate that is 0 unless chosen).
-    {"tfc-dispatch-experts", "tfc-dispatch-experts"},
-    {"tfc-lower-to-linalg"},
-    {"canonicalize"},
-    {"cse"},
+// In pipeline order.
+static constexpr Optimisation kOptimisations[] = {
+    {"tfc-fuse-residual-norm"},
+    {"tfc-fuse-glu"},
+    {"tfc-fuse-attention"},
+    // Split-KV decode slows prefill for now (a prefill is one scf.forall
+    // iteration, so its loops run on one thread).
+    {"tfc-tile-kv", /*offByDefault=*/true},
+    {"tfc-dispatch-experts"},
+    {"tfc-cpu-vectorize-contractions"},
 };
 
-// Function boundaries keep identity layouts: the entry points' memrefs are the
-// descriptors the runtime builds (docs/ABI.md).
-static const Stage kLinalgToLLVMCPU[] = {
-    {"one-shot-bufferize{bufferize-function-boundaries "
-     "function-boundary-type-conversion=identity-layout-map}"},
-    {"buffer-deallocation-pipeline"},
-    {"tfc-memref-copy-to-linalg"},
-    // The projections as register-blocked vector kernels; every other
-    // generic becomes parallel loops below.
-    {"func.func(tfc-cpu-vectorize-contractions)",
-     "tfc-cpu-vectorize-contractions"},
-    // bf16 <-> f32 as integer shifts, which LLVM vectorises 16 wide (it
-    // vectorises fpext from bfloat 4 wide only).
-    {"arith-expand{include-bf16=true}"},
-    // Parallel loops run on libomp's team (--threads); reductions stay
-    // sequential loops inside them.
-    {"convert-linalg-to-parallel-loops"},
-    // Split-KV chunks (tfc-tile-kv) are scf.forall: to OpenMP with the rest.
-    {"scf-forall-to-parallel"},
-    {"convert-scf-to-openmp"},
-    {"expand-strided-metadata"},
-    {"lower-affine"},
-    {"convert-vector-to-llvm"},
-    {"finalize-memref-to-llvm"},
-    {"convert-scf-to-cf"},
-    {"convert-openmp-to-llvm"},
-    {"convert-math-to-llvm"},
-    {"convert-math-to-libm"},
-    {"convert-arith-to-llvm"},
-    {"convert-index-to-llvm"},
-    {"convert-func-to-llvm"},
-    {"convert-cf-to-llvm"},
-    {"reconcile-unrealized-casts"},
-};
-
-static LogicalResult addStages(OpPassManager &pm, ArrayRef<Stage> stages,
-                               const tfc::PipelineOptions &options) {
-  for (const Stage &stage : stages) {
-    bool run = !stage.optimisation ||
-               (stage.offByDefault
-                    ? options.enabledPasses.contains(stage.optimisation)
-                    : !options.disabledPasses.contains(stage.optimisation));
-    if (run && failed(parsePassPipeline(stage.pass, pm)))
-      return failure();
-  }
-  return success();
+static const Optimisation *findOptimisation(StringRef name) {
+  for (const Optimisation &o : kOptimisations)
+    if (o.name == name)
+      return &o;
+  return nullptr;
 }
 
 SmallVector<StringRef> mlir::tfc::getOptionalPasses() {
   SmallVector<StringRef> names;
-  for (ArrayRef<Stage> stages : {ArrayRef<Stage>(kTFCToLinalg),
-                                 ArrayRef<Stage>(kLinalgToLLVMCPU)})
-    for (const Stage &stage : stages)
-      if (stage.optimisation)
-        names.push_back(stage.optimisation);
+  for (const Optimisation &o : kOptimisations)
+    names.push_back(o.name);
   return names;
 }
 
-LogicalResult mlir::tfc::buildTFCToLinalgPipeline(OpPassManager &pm,
-                                                  const PipelineOptions &options) {
-  return addStages(pm, kTFCToLinalg, options);
+llvm::cl::ValuesClass mlir::tfc::getElementTypeValues() {
+  return llvm::cl::values(
+      clEnumValN(ElementType::F32, "f32", "32-bit float"),
+      clEnumValN(ElementType::BF16, "bf16", "bfloat16 (f32's range)"),
+      clEnumValN(ElementType::F16, "f16", "IEEE half"));
 }
 
+static StringRef stringifyElementType(ElementType type) {
+  switch (type) {
+  case ElementType::Keep:
+    return "";
+  case ElementType::F32:
+    return "f32";
+  case ElementType::BF16:
+    return "bf16";
+  case ElementType::F16:
+    return "f16";
+  }
+  llvm_unreachable("unknown element type");
+}
+
+// The defaults are those of the passes' generated option structs, so they are
+// declared once (in the passes' .td).
+PipelineOptions::PipelineOptions()
+    : disabledPasses(*this, "disable-pass",
+                     llvm::cl::desc("Optimisation passes to leave out (the "
+                                    "model computes the same, up to "
+                                    "reassociation)")),
+      enabledPasses(*this, "enable-pass",
+                    llvm::cl::desc("Optimisation passes that are off by "
+                                   "default to run: tfc-tile-kv")),
+      weightDType(*this, "weight-dtype",
+                  llvm::cl::desc("Element type the model reads its weights in "
+                                 "(default: as imported)"),
+                  llvm::cl::init(ElementType::Keep), getElementTypeValues()),
+      kvDType(*this, "kv-dtype",
+              llvm::cl::desc("Element type of the KV caches (default: as "
+                             "imported, f32)"),
+              llvm::cl::init(ElementType::Keep), getElementTypeValues()),
+      outlineLayers(*this, "outline-layers",
+                    llvm::cl::desc("One function per distinct layer kind "
+                                   "(tfc-expand-blocks)"),
+                    llvm::cl::init(TFCExpandBlocksOptions().outlineLayers)),
+      kvTile(*this, "kv-tile",
+             llvm::cl::desc("Keys per step of the online softmax "
+                            "(tfc-fuse-attention)"),
+             llvm::cl::init(TFCFuseAttentionOptions().kvTile)),
+      kvChunk(*this, "kv-chunk",
+              llvm::cl::desc("Keys per parallel chunk of a decode step "
+                             "(tfc-tile-kv)"),
+              llvm::cl::init(TFCTileKVOptions().tileSize)),
+      vectorWidth(
+          *this, "vector-width",
+          llvm::cl::desc("f32 lanes per vector register (16 for "
+                         "AVX-512, 8 for AVX2)"),
+          llvm::cl::init(TFCCPUVectorizeContractionsOptions().vectorWidth)),
+      tileRows(*this, "tile-rows",
+               llvm::cl::desc("Rows of x per register tile"),
+               llvm::cl::init(TFCCPUVectorizeContractionsOptions().tileRows)),
+      tileCols(*this, "tile-cols",
+               llvm::cl::desc("Weight rows per register tile"),
+               llvm::cl::init(TFCCPUVectorizeContractionsOptions().tileCols)),
+      blockBytes(
+          *this, "block-bytes",
+          llvm::cl::desc("Bytes of weight rows per parallel block"),
+          llvm::cl::init(TFCCPUVectorizeContractionsOptions().blockBytes)),
+      prefetchBytes(
+          *this, "prefetch-bytes",
+          llvm::cl::desc("Prefetch each weight row this many bytes "
+                         "ahead (0: none)"),
+          llvm::cl::init(TFCCPUVectorizeContractionsOptions().prefetchBytes)),
+      rowCols(*this, "row-cols",
+              llvm::cl::desc("Weight rows per tile for the rows of x left "
+                             "over (decode)"),
+              llvm::cl::init(TFCCPUVectorizeContractionsOptions().rowCols)),
+      rowUnroll(*this, "row-unroll",
+                llvm::cl::desc("Accumulators per output along the depth for "
+                               "those rows"),
+                llvm::cl::init(TFCCPUVectorizeContractionsOptions().rowUnroll)),
+      threads(*this, "threads",
+              llvm::cl::desc("Threads of every parallel region (0: the "
+                             "runtime's team, tfc-run --threads)"),
+              llvm::cl::init(ConvertSCFToOpenMPPassOptions().numThreads)) {}
+
 LogicalResult
-mlir::tfc::buildLinalgToLLVMCPUPipeline(OpPassManager &pm,
-                                        const PipelineOptions &options) {
-  return addStages(pm, kLinalgToLLVMCPU, options);
+PipelineOptions::verify(function_ref<void(const Twine &)> emitError) const {
+  for (auto [option, names] : {std::pair{"disable-pass", &disabledPasses},
+                               std::pair{"enable-pass", &enabledPasses}})
+    for (const std::string &name : *names)
+      if (!findOptimisation(name)) {
+        emitError(Twine(option) + "=" + name +
+                  ": not an optimisation pass; one of: " +
+                  llvm::join(getOptionalPasses(), ", "));
+        return failure();
+      }
+  return success();
+}
+
+bool PipelineOptions::runs(StringRef name) const {
+  const Optimisation *o = findOptimisation(name);
+  if (!o)
+    llvm::report_fatal_error("tfc pipelines: '" + name +
+                             "' is not in kOptimisations");
+  return o->offByDefault ? llvm::is_contained(enabledPasses, name)
+                         : !llvm::is_contained(disabledPasses, name);
+}
+
+//===----------------------------------------------------------------------===//
+// Pipelines
+//===----------------------------------------------------------------------===//
+
+void mlir::tfc::buildTFCModelPipeline(OpPassManager &pm,
+                                      const PipelineOptions &options) {
+  if (options.weightDType.getValue() == ElementType::Keep &&
+      options.kvDType.getValue() == ElementType::Keep)
+    return;
+  TFCSetDTypesOptions dtypes;
+  dtypes.weights = stringifyElementType(options.weightDType);
+  dtypes.kvCache = stringifyElementType(options.kvDType);
+  pm.addPass(createTFCSetDTypes(dtypes));
+}
+
+void mlir::tfc::buildTFCToLinalgPipeline(OpPassManager &pm,
+                                         const PipelineOptions &options) {
+  pm.addPass(createTFCExpandBlocks({options.outlineLayers}));
+  // Fusions of the expanded layer functions.
+  if (options.runs("tfc-fuse-residual-norm"))
+    pm.addPass(createTFCFuseResidualNorm());
+  if (options.runs("tfc-fuse-glu"))
+    pm.addPass(createTFCFuseGLU());
+  // Attention over KV tiles with an online softmax (off: the [heads, n, T]
+  // scores materialised); then split-KV decode over parallel chunks.
+  if (options.runs("tfc-fuse-attention"))
+    pm.addPass(createTFCFuseAttention({options.kvTile}));
+  if (options.runs("tfc-tile-kv"))
+    pm.addPass(createTFCTileKV({options.kvChunk}));
+  pm.addPass(createTFCCreateEntryPoints());
+  // Each token through its routed experts only (off: every expert on
+  // every token, weighted by a gate that is 0 unless chosen).
+  if (options.runs("tfc-dispatch-experts"))
+    pm.addPass(createTFCDispatchExperts());
+  pm.addPass(createTFCLowerToLinalg());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+void mlir::tfc::buildLinalgToLLVMCPUPipeline(OpPassManager &pm,
+                                             const PipelineOptions &options) {
+  // Function boundaries keep identity layouts: the entry points' memrefs are
+  // the descriptors the runtime builds (docs/ABI.md).
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(createTFCMemRefCopyToLinalg());
+  // The projections as register-blocked vector kernels; every other
+  // generic becomes parallel loops below.
+  if (options.runs("tfc-cpu-vectorize-contractions")) {
+    TFCCPUVectorizeContractionsOptions kernels;
+    kernels.vectorWidth = options.vectorWidth;
+    kernels.tileRows = options.tileRows;
+    kernels.tileCols = options.tileCols;
+    kernels.blockBytes = options.blockBytes;
+    kernels.prefetchBytes = options.prefetchBytes;
+    kernels.rowCols = options.rowCols;
+    kernels.rowUnroll = options.rowUnroll;
+    pm.addNestedPass<func::FuncOp>(createTFCCPUVectorizeContractions(kernels));
+  }
+  // bf16 <-> f32 as integer shifts, which LLVM vectorises 16 wide (it
+  // vectorises fpext from bfloat 4 wide only).
+  arith::ArithExpandOpsPassOptions expand;
+  expand.includeBf16 = true;
+  pm.addPass(arith::createArithExpandOpsPass(expand));
+  // Parallel loops run on libomp's team; reductions stay sequential loops
+  // inside them.
+  pm.addPass(createConvertLinalgToParallelLoopsPass());
+  // Split-KV chunks (tfc-tile-kv) are scf.forall: to OpenMP with the rest.
+  pm.addPass(createForallToParallelLoopPass());
+  pm.addPass(createConvertSCFToOpenMPPass({options.threads}));
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createConvertVectorToLLVMPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertOpenMPToLLVMPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+//===----------------------------------------------------------------------===//
+// Registration
+//===----------------------------------------------------------------------===//
+
+/// PassPipelineRegistration<PipelineOptions> without its one gap: a builder
+/// that can fail. A bad option value is reported by the option parser, a bad
+/// pass name by PipelineOptions::verify, both as errors of the pipeline.
+static void registerPipeline(StringLiteral name, StringLiteral description,
+                             void (*build)(OpPassManager &,
+                                           const PipelineOptions &)) {
+  registerPassPipeline(
+      name, description,
+      [name, build](OpPassManager &pm, StringRef text,
+                    function_ref<LogicalResult(const Twine &)> errorHandler) {
+        PipelineOptions options;
+        if (failed(options.parseFromString(text)))
+          return errorHandler(Twine(name) + ": cannot parse options '" + text +
+                              "'");
+        LogicalResult valid = options.verify([&](const Twine &message) {
+          (void)errorHandler(Twine(name) + ": " + message);
+        });
+        if (failed(valid))
+          return failure();
+        build(pm, options);
+        return success();
+      },
+      [](function_ref<void(const detail::PassOptions &)> optHandler) {
+        optHandler(PipelineOptions());
+      });
 }
 
 void mlir::tfc::registerTFCPipelines() {
-  PassPipelineRegistration<>(
+  registerPipeline(
       "tfc-to-linalg",
-      "Lower model-level tfc IR to linalg entry points (expand, entry points, "
-      "lower)",
-      [](OpPassManager &pm) { (void)buildTFCToLinalgPipeline(pm); });
-  PassPipelineRegistration<>(
+      "Lower model-level tfc IR to linalg entry points (dtypes, expand, "
+      "fusions, entry points, lower)",
+      [](OpPassManager &pm, const PipelineOptions &options) {
+        buildTFCModelPipeline(pm, options);
+        buildTFCToLinalgPipeline(pm, options);
+      });
+  registerPipeline(
       "tfc-linalg-to-llvm-cpu",
       "Bufferize linalg entry points and lower them to the LLVM dialect",
-      [](OpPassManager &pm) { (void)buildLinalgToLLVMCPUPipeline(pm); });
-  PassPipelineRegistration<>(
-      "tfc-cpu-pipeline", "Model-level tfc IR to the LLVM dialect for a CPU",
-      [](OpPassManager &pm) {
-        (void)buildTFCToLinalgPipeline(pm);
-        (void)buildLinalgToLLVMCPUPipeline(pm);
-      });
+      buildLinalgToLLVMCPUPipeline);
+  registerPipeline("tfc-cpu-pipeline",
+                   "Model-level tfc IR to the LLVM dialect for a CPU",
+                   [](OpPassManager &pm, const PipelineOptions &options) {
+                     buildTFCModelPipeline(pm, options);
+                     buildTFCToLinalgPipeline(pm, options);
+                     buildLinalgToLLVMCPUPipeline(pm, options);
+                   });
 }

@@ -1,8 +1,5 @@
 //===- tfc-compile.cpp - config.json / model card / .mlir -> compiled model ===//
-#include "tfc/Codegen/Passes.h"
-#include "tfc/Conversion/Passes.h"
 #include "tfc/Dialect/TFC/IR/TFCDialect.h"
-#include "tfc/Dialect/TFC/Transforms/Passes.h"
 #include "tfc/Importer/Importer.h"
 #include "tfc/Pipelines/Pipelines.h"
 
@@ -11,7 +8,6 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
-#include "mlir/InitAllPasses.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
@@ -72,14 +68,37 @@ static cl::opt<std::string>
     cpuName("cpu", cl::cat(category), cl::value_desc("name"),
             cl::desc("CPU to generate code for (default: the host's, e.g. "
                      "znver4, skylake-avx512, x86-64-v3)"));
-static cl::opt<std::string> weightDType(
-    "weight-dtype", cl::cat(category), cl::value_desc("f32|bf16|f16"),
+namespace {
+/// cl's enum parser, but an unknown value is reported with the known ones.
+struct ElementTypeParser : cl::parser<tfc::ElementType> {
+  using parser::parser;
+  bool parse(cl::Option &option, llvm::StringRef, llvm::StringRef arg,
+             tfc::ElementType &value) {
+    for (const OptionInfo &known : Values)
+      if (known.Name == arg) {
+        value = known.V.getValue();
+        return false;
+      }
+    return option.error("'" + arg + "' is not one of " +
+                        llvm::join(llvm::map_range(Values,
+                                                   [](const OptionInfo &known) {
+                                                     return known.Name;
+                                                   }),
+                                   ", "));
+  }
+};
+} // namespace
+
+static cl::opt<tfc::ElementType, false, ElementTypeParser> weightDType(
+    "weight-dtype", cl::cat(category), cl::init(tfc::ElementType::Keep),
+    tfc::getElementTypeValues(),
     cl::desc("Element type the model reads its weights in (default: the "
              "config's torch_dtype, f32 without one). A checkpoint stored in "
              "this type is read in place from its memory map; one stored in "
              "another is converted once when it is bound"));
-static cl::opt<std::string> kvDType(
-    "kv-dtype", cl::cat(category), cl::value_desc("f32|bf16|f16"),
+static cl::opt<tfc::ElementType, false, ElementTypeParser> kvDType(
+    "kv-dtype", cl::cat(category), cl::init(tfc::ElementType::Keep),
+    tfc::getElementTypeValues(),
     cl::desc("Element type of the KV cache (default: f32); bf16 and f16 "
              "halve its size at a small error"));
 static cl::list<std::string> disabledPasses(
@@ -218,10 +237,6 @@ static std::string runtimeLibrary(const char *argv0) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  registerAllPasses();
-  tfc::registerTFCPasses();
-  tfc::registerTFCConversionPasses();
-  tfc::registerTFCCodegenPasses();
   cl::HideUnrelatedOptions(category);
   static std::string disableHelp =
       "Leave out optimisation passes (the model computes the same, up to "
@@ -238,19 +253,13 @@ int main(int argc, char **argv) {
     return fail("--target=cuda is not available yet: the GPU backend has not "
                 "landed; use --target=cpu");
   tfc::PipelineOptions pipelineOptions;
-  llvm::SmallVector<llvm::StringRef> optional = tfc::getOptionalPasses();
-  for (const std::string &name : disabledPasses) {
-    if (!llvm::is_contained(optional, name))
-      return fail("--disable-pass=" + name + ": not an optimisation pass; "
-                  "one of: " + llvm::join(optional, ", "));
-    pipelineOptions.disabledPasses.insert(name);
-  }
-  for (const std::string &name : enabledPasses) {
-    if (!llvm::is_contained(optional, name))
-      return fail("--enable-pass=" + name + ": not an optimisation pass; "
-                  "one of: " + llvm::join(optional, ", "));
-    pipelineOptions.enabledPasses.insert(name);
-  }
+  pipelineOptions.disabledPasses = llvm::ArrayRef<std::string>(disabledPasses);
+  pipelineOptions.enabledPasses = llvm::ArrayRef<std::string>(enabledPasses);
+  pipelineOptions.weightDType = weightDType;
+  pipelineOptions.kvDType = kvDType;
+  if (failed(pipelineOptions.verify(
+          [](const llvm::Twine &message) { fail("--" + message); })))
+    return 1;
 
   DialectRegistry registry;
   registerAllDialects(registry);
@@ -273,15 +282,11 @@ int main(int argc, char **argv) {
   if (!module)
     return 1;
 
-  if (!weightDType.empty() || !kvDType.empty()) {
-    PassManager setDTypes(&context);
-    tfc::TFCSetDTypesOptions options;
-    options.weights = weightDType;
-    options.kvCache = kvDType;
-    setDTypes.addPass(tfc::createTFCSetDTypes(options));
-    if (failed(setDTypes.run(*module)))
-      return fail("--weight-dtype / --kv-dtype: expected f32, bf16 or f16");
-  }
+  PassManager modelLevel(&context);
+  tfc::buildTFCModelPipeline(modelLevel, pipelineOptions);
+  if (failed(modelLevel.run(*module)))
+    return fail("setting the element types (--weight-dtype, --kv-dtype) "
+                "failed");
 
   auto writeText = [&](llvm::function_ref<void(llvm::raw_ostream &)> print) {
     return writeAtomically(output, print);
@@ -291,16 +296,16 @@ int main(int argc, char **argv) {
 
   progress.step("lowering to linalg (tfc-to-linalg)");
   PassManager toLinalg(&context);
-  if (failed(tfc::buildTFCToLinalgPipeline(toLinalg, pipelineOptions)) ||
-      failed(toLinalg.run(*module)))
+  tfc::buildTFCToLinalgPipeline(toLinalg, pipelineOptions);
+  if (failed(toLinalg.run(*module)))
     return fail("lowering to linalg failed");
   if (emitKind == Emit::Linalg)
     return writeText([&](llvm::raw_ostream &os) { module->print(os); });
 
   progress.step("bufferizing and lowering to LLVM (tfc-linalg-to-llvm-cpu)");
   PassManager toLLVM(&context);
-  if (failed(tfc::buildLinalgToLLVMCPUPipeline(toLLVM, pipelineOptions)) ||
-      failed(toLLVM.run(*module)))
+  tfc::buildLinalgToLLVMCPUPipeline(toLLVM, pipelineOptions);
+  if (failed(toLLVM.run(*module)))
     return fail("lowering to the LLVM dialect failed");
 
   llvm::LLVMContext llvmContext;

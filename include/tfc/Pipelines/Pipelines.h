@@ -3,33 +3,78 @@
 #define TFC_PIPELINES_PIPELINES_H
 
 #include "mlir/Pass/PassManager.h"
-#include "llvm/ADT/StringSet.h"
+#include "mlir/Pass/PassOptions.h"
 
 namespace mlir::tfc {
 
-/// What a user may change in the pipelines.
-struct PipelineOptions {
+/// An element type the weights or the KV caches may be read in.
+enum class ElementType { Keep, F32, BF16, F16 };
+
+/// The values of an ElementType option: f32, bf16, f16 (Keep, the default,
+/// leaves the types as they are).
+llvm::cl::ValuesClass getElementTypeValues();
+
+/// What a user may change in the pipelines: `tfc-opt
+/// --tfc-cpu-pipeline="kv-dtype=bf16 disable-pass=tfc-fuse-glu threads=4"`,
+/// or tfc-compile's flags. Each value goes to the pass it configures, which
+/// checks it when it runs; the defaults are the passes' own.
+struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
+  PipelineOptions();
+
   /// Optimisation passes to leave out, by pass name (getOptionalPasses()).
-  llvm::StringSet<> disabledPasses;
+  ListOption<std::string> disabledPasses;
   /// Optimisation passes that are off by default to run.
-  llvm::StringSet<> enabledPasses;
+  ListOption<std::string> enabledPasses;
+
+  // Model level (tfc-set-dtypes).
+  Option<ElementType> weightDType;
+  Option<ElementType> kvDType;
+
+  // tfc-to-linalg.
+  Option<bool> outlineLayers;
+  Option<int64_t> kvTile;
+  Option<int64_t> kvChunk;
+
+  // CPU code generation (tfc-cpu-vectorize-contractions, OpenMP).
+  Option<int64_t> vectorWidth;
+  Option<int64_t> tileRows;
+  Option<int64_t> tileCols;
+  Option<int64_t> blockBytes;
+  Option<int64_t> prefetchBytes;
+  Option<int64_t> rowCols;
+  Option<int64_t> rowUnroll;
+  Option<unsigned> threads;
+
+  /// Fails, through `emitError`, on a disabled or enabled pass that is not an
+  /// optimisation of the pipelines.
+  LogicalResult verify(function_ref<void(const Twine &)> emitError) const;
+  /// Whether the optimisation pass `name` (getOptionalPasses()) runs.
+  bool runs(StringRef name) const;
 };
 
 /// The optimisation passes of the pipelines, which PipelineOptions may
-/// disable: the model computes the same (up to reassociation) without them.
+/// disable (or enable, when off by default): the model computes the same (up
+/// to reassociation) without them.
 SmallVector<StringRef> getOptionalPasses();
 
+/// The model-level choices: tfc-set-dtypes when a dtype is set, else nothing.
+void buildTFCModelPipeline(OpPassManager &pm, const PipelineOptions &options);
+
 /// Model-level tfc -> the C-ABI entry points on linalg/tensor
-/// (tfc-expand-blocks, tfc-create-entry-points, tfc-lower-to-linalg, cleanup).
-LogicalResult buildTFCToLinalgPipeline(OpPassManager &pm,
-                                       const PipelineOptions &options = {});
+/// (tfc-expand-blocks, fusions, tfc-create-entry-points, tfc-lower-to-linalg,
+/// cleanup).
+void buildTFCToLinalgPipeline(OpPassManager &pm,
+                              const PipelineOptions &options);
 
-/// linalg on tensors -> LLVM dialect for a CPU (bufferization, loops, LLVM).
-LogicalResult buildLinalgToLLVMCPUPipeline(OpPassManager &pm,
-                                           const PipelineOptions &options = {});
+/// linalg on tensors -> LLVM dialect for a CPU (bufferization, vector
+/// kernels, OpenMP loops, LLVM).
+void buildLinalgToLLVMCPUPipeline(OpPassManager &pm,
+                                  const PipelineOptions &options);
 
-/// Registers `tfc-to-linalg`, `tfc-linalg-to-llvm-cpu` and `tfc-cpu-pipeline`
-/// (both in sequence) with the pass registry.
+/// Registers with the pass registry, each taking PipelineOptions:
+/// `tfc-to-linalg` (the model-level choices, then to linalg),
+/// `tfc-linalg-to-llvm-cpu` and `tfc-cpu-pipeline` (all three in sequence).
+/// A bad option is an error that names it.
 void registerTFCPipelines();
 
 } // namespace mlir::tfc

@@ -265,7 +265,7 @@ void TFCCreateEntryPointsPass::runOnOperation() {
       return signalPassFailure();
     }
     std::optional<int64_t> window;
-    if (auto attr = forward.getArgAttrOfType<IntegerAttr>(i, "tfc.kv_window"))
+    if (auto attr = forward.getArgAttrOfType<IntegerAttr>(i, kKVWindowAttrName))
       window = attr.getInt();
     if (window && *window <= 0) {
       forward.emitOpError() << "argument " << i
@@ -290,7 +290,7 @@ void TFCCreateEntryPointsPass::runOnOperation() {
   forward.walk([&](EmbeddingOp op) {
     manifest.hiddenSize = op.getType().getDimSize(1);
   });
-  if (auto layerCount = module->getAttrOfType<IntegerAttr>("tfc.num_layers"))
+  if (auto layerCount = module->getAttrOfType<IntegerAttr>(kNumLayersAttrName))
     manifest.numLayers = layerCount.getInt();
   int64_t numWeights = 0;
   // The runtime lays the weights out at 64-byte aligned offsets of one
@@ -327,12 +327,12 @@ void TFCCreateEntryPointsPass::runOnOperation() {
     auto attr = module->getAttrOfType<IntegerAttr>(name);
     return attr ? attr.getInt() : 0;
   };
-  auto modelType = module->getAttrOfType<StringAttr>("tfc.model_type");
-  auto prefix = module->getAttrOfType<StringAttr>("tfc.base_model_prefix");
+  auto modelType = module->getAttrOfType<StringAttr>(kModelTypeAttrName);
+  auto prefix = module->getAttrOfType<StringAttr>(kBaseModelPrefixAttrName);
   manifest.modelType = modelType ? modelType.getValue() : "unknown";
   manifest.vocabSize = logitsType.getDimSize(1);
-  manifest.trainedContext = intAttr("tfc.trained_context");
-  manifest.positionLimit = intAttr("tfc.position_limit");
+  manifest.trainedContext = intAttr(kTrainedContextAttrName);
+  manifest.positionLimit = intAttr(kPositionLimitAttrName);
   manifest.baseModelPrefix = prefix ? prefix.getValue() : "";
   manifest.kvElementType = caches.empty()
                                ? Float32Type::get(&getContext())
@@ -340,7 +340,8 @@ void TFCCreateEntryPointsPass::runOnOperation() {
   for (const CacheSlot &cache : caches)
     manifest.kvCaches.push_back(
         {cache.elementsPerToken, cache.window.value_or(0)});
-  if (auto optional = module->getAttrOfType<ArrayAttr>("tfc.optional_weights"))
+  if (auto optional =
+          module->getAttrOfType<ArrayAttr>(kOptionalWeightsAttrName))
     for (auto name : optional.getAsValueRange<StringAttr>())
       manifest.optional.push_back(name.str());
 

@@ -1,22 +1,13 @@
 // tfc-create-entry-points needs a cache row width it can lay out, one LM
 // head (tfc_prefill_last applies it to the last row) and weights the
-// manifest table can describe (rank 1 to TFC_MANIFEST_MAX_RANK).
+// manifest table can describe (rank 1 to TFC_MANIFEST_MAX_RANK). A
+// non-positive tfc.kv_window is the dialect's error
+// (Dialect/TFC/discardable-attrs-invalid.mlir).
 // RUN: tfc-opt %s --tfc-create-entry-points -split-input-file -verify-diagnostics
 
 module {
   // expected-error@+1 {{'func.func' op argument 2 must be a layer's KV cache memref<?xNxf32|bf16|f16> with a static row width, got 'memref<?x?xf32>'}}
   func.func @forward(%tokens: tensor<?xi64>, %pos: index, %cache: memref<?x?xf32>) -> tensor<?x16xf32> {
-    %0 = tensor.empty() : tensor<1x16xf32>
-    %1 = tensor.cast %0 : tensor<1x16xf32> to tensor<?x16xf32>
-    return %1 : tensor<?x16xf32>
-  }
-}
-
-// -----
-
-module {
-  // expected-error@+1 {{'func.func' op argument 2 has a non-positive tfc.kv_window 0}}
-  func.func @forward(%tokens: tensor<?xi64>, %pos: index, %cache: memref<?x8xf32> {tfc.kv_window = 0 : i64}) -> tensor<?x16xf32> {
     %0 = tensor.empty() : tensor<1x16xf32>
     %1 = tensor.cast %0 : tensor<1x16xf32> to tensor<?x16xf32>
     return %1 : tensor<?x16xf32>

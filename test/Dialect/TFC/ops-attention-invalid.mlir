@@ -37,7 +37,7 @@ func.func @f(%x: tensor<?x96xf32>) {
 
 // The fused input is [tokens, width].
 func.func @f(%x: tensor<?x6x16xf32>) {
-  // expected-error@+1 {{'tfc.split_qkv' op 'input' must have rank 2, got 'tensor<?x6x16xf32>'}}
+  // expected-error@+1 {{'tfc.split_qkv' op operand #0 must be 2D tensor of 32-bit float values, but got 'tensor<?x6x16xf32>'}}
   %q, %k, %v = tfc.split_qkv %x {packing = #tfc.qkv_packing<concat>, heads = 4 : i64, kv_heads = 1 : i64}
       : tensor<?x6x16xf32> -> tensor<?x4x16xf32>, tensor<?x1x16xf32>, tensor<?x1x16xf32>
   return
@@ -67,7 +67,7 @@ func.func @f(%x: tensor<?x100xf32>) {
 
 // q is [tokens, heads, head_dim].
 func.func @f(%x: tensor<?x96xf32>) {
-  // expected-error@+1 {{'tfc.split_qkv' op 'q' must have rank 3, got 'tensor<?x64xf32>'}}
+  // expected-error@+1 {{'tfc.split_qkv' op result #0 must be 3D tensor of 32-bit float values, but got 'tensor<?x64xf32>'}}
   %q, %k, %v = tfc.split_qkv %x {packing = #tfc.qkv_packing<concat>, heads = 4 : i64, kv_heads = 1 : i64}
       : tensor<?x96xf32> -> tensor<?x64xf32>, tensor<?x1x16xf32>, tensor<?x1x16xf32>
   return
@@ -121,7 +121,7 @@ func.func @f(%x: tensor<?x96xf32>) {
 
 // RoPE takes [tokens, heads, head_dim].
 func.func @f(%x: tensor<?x64xf32>, %pos: index) -> tensor<?x64xf32> {
-  // expected-error@+1 {{'tfc.rope' op 'input' must have rank 3, got 'tensor<?x64xf32>'}}
+  // expected-error@+1 {{'tfc.rope' op operand #0 must be 3D tensor of 32-bit float values, but got 'tensor<?x64xf32>'}}
   %0 = tfc.rope %x at %pos <theta = 1.0e4> : tensor<?x64xf32>
   return %0 : tensor<?x64xf32>
 }
@@ -179,7 +179,7 @@ func.func @f(%x: tensor<?x4x8xf32>, %pos: index) -> tensor<1x4x8xf32> {
 
 // The query is [tokens, heads, head_dim].
 func.func @f(%q: tensor<?x64xf32>, %k: tensor<?x2x16xf32>, %v: tensor<?x2x16xf32>, %pos: index) -> tensor<?x4x16xf32> {
-  // expected-error@+1 {{'tfc.attention' op 'query' must have rank 3, got 'tensor<?x64xf32>'}}
+  // expected-error@+1 {{'tfc.attention' op operand #0 must be 3D tensor of 32-bit float values, but got 'tensor<?x64xf32>'}}
   %0 = tfc.attention %q, %k, %v at %pos {scale = 0.25 : f64} : tensor<?x64xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32> -> tensor<?x4x16xf32>
   return %0 : tensor<?x4x16xf32>
 }
@@ -188,7 +188,7 @@ func.func @f(%q: tensor<?x64xf32>, %k: tensor<?x2x16xf32>, %v: tensor<?x2x16xf32
 
 // The key is [keys, kv_heads, head_dim].
 func.func @f(%q: tensor<?x4x16xf32>, %k: tensor<?x32xf32>, %v: tensor<?x2x16xf32>, %pos: index) -> tensor<?x4x16xf32> {
-  // expected-error@+1 {{'tfc.attention' op 'key' must have rank 3, got 'tensor<?x32xf32>'}}
+  // expected-error@+1 {{'tfc.attention' op operand #1 must be 3D tensor of 32-bit float values, but got 'tensor<?x32xf32>'}}
   %0 = tfc.attention %q, %k, %v at %pos {scale = 0.25 : f64} : tensor<?x4x16xf32>, tensor<?x32xf32>, tensor<?x2x16xf32> -> tensor<?x4x16xf32>
   return %0 : tensor<?x4x16xf32>
 }
@@ -197,7 +197,7 @@ func.func @f(%q: tensor<?x4x16xf32>, %k: tensor<?x32xf32>, %v: tensor<?x2x16xf32
 
 // The value is [keys, kv_heads, value_dim].
 func.func @f(%q: tensor<?x4x16xf32>, %k: tensor<?x2x16xf32>, %v: tensor<?x32xf32>, %pos: index) -> tensor<?x4x16xf32> {
-  // expected-error@+1 {{'tfc.attention' op 'value' must have rank 3, got 'tensor<?x32xf32>'}}
+  // expected-error@+1 {{'tfc.attention' op operand #2 must be 3D tensor of 32-bit float values, but got 'tensor<?x32xf32>'}}
   %0 = tfc.attention %q, %k, %v at %pos {scale = 0.25 : f64} : tensor<?x4x16xf32>, tensor<?x2x16xf32>, tensor<?x32xf32> -> tensor<?x4x16xf32>
   return %0 : tensor<?x4x16xf32>
 }
@@ -206,7 +206,7 @@ func.func @f(%q: tensor<?x4x16xf32>, %k: tensor<?x2x16xf32>, %v: tensor<?x32xf32
 
 // The result is [tokens, heads, value_dim].
 func.func @f(%q: tensor<?x4x16xf32>, %k: tensor<?x2x16xf32>, %v: tensor<?x2x16xf32>, %pos: index) -> tensor<?x64xf32> {
-  // expected-error@+1 {{'tfc.attention' op 'result' must have rank 3, got 'tensor<?x64xf32>'}}
+  // expected-error@+1 {{'tfc.attention' op result #0 must be 3D tensor of 32-bit float values, but got 'tensor<?x64xf32>'}}
   %0 = tfc.attention %q, %k, %v at %pos {scale = 0.25 : f64} : tensor<?x4x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32> -> tensor<?x64xf32>
   return %0 : tensor<?x64xf32>
 }
@@ -296,7 +296,7 @@ func.func @f(%q: tensor<?x4x24xf32>, %k: tensor<?x4x24xf32>, %v: tensor<?x4x16xf
 
 // The bias is [heads, queries, keys].
 func.func @f(%q: tensor<?x4x16xf32>, %k: tensor<?x2x16xf32>, %v: tensor<?x2x16xf32>, %pos: index, %b: tensor<?x?xf32>) -> tensor<?x4x16xf32> {
-  // expected-error@+1 {{'tfc.attention' op 'bias' must have rank 3, got 'tensor<?x?xf32>'}}
+  // expected-error@+1 {{'tfc.attention' op operand #4 must be 3D tensor of 32-bit float values, but got 'tensor<?x?xf32>'}}
   %0 = tfc.attention %q, %k, %v at %pos bias %b {scale = 0.25 : f64} : tensor<?x4x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32>, tensor<?x?xf32> -> tensor<?x4x16xf32>
   return %0 : tensor<?x4x16xf32>
 }
@@ -381,7 +381,7 @@ func.func @f(%q: tensor<?x4x16xf32>, %k: tensor<?x2x16xf32>, %v: tensor<?x2x16xf
 
 // The table is [buckets, heads].
 func.func @f(%t: tensor<32xf32>, %pos: index, %n: index, %l: index) -> tensor<4x?x?xf32> {
-  // expected-error@+1 {{'tfc.relative_position_bias' op 'table' must have rank 2, got 'tensor<32xf32>'}}
+  // expected-error@+1 {{'tfc.relative_position_bias' op operand #0 must be 2D tensor of 32-bit float values, but got 'tensor<32xf32>'}}
   %0 = tfc.relative_position_bias %t at %pos, %n, %l <buckets = 32, max_distance = 128> : tensor<32xf32> -> tensor<4x?x?xf32>
   return %0 : tensor<4x?x?xf32>
 }
@@ -399,7 +399,7 @@ func.func @f(%t: tensor<16x4xf32>, %pos: index, %n: index, %l: index) -> tensor<
 
 // The result is [heads, queries, keys].
 func.func @f(%t: tensor<32x4xf32>, %pos: index, %n: index, %l: index) -> tensor<4x?xf32> {
-  // expected-error@+1 {{'tfc.relative_position_bias' op 'result' must have rank 3, got 'tensor<4x?xf32>'}}
+  // expected-error@+1 {{'tfc.relative_position_bias' op result #0 must be 3D tensor of 32-bit float values, but got 'tensor<4x?xf32>'}}
   %0 = tfc.relative_position_bias %t at %pos, %n, %l <buckets = 32, max_distance = 128> : tensor<32x4xf32> -> tensor<4x?xf32>
   return %0 : tensor<4x?xf32>
 }

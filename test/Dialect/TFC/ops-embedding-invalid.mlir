@@ -3,7 +3,7 @@
 
 // The table is [vocab, hidden].
 func.func @f(%tok: tensor<?xi64>, %table: tensor<32x4x16xf32>) -> tensor<?x64xf32> {
-  // expected-error@+1 {{'tfc.embedding' op 'table' must have rank 2, got 'tensor<32x4x16xf32>'}}
+  // expected-error@+1 {{'tfc.embedding' op operand #1 must be 2D tensor of 32-bit float or bfloat16 type or 16-bit float values, but got 'tensor<32x4x16xf32>'}}
   %0 = tfc.embedding %tok, %table : tensor<?xi64>, tensor<32x4x16xf32> -> tensor<?x64xf32>
   return %0 : tensor<?x64xf32>
 }
@@ -12,7 +12,7 @@ func.func @f(%tok: tensor<?xi64>, %table: tensor<32x4x16xf32>) -> tensor<?x64xf3
 
 // The result is [tokens, hidden].
 func.func @f(%tok: tensor<?xi64>, %table: tensor<32x64xf32>) -> tensor<64xf32> {
-  // expected-error@+1 {{'tfc.embedding' op 'result' must have rank 2, got 'tensor<64xf32>'}}
+  // expected-error@+1 {{'tfc.embedding' op result #0 must be 2D tensor of 32-bit float values, but got 'tensor<64xf32>'}}
   %0 = tfc.embedding %tok, %table : tensor<?xi64>, tensor<32x64xf32> -> tensor<64xf32>
   return %0 : tensor<64xf32>
 }
@@ -66,7 +66,7 @@ func.func @f(%tok: tensor<1x?xi64>, %table: tensor<32x64xf32>) -> tensor<?x64xf3
 
 // learned_positions: the input is [tokens, hidden].
 func.func @f(%x: tensor<64xf32>, %wpe: tensor<1024x64xf32>, %pos: index) -> tensor<64xf32> {
-  // expected-error@+1 {{'tfc.learned_positions' op 'input' must have rank 2, got 'tensor<64xf32>'}}
+  // expected-error@+1 {{'tfc.learned_positions' op operand #0 must be 2D tensor of 32-bit float values, but got 'tensor<64xf32>'}}
   %0 = tfc.learned_positions %x, %wpe at %pos : tensor<64xf32>, tensor<1024x64xf32>
   return %0 : tensor<64xf32>
 }
@@ -75,7 +75,7 @@ func.func @f(%x: tensor<64xf32>, %wpe: tensor<1024x64xf32>, %pos: index) -> tens
 
 // learned_positions: the table is [positions, hidden].
 func.func @f(%x: tensor<?x64xf32>, %wpe: tensor<64xf32>, %pos: index) -> tensor<?x64xf32> {
-  // expected-error@+1 {{'tfc.learned_positions' op 'table' must have rank 2, got 'tensor<64xf32>'}}
+  // expected-error@+1 {{'tfc.learned_positions' op operand #1 must be 2D tensor of 32-bit float or bfloat16 type or 16-bit float values, but got 'tensor<64xf32>'}}
   %0 = tfc.learned_positions %x, %wpe at %pos : tensor<?x64xf32>, tensor<64xf32>
   return %0 : tensor<?x64xf32>
 }
@@ -102,7 +102,7 @@ func.func @f(%x: tensor<?x64xf32>, %wpe: tensor<1024x64xf32>, %pos: index) -> te
 
 // sinusoidal_positions: the input is [tokens, hidden].
 func.func @f(%x: tensor<?x4x16xf32>, %pos: index) -> tensor<?x4x16xf32> {
-  // expected-error@+1 {{'tfc.sinusoidal_positions' op 'input' must have rank 2, got 'tensor<?x4x16xf32>'}}
+  // expected-error@+1 {{'tfc.sinusoidal_positions' op operand #0 must be 2D tensor of 32-bit float values, but got 'tensor<?x4x16xf32>'}}
   %0 = tfc.sinusoidal_positions %x at %pos {base = 1.0e4 : f64} : tensor<?x4x16xf32>
   return %0 : tensor<?x4x16xf32>
 }

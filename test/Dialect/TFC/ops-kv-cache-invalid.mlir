@@ -3,7 +3,7 @@
 
 // The key is [tokens, kv_heads, head_dim].
 func.func @f(%k: tensor<?x32xf32>, %v: tensor<?x2x16xf32>, %cache: memref<?x?xf32>, %pos: index) {
-  // expected-error@+1 {{'tfc.kv_cache_append' op 'key' must have rank 3, got 'tensor<?x32xf32>'}}
+  // expected-error@+1 {{'tfc.kv_cache_append' op operand #0 must be 3D tensor of 32-bit float values, but got 'tensor<?x32xf32>'}}
   tfc.kv_cache_append %k, %v into %cache at %pos : tensor<?x32xf32>, tensor<?x2x16xf32>, memref<?x?xf32>
   return
 }
@@ -12,7 +12,7 @@ func.func @f(%k: tensor<?x32xf32>, %v: tensor<?x2x16xf32>, %cache: memref<?x?xf3
 
 // The value is [tokens, kv_heads, value_dim].
 func.func @f(%k: tensor<?x2x16xf32>, %v: tensor<?x32xf32>, %cache: memref<?x?xf32>, %pos: index) {
-  // expected-error@+1 {{'tfc.kv_cache_append' op 'value' must have rank 3, got 'tensor<?x32xf32>'}}
+  // expected-error@+1 {{'tfc.kv_cache_append' op operand #1 must be 3D tensor of 32-bit float values, but got 'tensor<?x32xf32>'}}
   tfc.kv_cache_append %k, %v into %cache at %pos : tensor<?x2x16xf32>, tensor<?x32xf32>, memref<?x?xf32>
   return
 }
@@ -93,7 +93,7 @@ func.func @f(%k: tensor<?x2x16xf32>, %v: tensor<?x2x16xf32>, %cache: memref<?x2x
 
 // kv_cache_read: the key is [length, kv_heads, head_dim].
 func.func @f(%cache: memref<?x?xf32>, %c0: index, %len: index) {
-  // expected-error@+1 {{'tfc.kv_cache_read' op 'key' must have rank 3, got 'tensor<?x32xf32>'}}
+  // expected-error@+1 {{'tfc.kv_cache_read' op result #0 must be 3D tensor of 32-bit float values, but got 'tensor<?x32xf32>'}}
   %k, %v = tfc.kv_cache_read %cache[%c0, %len] : memref<?x?xf32> -> tensor<?x32xf32>, tensor<?x2x16xf32>
   return
 }

@@ -3,7 +3,7 @@
 
 // The input is [tokens, in].
 func.func @f(%x: tensor<?x4x16xf32>, %w: tensor<128x64xf32>) -> tensor<?x128xf32> {
-  // expected-error@+1 {{'tfc.linear' op 'input' must have rank 2, got 'tensor<?x4x16xf32>'}}
+  // expected-error@+1 {{'tfc.linear' op operand #0 must be 2D tensor of 32-bit float values, but got 'tensor<?x4x16xf32>'}}
   %0 = tfc.linear %x, %w : tensor<?x4x16xf32>, tensor<128x64xf32> -> tensor<?x128xf32>
   return %0 : tensor<?x128xf32>
 }
@@ -12,7 +12,7 @@ func.func @f(%x: tensor<?x4x16xf32>, %w: tensor<128x64xf32>) -> tensor<?x128xf32
 
 // The weight is a matrix.
 func.func @f(%x: tensor<?x64xf32>, %w: tensor<64xf32>) -> tensor<?x128xf32> {
-  // expected-error@+1 {{'tfc.linear' op 'weight' must have rank 2, got 'tensor<64xf32>'}}
+  // expected-error@+1 {{'tfc.linear' op operand #1 must be 2D tensor of 32-bit float or bfloat16 type or 16-bit float values, but got 'tensor<64xf32>'}}
   %0 = tfc.linear %x, %w : tensor<?x64xf32>, tensor<64xf32> -> tensor<?x128xf32>
   return %0 : tensor<?x128xf32>
 }
@@ -21,7 +21,7 @@ func.func @f(%x: tensor<?x64xf32>, %w: tensor<64xf32>) -> tensor<?x128xf32> {
 
 // The result is [tokens, out].
 func.func @f(%x: tensor<?x64xf32>, %w: tensor<128x64xf32>) -> tensor<?x2x64xf32> {
-  // expected-error@+1 {{'tfc.linear' op 'result' must have rank 2, got 'tensor<?x2x64xf32>'}}
+  // expected-error@+1 {{'tfc.linear' op result #0 must be 2D tensor of 32-bit float values, but got 'tensor<?x2x64xf32>'}}
   %0 = tfc.linear %x, %w : tensor<?x64xf32>, tensor<128x64xf32> -> tensor<?x2x64xf32>
   return %0 : tensor<?x2x64xf32>
 }
@@ -75,7 +75,7 @@ func.func @f(%x: tensor<?x64xf32>, %w: tensor<64x128xf32>) -> tensor<?x64xf32> {
 
 // The bias is a vector.
 func.func @f(%x: tensor<?x64xf32>, %w: tensor<128x64xf32>, %b: tensor<1x128xf32>) -> tensor<?x128xf32> {
-  // expected-error@+1 {{'tfc.linear' op 'bias' must have rank 1, got 'tensor<1x128xf32>'}}
+  // expected-error@+1 {{'tfc.linear' op operand #2 must be 1D tensor of 32-bit float or bfloat16 type or 16-bit float values, but got 'tensor<1x128xf32>'}}
   %0 = tfc.linear %x, %w, %b : tensor<?x64xf32>, tensor<128x64xf32>, tensor<1x128xf32> -> tensor<?x128xf32>
   return %0 : tensor<?x128xf32>
 }
@@ -111,7 +111,7 @@ func.func @f(%x: tensor<?x64xf32>, %w: tensor<128x64xf32>) -> tensor<?x128xf32> 
 
 // lm_head: the input is [tokens, hidden].
 func.func @f(%x: tensor<64xf32>, %e: tensor<32000x64xf32>) -> tensor<?x32000xf32> {
-  // expected-error@+1 {{'tfc.lm_head' op 'input' must have rank 2, got 'tensor<64xf32>'}}
+  // expected-error@+1 {{'tfc.lm_head' op operand #0 must be 2D tensor of 32-bit float values, but got 'tensor<64xf32>'}}
   %0 = tfc.lm_head %x, %e : tensor<64xf32>, tensor<32000x64xf32> -> tensor<?x32000xf32>
   return %0 : tensor<?x32000xf32>
 }

@@ -3,7 +3,7 @@
 
 // The input is [tokens, hidden].
 func.func @f(%x: tensor<64xf32>, %r: tensor<2x64xf32>, %g: tensor<32x64xf32>, %d: tensor<64x32xf32>) -> tensor<64xf32> {
-  // expected-error@+1 {{'tfc.moe' op 'input' must have rank 2, got 'tensor<64xf32>'}}
+  // expected-error@+1 {{'tfc.moe' op operand #0 must be 2D tensor of 32-bit float values, but got 'tensor<64xf32>'}}
   %0 = tfc.moe %x, %r gate(%g, %g) up(%g, %g) down(%d, %d) {activation = #tfc.activation<silu>, top_k = 1 : i64}
       : tensor<64xf32>, tensor<2x64xf32>, gate(tensor<32x64xf32>, tensor<32x64xf32>), up(tensor<32x64xf32>, tensor<32x64xf32>), down(tensor<64x32xf32>, tensor<64x32xf32>) -> tensor<64xf32>
   return %0 : tensor<64xf32>
@@ -13,7 +13,7 @@ func.func @f(%x: tensor<64xf32>, %r: tensor<2x64xf32>, %g: tensor<32x64xf32>, %d
 
 // The router is [experts, hidden].
 func.func @f(%x: tensor<?x64xf32>, %r: tensor<128xf32>, %g: tensor<32x64xf32>, %d: tensor<64x32xf32>) -> tensor<?x64xf32> {
-  // expected-error@+1 {{'tfc.moe' op 'router' must have rank 2, got 'tensor<128xf32>'}}
+  // expected-error@+1 {{'tfc.moe' op operand #1 must be 2D tensor of 32-bit float or bfloat16 type or 16-bit float values, but got 'tensor<128xf32>'}}
   %0 = tfc.moe %x, %r gate(%g, %g) up(%g, %g) down(%d, %d) {activation = #tfc.activation<silu>, top_k = 1 : i64}
       : tensor<?x64xf32>, tensor<128xf32>, gate(tensor<32x64xf32>, tensor<32x64xf32>), up(tensor<32x64xf32>, tensor<32x64xf32>), down(tensor<64x32xf32>, tensor<64x32xf32>) -> tensor<?x64xf32>
   return %0 : tensor<?x64xf32>
@@ -93,7 +93,7 @@ func.func @f(%x: tensor<?x64xf32>, %r: tensor<2x64xf32>, %g: tensor<32x64xf32>, 
 
 // The first up weight is a matrix.
 func.func @f(%x: tensor<?x64xf32>, %r: tensor<2x64xf32>, %u: tensor<2048xf32>, %d: tensor<64x32xf32>) -> tensor<?x64xf32> {
-  // expected-error@+1 {{'tfc.moe' op 'up weight' must have rank 2, got 'tensor<2048xf32>'}}
+  // expected-error@+1 {{'tfc.moe' op operand #2 must be variadic of 2D tensor of 32-bit float or bfloat16 type or 16-bit float values, but got 'tensor<2048xf32>'}}
   %0 = tfc.moe %x, %r gate(%u, %u) up(%u, %u) down(%d, %d) {activation = #tfc.activation<silu>, top_k = 1 : i64}
       : tensor<?x64xf32>, tensor<2x64xf32>, gate(tensor<2048xf32>, tensor<2048xf32>), up(tensor<2048xf32>, tensor<2048xf32>), down(tensor<64x32xf32>, tensor<64x32xf32>) -> tensor<?x64xf32>
   return %0 : tensor<?x64xf32>
@@ -103,7 +103,7 @@ func.func @f(%x: tensor<?x64xf32>, %r: tensor<2x64xf32>, %u: tensor<2048xf32>, %
 
 // Every up weight is a matrix.
 func.func @f(%x: tensor<?x64xf32>, %r: tensor<2x64xf32>, %u: tensor<32x64xf32>, %u3: tensor<1x32x64xf32>, %d: tensor<64x32xf32>) -> tensor<?x64xf32> {
-  // expected-error@+1 {{'tfc.moe' op 'up weight' must have rank 2, got 'tensor<1x32x64xf32>'}}
+  // expected-error@+1 {{'tfc.moe' op operand #3 must be variadic of 2D tensor of 32-bit float or bfloat16 type or 16-bit float values, but got 'tensor<1x32x64xf32>'}}
   %0 = "tfc.moe"(%x, %r, %u, %u3, %d, %d) <{activation = #tfc.activation<silu>, top_k = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 2, 2>}>
       : (tensor<?x64xf32>, tensor<2x64xf32>, tensor<32x64xf32>, tensor<1x32x64xf32>, tensor<64x32xf32>, tensor<64x32xf32>) -> tensor<?x64xf32>
   return %0 : tensor<?x64xf32>
@@ -143,7 +143,7 @@ func.func @f(%x: tensor<?x64xf32>, %r: tensor<2x64xf32>, %u: tensor<32x48xf32>, 
 
 // Down weights are matrices.
 func.func @f(%x: tensor<?x64xf32>, %r: tensor<2x64xf32>, %u: tensor<32x64xf32>, %d: tensor<2048xf32>) -> tensor<?x64xf32> {
-  // expected-error@+1 {{'tfc.moe' op 'down weight' must have rank 2, got 'tensor<2048xf32>'}}
+  // expected-error@+1 {{'tfc.moe' op operand #6 must be variadic of 2D tensor of 32-bit float or bfloat16 type or 16-bit float values, but got 'tensor<2048xf32>'}}
   %0 = tfc.moe %x, %r gate(%u, %u) up(%u, %u) down(%d, %d) {activation = #tfc.activation<silu>, top_k = 1 : i64}
       : tensor<?x64xf32>, tensor<2x64xf32>, gate(tensor<32x64xf32>, tensor<32x64xf32>), up(tensor<32x64xf32>, tensor<32x64xf32>), down(tensor<2048xf32>, tensor<2048xf32>) -> tensor<?x64xf32>
   return %0 : tensor<?x64xf32>

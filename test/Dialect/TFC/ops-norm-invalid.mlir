@@ -3,7 +3,7 @@
 
 // The input has a dimension to normalise.
 func.func @f(%x: tensor<f32>, %w: tensor<64xf32>) -> tensor<f32> {
-  // expected-error@+1 {{'tfc.rms_norm' op 'input' must have rank >= 1}}
+  // expected-error@+1 {{'tfc.rms_norm' op operand #0 must be non-0-ranked tensor of 32-bit float values, but got 'tensor<f32>'}}
   %0 = tfc.rms_norm %x, %w {eps = 1.0e-5 : f64} : tensor<f32>, tensor<64xf32>
   return %0 : tensor<f32>
 }
@@ -12,7 +12,7 @@ func.func @f(%x: tensor<f32>, %w: tensor<64xf32>) -> tensor<f32> {
 
 // The weight is a vector.
 func.func @f(%x: tensor<?x64xf32>, %w: tensor<1x64xf32>) -> tensor<?x64xf32> {
-  // expected-error@+1 {{'tfc.rms_norm' op 'weight' must have rank 1, got 'tensor<1x64xf32>'}}
+  // expected-error@+1 {{'tfc.rms_norm' op operand #1 must be 1D tensor of 32-bit float or bfloat16 type or 16-bit float values, but got 'tensor<1x64xf32>'}}
   %0 = tfc.rms_norm %x, %w {eps = 1.0e-5 : f64} : tensor<?x64xf32>, tensor<1x64xf32>
   return %0 : tensor<?x64xf32>
 }
@@ -75,7 +75,7 @@ func.func @f(%x: tensor<?x64xf32>, %w: tensor<64xf32>) -> tensor<4x64xf32> {
 
 // layer_norm: the input has a dimension to normalise.
 func.func @f(%x: tensor<f32>, %w: tensor<64xf32>) -> tensor<f32> {
-  // expected-error@+1 {{'tfc.layer_norm' op 'input' must have rank >= 1}}
+  // expected-error@+1 {{'tfc.layer_norm' op operand #0 must be non-0-ranked tensor of 32-bit float values, but got 'tensor<f32>'}}
   %0 = tfc.layer_norm %x, %w {eps = 1.0e-5 : f64} : tensor<f32>, tensor<64xf32>
   return %0 : tensor<f32>
 }
@@ -84,7 +84,7 @@ func.func @f(%x: tensor<f32>, %w: tensor<64xf32>) -> tensor<f32> {
 
 // layer_norm: the weight is a vector.
 func.func @f(%x: tensor<?x64xf32>, %w: tensor<f32>) -> tensor<?x64xf32> {
-  // expected-error@+1 {{'tfc.layer_norm' op 'weight' must have rank 1, got 'tensor<f32>'}}
+  // expected-error@+1 {{'tfc.layer_norm' op operand #1 must be 1D tensor of 32-bit float or bfloat16 type or 16-bit float values, but got 'tensor<f32>'}}
   %0 = tfc.layer_norm %x, %w {eps = 1.0e-5 : f64} : tensor<?x64xf32>, tensor<f32>
   return %0 : tensor<?x64xf32>
 }
@@ -111,7 +111,7 @@ func.func @f(%x: tensor<?x64xf32>, %w: tensor<64xf32>) -> tensor<?x64xf32> {
 
 // layer_norm: the bias is a vector.
 func.func @f(%x: tensor<?x64xf32>, %w: tensor<64xf32>, %b: tensor<1x64xf32>) -> tensor<?x64xf32> {
-  // expected-error@+1 {{'tfc.layer_norm' op 'bias' must have rank 1, got 'tensor<1x64xf32>'}}
+  // expected-error@+1 {{'tfc.layer_norm' op operand #2 must be 1D tensor of 32-bit float or bfloat16 type or 16-bit float values, but got 'tensor<1x64xf32>'}}
   %0 = tfc.layer_norm %x, %w, %b {eps = 1.0e-5 : f64} : tensor<?x64xf32>, tensor<64xf32>, tensor<1x64xf32>
   return %0 : tensor<?x64xf32>
 }
@@ -129,7 +129,7 @@ func.func @f(%x: tensor<?x64xf32>, %w: tensor<64xf32>, %b: tensor<32xf32>) -> te
 
 // layer_norm: operands are f32.
 func.func @f(%x: tensor<?x64xf16>, %w: tensor<64xf32>) -> tensor<?x64xf16> {
-  // expected-error@+1 {{'tfc.layer_norm' op operand #0 must be ranked tensor of 32-bit float values}}
+  // expected-error@+1 {{'tfc.layer_norm' op operand #0 must be non-0-ranked tensor of 32-bit float values, but got 'tensor<?x64xf16>'}}
   %0 = tfc.layer_norm %x, %w {eps = 1.0e-5 : f64} : tensor<?x64xf16>, tensor<64xf32>
   return %0 : tensor<?x64xf16>
 }

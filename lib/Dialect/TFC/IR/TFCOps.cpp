@@ -20,15 +20,6 @@ static std::string dimStr(int64_t d) {
   return ShapedType::isDynamic(d) ? std::string("?") : std::to_string(d);
 }
 
-static LogicalResult checkRank(Operation *op, StringRef name, Type type,
-                               int64_t rank) {
-  auto shaped = cast<ShapedType>(type);
-  if (shaped.getRank() != rank)
-    return op->emitOpError() << "'" << name << "' must have rank " << rank
-                             << ", got " << type;
-  return success();
-}
-
 /// Fails unless `name`'s dimension `dim` can equal `expected`.
 static LogicalResult checkDim(Operation *op, StringRef name, Type type,
                               unsigned dim, int64_t expected,
@@ -106,9 +97,7 @@ LogicalResult WeightOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
 
 LogicalResult EmbeddingOp::verify() {
   Operation *op = getOperation();
-  if (failed(checkRank(op, "table", getTable().getType(), 2)) ||
-      failed(checkRank(op, "result", getType(), 2)) ||
-      failed(checkDim(op, "result", getType(), 0,
+  if (failed(checkDim(op, "result", getType(), 0,
                       getTokens().getType().getDimSize(0),
                       "the number of tokens")) ||
       failed(checkDim(op, "result", getType(), 1,
@@ -122,18 +111,12 @@ LogicalResult EmbeddingOp::verify() {
 
 LogicalResult LearnedPositionsOp::verify() {
   Operation *op = getOperation();
-  if (failed(checkRank(op, "input", getInput().getType(), 2)) ||
-      failed(checkRank(op, "table", getTable().getType(), 2)) ||
-      failed(checkDim(op, "table", getTable().getType(), 1,
-                      getInput().getType().getDimSize(1), "the hidden size")))
-    return failure();
-  return success();
+  return checkDim(op, "table", getTable().getType(), 1,
+                  getInput().getType().getDimSize(1), "the hidden size");
 }
 
 LogicalResult SinusoidalPositionsOp::verify() {
-  Operation *op = getOperation();
-  if (failed(checkRank(op, "input", getInput().getType(), 2)) ||
-      failed(checkPositive(op, "base", getBase().convertToDouble())))
+  if (failed(checkPositive(*this, "base", getBase().convertToDouble())))
     return failure();
   int64_t width = getInput().getType().getDimSize(1);
   if (ShapedType::isDynamic(width) || width % 2)
@@ -150,17 +133,13 @@ LogicalResult SinusoidalPositionsOp::verify() {
 static LogicalResult verifyNormOperands(Operation *op, Value input,
                                         Value weight, Value bias, double eps) {
   auto inputType = cast<RankedTensorType>(input.getType());
-  if (inputType.getRank() < 1)
-    return op->emitOpError() << "'input' must have rank >= 1";
   int64_t width = inputType.getDimSize(inputType.getRank() - 1);
-  if (failed(checkRank(op, "weight", weight.getType(), 1)) ||
-      failed(checkDim(op, "weight", weight.getType(), 0, width,
+  if (failed(checkDim(op, "weight", weight.getType(), 0, width,
                       "the normalised dimension")) ||
       failed(checkPositive(op, "eps", eps)))
     return failure();
-  if (bias && (failed(checkRank(op, "bias", bias.getType(), 1)) ||
-               failed(checkDim(op, "bias", bias.getType(), 0, width,
-                               "the normalised dimension"))))
+  if (bias && failed(checkDim(op, "bias", bias.getType(), 0, width,
+                              "the normalised dimension")))
     return failure();
   return success();
 }
@@ -179,10 +158,6 @@ LogicalResult LayerNormOp::verify() {
 static LogicalResult verifyProjection(Operation *op, Value input, Value weight,
                                       Value bias, WeightLayout layout,
                                       Type result) {
-  if (failed(checkRank(op, "input", input.getType(), 2)) ||
-      failed(checkRank(op, "weight", weight.getType(), 2)) ||
-      failed(checkRank(op, "result", result, 2)))
-    return failure();
   auto weightType = cast<RankedTensorType>(weight.getType());
   bool outIn = layout == WeightLayout::OutIn;
   int64_t in = weightType.getDimSize(outIn ? 1 : 0);
@@ -195,9 +170,8 @@ static LogicalResult verifyProjection(Operation *op, Value input, Value weight,
       failed(checkDim(op, "result", result, 1, out,
                       "the weight's output dimension")))
     return failure();
-  if (bias && (failed(checkRank(op, "bias", bias.getType(), 1)) ||
-               failed(checkDim(op, "bias", bias.getType(), 0, out,
-                               "the weight's output dimension"))))
+  if (bias && failed(checkDim(op, "bias", bias.getType(), 0, out,
+                              "the weight's output dimension")))
     return failure();
   return success();
 }
@@ -231,8 +205,6 @@ LogicalResult SplitQKVOp::verify() {
     return emitOpError() << "'heads' (" << heads
                          << ") must be a positive multiple of 'kv_heads' ("
                          << kvHeads << ")";
-  if (failed(checkRank(op, "input", getInput().getType(), 2)))
-    return failure();
   int64_t width = getInput().getType().getDimSize(1);
   int64_t rows = heads + 2 * kvHeads;
   if (ShapedType::isDynamic(width) || width % rows)
@@ -244,8 +216,7 @@ LogicalResult SplitQKVOp::verify() {
   for (auto [name, value, h] :
        {std::make_tuple("q", getQ(), heads), std::make_tuple("k", getK(), kvHeads),
         std::make_tuple("v", getV(), kvHeads)}) {
-    if (failed(checkRank(op, name, value.getType(), 3)) ||
-        failed(checkDim(op, name, value.getType(), 0, n,
+    if (failed(checkDim(op, name, value.getType(), 0, n,
                         "the number of tokens")) ||
         failed(checkDim(op, name, value.getType(), 1, h, "its head count")) ||
         failed(checkDim(op, name, value.getType(), 2, headDim, "head_dim")))
@@ -255,8 +226,6 @@ LogicalResult SplitQKVOp::verify() {
 }
 
 LogicalResult RopeOp::verify() {
-  if (failed(checkRank(*this, "input", getInput().getType(), 3)))
-    return failure();
   int64_t headDim = getInput().getType().getDimSize(2);
   if (ShapedType::isDynamic(headDim))
     return emitOpError() << "head_dim must be static";
@@ -271,11 +240,6 @@ LogicalResult RopeOp::verify() {
 
 LogicalResult AttentionOp::verify() {
   Operation *op = getOperation();
-  if (failed(checkRank(op, "query", getQuery().getType(), 3)) ||
-      failed(checkRank(op, "key", getKey().getType(), 3)) ||
-      failed(checkRank(op, "value", getValue().getType(), 3)) ||
-      failed(checkRank(op, "result", getType(), 3)))
-    return failure();
   ArrayRef<int64_t> q = getQuery().getType().getShape();
   ArrayRef<int64_t> k = getKey().getType().getShape();
   ArrayRef<int64_t> v = getValue().getType().getShape();
@@ -302,8 +266,7 @@ LogicalResult AttentionOp::verify() {
       failed(checkDim(op, "result", getType(), 2, v[2], "the value head_dim")))
     return failure();
   if (Value bias = getBias()) {
-    if (failed(checkRank(op, "bias", bias.getType(), 3)) ||
-        failed(checkDim(op, "bias", bias.getType(), 0, q[1],
+    if (failed(checkDim(op, "bias", bias.getType(), 0, q[1],
                         "the number of query heads")) ||
         failed(checkDim(op, "bias", bias.getType(), 1, q[0],
                         "the number of queries")) ||
@@ -324,10 +287,8 @@ LogicalResult AttentionOp::verify() {
 
 LogicalResult RelativePositionBiasOp::verify() {
   Operation *op = getOperation();
-  if (failed(checkRank(op, "table", getTable().getType(), 2)) ||
-      failed(checkDim(op, "table", getTable().getType(), 0,
+  if (failed(checkDim(op, "table", getTable().getType(), 0,
                       getConfig().getBuckets(), "the number of buckets")) ||
-      failed(checkRank(op, "result", getType(), 3)) ||
       failed(checkDim(op, "result", getType(), 0,
                       getTable().getType().getDimSize(1),
                       "the number of heads")))
@@ -343,9 +304,6 @@ LogicalResult RelativePositionBiasOp::verify() {
 /// `kv_heads * (head_dim + value_dim)` floats, the row width when static.
 static LogicalResult verifyCacheRow(Operation *op, Type keyType,
                                     Type valueType, MemRefType cache) {
-  if (failed(checkRank(op, "key", keyType, 3)) ||
-      failed(checkRank(op, "value", valueType, 3)))
-    return failure();
   auto key = cast<ShapedType>(keyType), value = cast<ShapedType>(valueType);
   if (ShapedType::isDynamic(key.getDimSize(1)) ||
       ShapedType::isDynamic(key.getDimSize(2)) ||
@@ -381,9 +339,6 @@ LogicalResult KVCacheReadOp::verify() {
 
 LogicalResult MoEOp::verify() {
   Operation *op = getOperation();
-  if (failed(checkRank(op, "input", getInput().getType(), 2)) ||
-      failed(checkRank(op, "router", getRouter().getType(), 2)))
-    return failure();
   int64_t hidden = getInput().getType().getDimSize(1);
   int64_t experts = getRouter().getType().getDimSize(0);
   if (failed(checkDim(op, "router", getRouter().getType(), 1, hidden,
@@ -404,8 +359,6 @@ LogicalResult MoEOp::verify() {
                          << "none; got gate " << getGateWeights().size()
                          << ", up " << getUpWeights().size() << ", down "
                          << getDownWeights().size();
-  if (failed(checkRank(op, "up weight", getUpWeights()[0].getType(), 2)))
-    return failure();
   int64_t inter = cast<ShapedType>(getUpWeights()[0].getType()).getDimSize(0);
   for (Value w : getGateWeights())
     if (w.getType() != getUpWeights()[0].getType())
@@ -413,15 +366,13 @@ LogicalResult MoEOp::verify() {
                            << " differs from the up weights "
                            << getUpWeights()[0].getType();
   for (Value w : getUpWeights())
-    if (failed(checkRank(op, "up weight", w.getType(), 2)) ||
-        failed(checkDim(op, "up weight", w.getType(), 0, inter,
+    if (failed(checkDim(op, "up weight", w.getType(), 0, inter,
                         "the expert width")) ||
         failed(checkDim(op, "up weight", w.getType(), 1, hidden,
                         "the hidden size")))
       return failure();
   for (Value w : getDownWeights())
-    if (failed(checkRank(op, "down weight", w.getType(), 2)) ||
-        failed(checkDim(op, "down weight", w.getType(), 0, hidden,
+    if (failed(checkDim(op, "down weight", w.getType(), 0, hidden,
                         "the hidden size")) ||
         failed(checkDim(op, "down weight", w.getType(), 1, inter,
                         "the expert width")))

@@ -436,7 +436,7 @@ struct TFCExpandBlocksPass
       block.erase();
     }
     for (auto &[fn, layers] : layersOf)
-      fn->setAttr("tfc.layers", DenseI64ArrayAttr::get(ctx, layers));
+      fn->setAttr(kLayersAttrName, DenseI64ArrayAttr::get(ctx, layers));
     return success();
   }
 
@@ -458,11 +458,11 @@ struct TFCExpandBlocksPass
         FunctionType::get(ctx, inputs, block.getResult().getType()));
     fn.setPrivate();
     symbols.insert(fn);
-    fn.setArgAttr(0, "tfc.name", StringAttr::get(ctx, "x"));
-    fn.setArgAttr(1, "tfc.name", StringAttr::get(ctx, "position"));
-    fn.setArgAttr(2, "tfc.name", StringAttr::get(ctx, "kv_cache"));
+    fn.setArgAttr(0, kArgNameAttrName, StringAttr::get(ctx, "x"));
+    fn.setArgAttr(1, kArgNameAttrName, StringAttr::get(ctx, "position"));
+    fn.setArgAttr(2, kArgNameAttrName, StringAttr::get(ctx, "kv_cache"));
     for (auto [i, role] : llvm::enumerate(roles))
-      fn.setArgAttr(3 + i, "tfc.name", StringAttr::get(ctx, role));
+      fn.setArgAttr(3 + i, kArgNameAttrName, StringAttr::get(ctx, role));
 
     Block *body = fn.addEntryBlock();
     OpBuilder b = OpBuilder::atBlockBegin(body);
@@ -503,7 +503,7 @@ struct TFCExpandBlocksPass
       auto func = arg ? dyn_cast<FunctionOpInterface>(arg.getOwner()->getParentOp())
                       : FunctionOpInterface();
       if (window && func && arg.getOwner()->isEntryBlock())
-        func.setArgAttr(arg.getArgNumber(), "tfc.kv_window",
+        func.setArgAttr(arg.getArgNumber(), kKVWindowAttrName,
                         IntegerAttr::get(IntegerType::get(&getContext(), 64),
                                          *window));
       return WalkResult::advance();

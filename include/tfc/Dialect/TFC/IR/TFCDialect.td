@@ -31,8 +31,30 @@ def TFC_Dialect : Dialect {
 
     Activations are f32 tensors `[tokens, features]` (or `[tokens, heads,
     head_dim]` around attention); the number of tokens is dynamic.
+
+    Discardable attributes carry what is not an op's own: on the module, the
+    model's facts the manifest records (`tfc.model_type`, `tfc.num_layers`,
+    `tfc.base_model_prefix`, `tfc.trained_context`, `tfc.position_limit`,
+    `tfc.optional_weights`); on functions, `tfc.layers` (the layers a layer
+    function computes); on function arguments, `tfc.name` and `tfc.kv_window`
+    (a sliding-window layer's cache, which may be a ring of that many rows);
+    on ops, the decisions of optimisation passes for the lowering
+    (`tfc.kv_tile`, `tfc.kv_chunk` on `tfc.attention`, `tfc.dispatch` on
+    `tfc.moe`). The dialect verifies each one's type, range and place
+    (TFCDialect.h lists them); any other `tfc.` attribute is an error.
+
+    ```mlir
+    module attributes {tfc.model_type = "llama", tfc.num_layers = 32 : i64,
+                       tfc.trained_context = 8192 : i64} {
+      func.func @forward(%tokens: tensor<?xi64> {tfc.name = "tokens"}, ...,
+                         %c0: memref<?x1024xf32> {tfc.kv_window = 4096 : i64})
+    }
+    ```
   }];
   let useDefaultAttributePrinterParser = 1;
+  let hasOperationAttrVerify = 1;
+  let hasRegionArgAttrVerify = 1;
+  let hasRegionResultAttrVerify = 1;
   let dependentDialects = ["::mlir::tensor::TensorDialect"];
   let extraClassDeclaration = [{
     /// Registers the attributes (in TFCAttrs.cpp, where their storage is).

@@ -14,10 +14,21 @@ include "mlir/IR/SymbolInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/BuiltinAttributes.td"
 
+// Activations. Ranks are stated here, so a wrong one is reported by ODS
+// ("operand #0 must be 2D tensor of 32-bit float values") and the verifiers
+// only check how the shapes agree.
 def TFC_F32Tensor : RankedTensorOf<[F32]>;
+def TFC_F32NonScalarTensor
+    : RankedTensorOf<[F32], [HasRankGreaterOrEqualPred<1>], "non-0-ranked tensor">;
+// [tokens, features].
+def TFC_F32Tensor2D : TensorRankOf<[F32], [2]>;
+// [tokens, heads, head_dim] (and [heads, queries, keys] for a bias).
+def TFC_F32Tensor3D : TensorRankOf<[F32], [3]>;
 // Weights are read in the dtype the checkpoint stores; ops that take them
 // compute in f32 and widen each element as they read it.
 def TFC_WeightTensor : RankedTensorOf<[F32, BF16, F16]>;
+def TFC_WeightVector : TensorRankOf<[F32, BF16, F16], [1]>;
+def TFC_WeightMatrix : TensorRankOf<[F32, BF16, F16], [2]>;
 def TFC_Tokens : RankedTensorOf<[I64], [HasAnyRankOfPred<[1]>]>;
 // Keys and values are stored in f32 or a 16-bit float (tfc-compile --kv-dtype).
 def TFC_KVCache : MemRefRankOf<[F32, BF16, F16], [2]>;
@@ -155,9 +166,9 @@ def TFC_EmbeddingOp : TFC_Op<"embedding", [Pure]> {
     %h = tfc.embedding %tokens, %table : tensor<?xi64>, tensor<32000x4096xf32> -> tensor<?x4096xf32>
     ```
   }];
-  let arguments = (ins TFC_Tokens:$tokens, TFC_WeightTensor:$table,
+  let arguments = (ins TFC_Tokens:$tokens, TFC_WeightMatrix:$table,
                        OptionalAttr<F64Attr>:$scale);
-  let results = (outs TFC_F32Tensor:$result);
+  let results = (outs TFC_F32Tensor2D:$result);
   let assemblyFormat = [{
     $tokens `,` $table attr-dict `:` type($tokens) `,` type($table) `->` type($result)
   }];
@@ -174,8 +185,9 @@ def TFC_LearnedPositionsOp : TFC_Op<"learned_positions", [Pure,
     %y = tfc.learned_positions %x, %wpe at %pos : tensor<?x768xf32>, tensor<1024x768xf32>
     ```
   }];
-  let arguments = (ins TFC_F32Tensor:$input, TFC_WeightTensor:$table, Index:$position);
-  let results = (outs TFC_F32Tensor:$result);
+  let arguments = (ins TFC_F32Tensor2D:$input, TFC_WeightMatrix:$table,
+                       Index:$position);
+  let results = (outs TFC_F32Tensor2D:$result);
   let assemblyFormat = [{
     $input `,` $table `at` $position attr-dict `:` type($input) `,` type($table)
   }];
@@ -193,8 +205,8 @@ def TFC_SinusoidalPositionsOp : TFC_Op<"sinusoidal_positions", [Pure,
     %y = tfc.sinusoidal_positions %x at %pos {base = 1.000000e+04 : f64} : tensor<?x512xf32>
     ```
   }];
-  let arguments = (ins TFC_F32Tensor:$input, Index:$position, F64Attr:$base);
-  let results = (outs TFC_F32Tensor:$result);
+  let arguments = (ins TFC_F32Tensor2D:$input, Index:$position, F64Attr:$base);
+  let results = (outs TFC_F32Tensor2D:$result);
   let assemblyFormat = "$input `at` $position attr-dict `:` type($input)";
   let hasVerifier = 1;
 }
@@ -212,9 +224,10 @@ def TFC_RMSNormOp : TFC_Op<"rms_norm", [Pure, AllTypesMatch<["input", "result"]>
     %y = tfc.rms_norm %x, %w {eps = 1.000000e-06 : f64} : tensor<?x4096xf32>, tensor<4096xf32>
     ```
   }];
-  let arguments = (ins TFC_F32Tensor:$input, TFC_WeightTensor:$weight, F64Attr:$eps,
+  let arguments = (ins TFC_F32NonScalarTensor:$input, TFC_WeightVector:$weight,
+                       F64Attr:$eps,
                        DefaultValuedAttr<F64Attr, "0.0">:$weight_offset);
-  let results = (outs TFC_F32Tensor:$result);
+  let results = (outs TFC_F32NonScalarTensor:$result);
   let assemblyFormat = "$input `,` $weight attr-dict `:` type($input) `,` type($weight)";
   let hasVerifier = 1;
 }
@@ -228,9 +241,9 @@ def TFC_LayerNormOp : TFC_Op<"layer_norm", [Pure, AllTypesMatch<["input", "resul
     %y = tfc.layer_norm %x, %w, %b {eps = 1.000000e-05 : f64} : tensor<?x768xf32>, tensor<768xf32>, tensor<768xf32>
     ```
   }];
-  let arguments = (ins TFC_F32Tensor:$input, TFC_WeightTensor:$weight,
-                       Optional<TFC_WeightTensor>:$bias, F64Attr:$eps);
-  let results = (outs TFC_F32Tensor:$result);
+  let arguments = (ins TFC_F32NonScalarTensor:$input, TFC_WeightVector:$weight,
+                       Optional<TFC_WeightVector>:$bias, F64Attr:$eps);
+  let results = (outs TFC_F32NonScalarTensor:$result);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` type($input) `,` type($weight) (`,` type($bias)^)?
   }];
@@ -238,11 +251,11 @@ def TFC_LayerNormOp : TFC_Op<"layer_norm", [Pure, AllTypesMatch<["input", "resul
 }
 
 class TFC_ProjectionOp<string mnemonic> : TFC_Op<mnemonic, [Pure]> {
-  let arguments = (ins TFC_F32Tensor:$input, TFC_WeightTensor:$weight,
-                       Optional<TFC_WeightTensor>:$bias,
+  let arguments = (ins TFC_F32Tensor2D:$input, TFC_WeightMatrix:$weight,
+                       Optional<TFC_WeightVector>:$bias,
                        DefaultValuedAttr<TFC_WeightLayoutAttr,
                                          "WeightLayout::OutIn">:$layout);
-  let results = (outs TFC_F32Tensor:$result);
+  let results = (outs TFC_F32Tensor2D:$result);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` type($input) `,` type($weight)
     (`,` type($bias)^)? `->` type($result)
@@ -360,9 +373,10 @@ def TFC_SplitQKVOp : TFC_Op<"split_qkv", [Pure]> {
         kv_heads = 32 : i64} : tensor<?x12288xf32> -> tensor<?x32x128xf32>, tensor<?x32x128xf32>, tensor<?x32x128xf32>
     ```
   }];
-  let arguments = (ins TFC_F32Tensor:$input, TFC_QKVPackingAttr:$packing,
+  let arguments = (ins TFC_F32Tensor2D:$input, TFC_QKVPackingAttr:$packing,
                        I64Attr:$heads, I64Attr:$kv_heads);
-  let results = (outs TFC_F32Tensor:$q, TFC_F32Tensor:$k, TFC_F32Tensor:$v);
+  let results = (outs TFC_F32Tensor3D:$q, TFC_F32Tensor3D:$k,
+                      TFC_F32Tensor3D:$v);
   let assemblyFormat = [{
     $input attr-dict `:` type($input) `->` type($q) `,` type($k) `,` type($v)
   }];
@@ -380,8 +394,8 @@ def TFC_RopeOp : TFC_Op<"rope", [Pure, AllTypesMatch<["input", "result"]>]> {
     %qr = tfc.rope %q at %pos <theta = 1.000000e+04> : tensor<?x32x128xf32>
     ```
   }];
-  let arguments = (ins TFC_F32Tensor:$input, Index:$position, TFC_RopeAttr:$rope);
-  let results = (outs TFC_F32Tensor:$result);
+  let arguments = (ins TFC_F32Tensor3D:$input, Index:$position, TFC_RopeAttr:$rope);
+  let results = (outs TFC_F32Tensor3D:$result);
   let assemblyFormat = "$input `at` $position $rope attr-dict `:` type($input)";
   let hasVerifier = 1;
 }
@@ -406,14 +420,14 @@ def TFC_AttentionOp : TFC_Op<"attention", [Pure, AttrSizedOperandSegments]> {
         : tensor<?x32x128xf32>, tensor<?x8x128xf32>, tensor<?x8x128xf32> -> tensor<?x32x128xf32>
     ```
   }];
-  let arguments = (ins TFC_F32Tensor:$query, TFC_F32Tensor:$key,
-                       TFC_F32Tensor:$value, Index:$position,
+  let arguments = (ins TFC_F32Tensor3D:$query, TFC_F32Tensor3D:$key,
+                       TFC_F32Tensor3D:$value, Index:$position,
                        Optional<Index>:$key_position,
-                       Optional<TFC_F32Tensor>:$bias,
+                       Optional<TFC_F32Tensor3D>:$bias,
                        F64Attr:$scale, OptionalAttr<I64Attr>:$window,
                        OptionalAttr<F64Attr>:$softcap,
                        OptionalAttr<TFC_AlibiAttr>:$alibi);
-  let results = (outs TFC_F32Tensor:$result);
+  let results = (outs TFC_F32Tensor3D:$result);
   let assemblyFormat = [{
     $query `,` $key `,` $value `at` $position (`keys_from` $key_position^)?
     (`bias` $bias^)? attr-dict `:`
@@ -433,9 +447,9 @@ def TFC_RelativePositionBiasOp : TFC_Op<"relative_position_bias", [Pure]> {
         : tensor<32x8xf32> -> tensor<8x?x?xf32>
     ```
   }];
-  let arguments = (ins TFC_F32Tensor:$table, Index:$position, Index:$query_len,
+  let arguments = (ins TFC_F32Tensor2D:$table, Index:$position, Index:$query_len,
                        Index:$key_len, TFC_RelativeBiasAttr:$config);
-  let results = (outs TFC_F32Tensor:$result);
+  let results = (outs TFC_F32Tensor3D:$result);
   let assemblyFormat = [{
     $table `at` $position `,` $query_len `,` $key_len $config attr-dict `:`
     type($table) `->` type($result)
@@ -463,7 +477,7 @@ def TFC_KVCacheAppendOp : TFC_Op<"kv_cache_append"> {
         : tensor<?x8x128xf32>, tensor<?x8x128xf32>, memref<?x2048xf32>
     ```
   }];
-  let arguments = (ins TFC_F32Tensor:$key, TFC_F32Tensor:$value,
+  let arguments = (ins TFC_F32Tensor3D:$key, TFC_F32Tensor3D:$value,
                        Arg<TFC_KVCache, "the cache", [MemWrite]>:$cache,
                        Index:$position);
   let assemblyFormat = [{
@@ -488,7 +502,7 @@ def TFC_KVCacheReadOp : TFC_Op<"kv_cache_read"> {
   }];
   let arguments = (ins Arg<TFC_KVCache, "the cache", [MemRead]>:$cache,
                        Index:$start, Index:$end);
-  let results = (outs TFC_F32Tensor:$key, TFC_F32Tensor:$value);
+  let results = (outs TFC_F32Tensor3D:$key, TFC_F32Tensor3D:$value);
   let assemblyFormat = [{
     $cache `[` $start `,` $end `]` attr-dict `:` type($cache) `->` type($key) `,` type($value)
   }];
@@ -514,14 +528,14 @@ def TFC_MoEOp : TFC_Op<"moe", [Pure, AttrSizedOperandSegments]> {
         : tensor<?x64xf32>, tensor<2x64xf32>, ...
     ```
   }];
-  let arguments = (ins TFC_F32Tensor:$input, TFC_WeightTensor:$router,
-                       Variadic<TFC_WeightTensor>:$gate_weights,
-                       Variadic<TFC_WeightTensor>:$up_weights,
-                       Variadic<TFC_WeightTensor>:$down_weights,
+  let arguments = (ins TFC_F32Tensor2D:$input, TFC_WeightMatrix:$router,
+                       Variadic<TFC_WeightMatrix>:$gate_weights,
+                       Variadic<TFC_WeightMatrix>:$up_weights,
+                       Variadic<TFC_WeightMatrix>:$down_weights,
                        TFC_ActivationAttr:$activation, I64Attr:$top_k,
                        UnitAttr:$renormalize,
                        DefaultValuedAttr<F64Attr, "1.0">:$routed_scale);
-  let results = (outs TFC_F32Tensor:$result);
+  let results = (outs TFC_F32Tensor2D:$result);
   let assemblyFormat = [{
     $input `,` $router `gate` `(` $gate_weights `)` `up` `(` $up_weights `)`
     `down` `(` $down_weights `)` attr-dict `:` type($input) `,` type($router)
@@ -551,12 +565,14 @@ def TFC_ResidualNormOp : TFC_Op<"residual_norm", [Pure,
         norm = #tfc.norm<rms_norm, eps = 1.000000e-06>} : tensor<?x4096xf32>, tensor<4096xf32>
     ```
   }];
-  let arguments = (ins TFC_F32Tensor:$residual, TFC_F32Tensor:$update,
-                       TFC_WeightTensor:$weight,
-                       Optional<TFC_WeightTensor>:$bias,
+  let arguments = (ins TFC_F32NonScalarTensor:$residual,
+                       TFC_F32NonScalarTensor:$update,
+                       TFC_WeightVector:$weight,
+                       Optional<TFC_WeightVector>:$bias,
                        TFC_NormAttr:$norm,
                        DefaultValuedAttr<F64Attr, "1.0">:$alpha);
-  let results = (outs TFC_F32Tensor:$sum, TFC_F32Tensor:$result);
+  let results = (outs TFC_F32NonScalarTensor:$sum,
+                      TFC_F32NonScalarTensor:$result);
   let assemblyFormat = [{
     $residual `,` $update `,` $weight (`,` $bias^)? attr-dict `:`
     type($residual) `,` type($weight) (`,` type($bias)^)?
@@ -577,12 +593,12 @@ def TFC_GatedLinearOp : TFC_Op<"gated_linear", [Pure]> {
         : tensor<?x4096xf32>, tensor<14336x4096xf32>, tensor<14336x4096xf32> -> tensor<?x14336xf32>
     ```
   }];
-  let arguments = (ins TFC_ActivationAttr:$kind, TFC_F32Tensor:$input,
-                       TFC_WeightTensor:$gate_weight,
-                       TFC_WeightTensor:$up_weight,
+  let arguments = (ins TFC_ActivationAttr:$kind, TFC_F32Tensor2D:$input,
+                       TFC_WeightMatrix:$gate_weight,
+                       TFC_WeightMatrix:$up_weight,
                        DefaultValuedAttr<TFC_WeightLayoutAttr,
                                          "WeightLayout::OutIn">:$layout);
-  let results = (outs TFC_F32Tensor:$result);
+  let results = (outs TFC_F32Tensor2D:$result);
   let assemblyFormat = [{
     custom<ActivationKind>($kind) $input `,` $gate_weight `,` $up_weight
     attr-dict `:` type($input) `,` type($gate_weight) `,` type($up_weight)
