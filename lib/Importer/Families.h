@@ -71,6 +71,26 @@ Aliased readAliasedInt(ConfigReader &config,
 /// families without a head_dim key derive it so).
 int64_t deriveHeadDim(ConfigReader &config, Aliased hidden, Aliased heads);
 
+/// The sizes every family has, under its spellings (HF attribute_map
+/// aliases, canonical name first where HF writes it) and its defaults.
+struct SizeSpellings {
+  int64_t vocab;
+  llvm::ArrayRef<llvm::StringRef> hidden;
+  int64_t hiddenDefault;
+  llvm::ArrayRef<llvm::StringRef> layers;
+  int64_t layersDefault;
+  llvm::ArrayRef<llvm::StringRef> heads;
+  int64_t headsDefault;
+};
+struct Sizes {
+  Aliased hidden, layers, heads;
+  int64_t headDim; // hidden / heads
+};
+/// Reads vocab_size and the sizes into `spec`, derives head_dim and binds
+/// heads and head_dim to the fields they came from.
+Sizes readSizes(ConfigReader &config, BlockBuilder &b, ModelSpec &spec,
+                const SizeSpellings &spellings);
+
 /// What RoPE settings a reader knows before it reads the config's.
 struct RopeDefaults {
   double theta = 10000.0;

@@ -60,13 +60,11 @@ static AttentionAttr attention(BlockBuilder &b, int64_t heads, int64_t kvHeads,
                               bias, optF64(clip), MLAAttr());
 }
 
-/// Binds the shape parameters to the fields they were read from.
+/// Binds the parameters readSizes does not to the fields they came from.
 static void bindShape(BlockBuilder &b, Aliased heads, llvm::StringRef kvKey,
                       llvm::StringRef intermediateKey, llvm::StringRef epsKey) {
   FieldOrigins &o = b.origins();
-  o.bind("heads", heads.key);
   o.bind("kv_heads", kvKey.empty() ? heads.key : kvKey);
-  o.bind("head_dim", "hidden_size / " + heads.key.str());
   o.bind("intermediate", intermediateKey);
   o.bind("eps", epsKey);
 }
@@ -80,14 +78,13 @@ LogicalResult mlir::tfc::readGPT2(ConfigReader &c, BlockBuilder &b,
   // GPT2Config defaults; attribute_map: hidden_size -> n_embd,
   // num_hidden_layers -> n_layer, num_attention_heads -> n_head,
   // max_position_embeddings -> n_positions.
-  spec.vocabSize = c.getInt("vocab_size", 50257);
-  Aliased hidden = readAliasedInt(c, {"n_embd", "hidden_size"}, 768);
-  Aliased layers = readAliasedInt(c, {"n_layer", "num_hidden_layers"}, 12);
-  Aliased heads = readAliasedInt(c, {"n_head", "num_attention_heads"}, 12);
+  auto [hidden, layers, heads, headDim] =
+      readSizes(c, b, spec,
+                {50257, {"n_embd", "hidden_size"}, 768,
+                 {"n_layer", "num_hidden_layers"}, 12,
+                 {"n_head", "num_attention_heads"}, 12});
   Aliased positions =
       readAliasedInt(c, {"n_positions", "max_position_embeddings"}, 1024);
-  spec.hiddenSize = hidden.value;
-  int64_t headDim = deriveHeadDim(c, hidden, heads);
   // GPT2MLP: n_inner if not None else 4 * hidden_size.
   int64_t inner = c.getInt("n_inner", 4 * hidden.value);
   std::optional<Activation> act =
@@ -153,12 +150,10 @@ LogicalResult mlir::tfc::readGPT2(ConfigReader &c, BlockBuilder &b,
 
 LogicalResult mlir::tfc::readGPTNeoX(ConfigReader &c, BlockBuilder &b,
                                      ModelSpec &spec) {
-  spec.vocabSize = c.getInt("vocab_size", 50432);
-  Aliased hidden = readAliasedInt(c, {"hidden_size"}, 6144);
-  int64_t layers = c.getInt("num_hidden_layers", 44);
-  Aliased heads = readAliasedInt(c, {"num_attention_heads"}, 64);
-  spec.hiddenSize = hidden.value;
-  int64_t headDim = deriveHeadDim(c, hidden, heads);
+  auto [hidden, layers, heads, headDim] =
+      readSizes(c, b, spec,
+                {50432, {"hidden_size"}, 6144, {"num_hidden_layers"}, 44,
+                 {"num_attention_heads"}, 64});
   int64_t intermediate = c.getInt("intermediate_size", 24576);
   std::optional<Activation> act = readActivation(c, "hidden_act", "gelu");
   double eps = c.getFloat("layer_norm_eps", 1e-5);
@@ -207,7 +202,7 @@ LogicalResult mlir::tfc::readGPTNeoX(ConfigReader &c, BlockBuilder &b,
   // query_key_value output viewed as [heads, 3 * head_dim]: q, k, v of
   // each head together (GPTNeoXAttention), i.e. groups of one.
   l.block.setQkvPacking(QKVPackingAttr::get(ctx, QKVPacking::Grouped));
-  spec.layers.assign(layers, l);
+  spec.layers.assign(layers.value, l);
   return nameLayerWeights(spec, layouts::kGPTNeoX, c.getDiags());
 }
 
@@ -217,14 +212,12 @@ LogicalResult mlir::tfc::readGPTNeoX(ConfigReader &c, BlockBuilder &b,
 
 LogicalResult mlir::tfc::readPhi(ConfigReader &c, BlockBuilder &b,
                                  ModelSpec &spec) {
-  spec.vocabSize = c.getInt("vocab_size", 51200);
-  Aliased hidden = readAliasedInt(c, {"hidden_size"}, 2048);
+  auto [hidden, layers, heads, headDim] =
+      readSizes(c, b, spec,
+                {51200, {"hidden_size"}, 2048, {"num_hidden_layers"}, 24,
+                 {"num_attention_heads"}, 32});
   int64_t intermediate = c.getInt("intermediate_size", 8192);
-  int64_t layers = c.getInt("num_hidden_layers", 24);
-  Aliased heads = readAliasedInt(c, {"num_attention_heads"}, 32);
   int64_t kvHeads = c.getInt("num_key_value_heads", heads.value);
-  spec.hiddenSize = hidden.value;
-  int64_t headDim = deriveHeadDim(c, hidden, heads);
   std::optional<Activation> act = readActivation(c, "hidden_act", "gelu_new");
   double eps = c.getFloat("layer_norm_eps", 1e-5);
   bool tied = c.getBool("tie_word_embeddings", false);
@@ -265,7 +258,7 @@ LogicalResult mlir::tfc::readPhi(ConfigReader &c, BlockBuilder &b,
   // PhiDecoderLayer: n = input_layernorm(x); x + attn(n) + mlp(n).
   l.block.setShape(BlockShapeAttr::get(ctx, BlockShape::Parallel));
   l.block.setSharedNorm(UnitAttr::get(ctx));
-  spec.layers.assign(layers, l);
+  spec.layers.assign(layers.value, l);
   return nameLayerWeights(spec, layouts::kPhi, c.getDiags());
 }
 
@@ -278,12 +271,11 @@ LogicalResult mlir::tfc::readFalcon(ConfigReader &c, BlockBuilder &b,
   // FalconConfig defaults. hidden_size also accepts the legacy `n_embed`
   // (FalconConfig.__init__); n_head / n_layer / n_head_kv are the RW
   // remote-code spellings (docs/families.md 11).
-  spec.vocabSize = c.getInt("vocab_size", 65024);
-  Aliased hidden = readAliasedInt(c, {"hidden_size", "n_embed"}, 4544);
-  Aliased layers = readAliasedInt(c, {"num_hidden_layers", "n_layer"}, 32);
-  Aliased heads = readAliasedInt(c, {"num_attention_heads", "n_head"}, 71);
-  spec.hiddenSize = hidden.value;
-  int64_t headDim = deriveHeadDim(c, hidden, heads);
+  auto [hidden, layers, heads, headDim] =
+      readSizes(c, b, spec,
+                {65024, {"hidden_size", "n_embed"}, 4544,
+                 {"num_hidden_layers", "n_layer"}, 32,
+                 {"num_attention_heads", "n_head"}, 71});
   bool newArch = c.getBool("new_decoder_architecture", false);
   bool multiQuery = c.getBool("multi_query", true);
   bool parallelAttn = c.getBool("parallel_attn", true);
@@ -403,12 +395,11 @@ LogicalResult mlir::tfc::readBloom(ConfigReader &c, BlockBuilder &b,
   // BloomConfig defaults (a tiny test model: 64 wide, 2 layers, 8 heads);
   // attribute_map num_hidden_layers -> n_layer, num_attention_heads ->
   // n_head; hidden_size also accepts the legacy `n_embed`.
-  spec.vocabSize = c.getInt("vocab_size", 250880);
-  Aliased hidden = readAliasedInt(c, {"hidden_size", "n_embed"}, 64);
-  Aliased layers = readAliasedInt(c, {"n_layer", "num_hidden_layers"}, 2);
-  Aliased heads = readAliasedInt(c, {"n_head", "num_attention_heads"}, 8);
-  spec.hiddenSize = hidden.value;
-  int64_t headDim = deriveHeadDim(c, hidden, heads);
+  auto [hidden, layers, heads, headDim] =
+      readSizes(c, b, spec,
+                {250880, {"hidden_size", "n_embed"}, 64,
+                 {"n_layer", "num_hidden_layers"}, 2,
+                 {"n_head", "num_attention_heads"}, 8});
   double eps = c.getFloat("layer_norm_epsilon", 1e-5);
   bool tied = c.getBool("tie_word_embeddings", true);
   if (c.getBool("apply_residual_connection_post_layernorm", false))
@@ -459,12 +450,11 @@ LogicalResult mlir::tfc::readMPT(ConfigReader &c, BlockBuilder &b,
                                  ModelSpec &spec) {
   // MptConfig defaults; attribute_map hidden_size -> d_model,
   // num_attention_heads -> n_heads, num_hidden_layers -> n_layers.
-  spec.vocabSize = c.getInt("vocab_size", 50368);
-  Aliased hidden = readAliasedInt(c, {"d_model", "hidden_size"}, 2048);
-  Aliased heads = readAliasedInt(c, {"n_heads", "num_attention_heads"}, 16);
-  Aliased layers = readAliasedInt(c, {"n_layers", "num_hidden_layers"}, 24);
-  spec.hiddenSize = hidden.value;
-  int64_t headDim = deriveHeadDim(c, hidden, heads);
+  auto [hidden, layers, heads, headDim] =
+      readSizes(c, b, spec,
+                {50368, {"d_model", "hidden_size"}, 2048,
+                 {"n_layers", "num_hidden_layers"}, 24,
+                 {"n_heads", "num_attention_heads"}, 16});
   int64_t maxSeqLen = c.getInt("max_seq_len", 2048);
   double eps = c.getFloat("layer_norm_epsilon", 1e-5);
   // HF MptModel hard-codes bias=False and removes the LayerNorm biases; the

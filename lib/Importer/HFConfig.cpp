@@ -165,6 +165,20 @@ mlir::tfc::readRotaryFraction(ConfigReader &c, BlockBuilder &b,
   return fraction;
 }
 
+Sizes mlir::tfc::readSizes(ConfigReader &c, BlockBuilder &b, ModelSpec &spec,
+                           const SizeSpellings &s) {
+  spec.vocabSize = c.getInt("vocab_size", s.vocab);
+  Sizes sizes;
+  sizes.hidden = readAliasedInt(c, s.hidden, s.hiddenDefault);
+  sizes.layers = readAliasedInt(c, s.layers, s.layersDefault);
+  sizes.heads = readAliasedInt(c, s.heads, s.headsDefault);
+  spec.hiddenSize = sizes.hidden.value;
+  sizes.headDim = deriveHeadDim(c, sizes.hidden, sizes.heads);
+  b.origins().bind("heads", sizes.heads.key);
+  b.origins().bind("head_dim", (sizes.hidden.key + " / " + sizes.heads.key).str());
+  return sizes;
+}
+
 AttentionKind mlir::tfc::attentionKind(int64_t heads, int64_t kvHeads) {
   if (kvHeads == heads)
     return AttentionKind::MHA;
