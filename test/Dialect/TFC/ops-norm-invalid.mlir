@@ -133,3 +133,12 @@ func.func @f(%x: tensor<?x64xf16>, %w: tensor<64xf32>) -> tensor<?x64xf16> {
   %0 = tfc.layer_norm %x, %w {eps = 1.0e-5 : f64} : tensor<?x64xf16>, tensor<64xf32>
   return %0 : tensor<?x64xf16>
 }
+
+// -----
+
+// A misspelt attribute is not a silent discardable one.
+func.func @misspelt_attribute(%x: tensor<2x64xf32>, %w: tensor<64xf32>) -> tensor<2x64xf32> {
+  // expected-error@+1 {{'tfc.rms_norm' op has no attribute 'weight_ofset'; it takes eps, weight_offset}}
+  %0 = tfc.rms_norm %x, %w {eps = 1.0e-5 : f64, weight_ofset = 1.0 : f64} : tensor<2x64xf32>, tensor<64xf32>
+  return %0 : tensor<2x64xf32>
+}

@@ -184,3 +184,23 @@ LogicalResult TFCDialect::verifyRegionResultAttribute(Operation *op, unsigned,
                            << "' is not a result attribute of the tfc dialect "
                            << "(it has none)";
 }
+
+LogicalResult mlir::tfc::verifyOwnAttributesOnly(Operation *op) {
+  for (NamedAttribute attr : op->getDiscardableAttrs()) {
+    if (attr.getName().getValue().contains('.'))
+      continue;
+    InFlightDiagnostic diag = op->emitOpError()
+                              << "has no attribute '" << attr.getName().getValue()
+                              << "'";
+    ArrayRef<StringAttr> names = op->getRegisteredInfo()->getAttributeNames();
+    if (names.empty()) {
+      diag << "; it takes none";
+    } else {
+      diag << "; it takes ";
+      llvm::interleaveComma(names, diag,
+                            [&](StringAttr name) { diag << name.getValue(); });
+    }
+    return diag;
+  }
+  return success();
+}

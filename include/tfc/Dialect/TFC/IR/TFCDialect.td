@@ -62,7 +62,15 @@ def TFC_Dialect : Dialect {
   }];
 }
 
+// Every tfc op rejects a discardable attribute without a dialect prefix: with
+// properties, a misspelt optional attribute (`weight_ofset`) would otherwise
+// parse as a discardable one and be silently ignored. Prefixed ones are the
+// dialects' to verify (tfc.* in TFCDialect.cpp).
+def TFC_OwnAttributesOnly : NativeOpTrait<"OwnAttributesOnly"> {
+  let cppNamespace = "::mlir::tfc";
+}
+
 class TFC_Op<string mnemonic, list<Trait> traits = []>
-    : Op<TFC_Dialect, mnemonic, traits>;
+    : Op<TFC_Dialect, mnemonic, !listconcat(traits, [TFC_OwnAttributesOnly])>;
 
 #endif // TFC_DIALECT_TFC_IR_TFCDIALECT_TD

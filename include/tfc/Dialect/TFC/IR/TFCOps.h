@@ -10,6 +10,21 @@
 #include "tfc/Dialect/TFC/IR/TFCAttrs.h"
 #include "tfc/Dialect/TFC/IR/TFCDialect.h"
 
+namespace mlir::tfc {
+/// Fails on a discardable attribute of `op` whose name has no dialect prefix,
+/// naming the attributes the op takes.
+LogicalResult verifyOwnAttributesOnly(Operation *op);
+
+template <typename ConcreteType>
+class OwnAttributesOnly
+    : public OpTrait::TraitBase<ConcreteType, OwnAttributesOnly> {
+public:
+  static LogicalResult verifyTrait(Operation *op) {
+    return verifyOwnAttributesOnly(op);
+  }
+};
+} // namespace mlir::tfc
+
 #define GET_OP_CLASSES
 #include "tfc/Dialect/TFC/IR/TFCOps.h.inc"
 
