@@ -12,12 +12,6 @@ using namespace mlir;
 using namespace mlir::tfc;
 using JSONValue = llvm::json::Value;
 
-/// A number as a user wrote it: 1e-05, 0.5, 8 (formatv would print 0.00).
-static std::string number(double v) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%g", v);
-  return buffer;
-}
 
 static std::string describe(const JSONValue &value) {
   std::string text;
@@ -93,7 +87,7 @@ std::optional<int64_t> ConfigReader::optInt(llvm::StringRef key, int64_t min) {
     if (d && std::isfinite(*d) && std::trunc(*d) == *d) {
       if (!(*d >= static_cast<double>(min) &&
             *d <= static_cast<double>(limit.max)))
-        return outOfRange(number(*d));
+        return outOfRange(formatNumber(*d));
       v = static_cast<int64_t>(*d);
     } else if (d && !std::isfinite(*d)) {
       return outOfRange(describe(*value));
@@ -138,20 +132,20 @@ std::optional<double> ConfigReader::optFloat(llvm::StringRef key, double min,
   // logits.
   if (!std::isfinite(*v) || std::fabs(*v) > std::numeric_limits<float>::max()) {
     error(key, "value " +
-                   (std::isfinite(*v) ? number(*v) : std::string("inf")) +
+                   (std::isfinite(*v) ? formatNumber(*v) : std::string("inf")) +
                    " is out of range; expected a finite number of magnitude "
                    "at most 3.4e38 (the model computes in f32)");
     return std::nullopt;
   }
   if (*v != 0.0 && static_cast<float>(*v) == 0.0f) {
-    error(key, "value " + number(*v) +
+    error(key, "value " + formatNumber(*v) +
                    " is out of range; it rounds to 0 in f32 (the model "
                    "computes in f32; the least positive f32 is 1.4e-45)");
     return std::nullopt;
   }
   if (exclusiveMin ? !(*v > min) : !(*v >= min)) {
-    error(key, "value " + number(*v) + " is out of range; expected a number " +
-                   (exclusiveMin ? "> " : ">= ") + number(min));
+    error(key, "value " + formatNumber(*v) + " is out of range; expected a number " +
+                   (exclusiveMin ? "> " : ">= ") + formatNumber(min));
     return std::nullopt;
   }
   return v;

@@ -27,12 +27,6 @@
 using namespace mlir;
 using namespace mlir::tfc;
 
-/// A number as the config wrote it (formatv's default keeps two decimals).
-static std::string num(double v) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%g", v);
-  return buffer;
-}
 
 static std::string layerPrefix(llvm::StringRef prefix, int64_t i) {
   return (prefix + llvm::Twine(i) + ".").str();
@@ -478,12 +472,12 @@ LogicalResult mlir::tfc::readMPT(ConfigReader &c, BlockBuilder &b,
     c.error("expansion_ratio",
             llvm::formatv("d_model * expansion_ratio = {0} * {1} is more than "
                           "tfc's bound on widths, {2} (docs/reliability.md)",
-                          hidden.value, num(ratio), limits::kMaxWidth));
+                          hidden.value, formatNumber(ratio), limits::kMaxWidth));
   else if (static_cast<double>(intermediate) != width)
     c.error("expansion_ratio",
             llvm::formatv("d_model * expansion_ratio = {0} * {1} is not a "
                           "whole number",
-                          hidden.value, num(ratio)));
+                          hidden.value, formatNumber(ratio)));
   if (const llvm::json::Object *ffnConfig = c.optObject("ffn_config")) {
     ConfigReader f(*ffnConfig, c.getDiags(), c.where("ffn_config"));
     f.getChoice("ffn_type", "mptmlp", {"mptmlp"});

@@ -8,7 +8,6 @@
 #include "tfc/Dialect/TFC/IR/TFCOps.h"
 
 #include "llvm/ADT/StringSet.h"
-#include "llvm/Support/Format.h"
 
 using namespace mlir;
 using namespace mlir::tfc;
@@ -169,10 +168,8 @@ LogicalResult DecoderBlockOp::verify() {
     return emitOpError() << "'deepnorm_alpha' is required with deep_norm "
                             "placement and only then";
   if (getDeepnormAlpha() && !(getDeepnormAlpha()->convertToDouble() > 0.0)) {
-    std::string alpha;
-    llvm::raw_string_ostream(alpha)
-        << llvm::format("%g", getDeepnormAlpha()->convertToDouble());
-    return emitOpError() << "'deepnorm_alpha' must be positive, got " << alpha;
+    return emitOpError() << "'deepnorm_alpha' must be positive, got "
+                         << formatNumber(getDeepnormAlpha()->convertToDouble());
   }
   if (getShape() == BlockShape::Parallel && placement != NormPlacement::Pre)
     return emitOpError() << "a parallel block normalises its input once for "
@@ -190,9 +187,7 @@ LogicalResult DecoderBlockOp::verify() {
       return emitOpError() << "mla rotates qk_rope_head_dim dims; 'fraction' "
                               "must not be given";
     if (rotated <= 0 || rotated % 2) {
-      std::string fraction;
-      llvm::raw_string_ostream(fraction)
-          << llvm::format("%g", rope.getFractionValue());
+      std::string fraction = formatNumber(rope.getFractionValue());
       return emitOpError() << "'fraction' (" << fraction << ") rotates int("
                            << attn.getHeadDim() << " * " << fraction
                            << ") = " << rotated << " of the 'head_dim' ("

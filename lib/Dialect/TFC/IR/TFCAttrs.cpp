@@ -24,11 +24,9 @@ void TFCDialect::registerAttributes() {
       >();
 }
 
-/// A number as a user writes it (0.5, 1e-05): diagnostics print doubles as
-/// 5.000000e-01.
-static std::string num(double v) {
+std::string mlir::tfc::formatNumber(double value) {
   std::string text;
-  llvm::raw_string_ostream(text) << llvm::format("%g", v);
+  llvm::raw_string_ostream(text) << llvm::format("%g", value);
   return text;
 }
 
@@ -38,7 +36,7 @@ static LogicalResult checkPositive(function_ref<InFlightDiagnostic()> emitError,
                                    std::optional<APFloat> value) {
   if (value && !(value->convertToDouble() > 0.0))
     return emitError() << "'" << name << "' must be positive, got "
-                       << num(value->convertToDouble());
+                       << formatNumber(value->convertToDouble());
   return success();
 }
 
@@ -81,8 +79,8 @@ RopeScalingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   double low = lowFreqFactor->convertToDouble();
   double high = highFreqFactor->convertToDouble();
   if (!(high > low))
-    return emitError() << "'high_freq_factor' (" << num(high)
-                       << ") must exceed 'low_freq_factor' (" << num(low)
+    return emitError() << "'high_freq_factor' (" << formatNumber(high)
+                       << ") must exceed 'low_freq_factor' (" << formatNumber(low)
                        << ")";
   return success();
 }
@@ -95,7 +93,7 @@ LogicalResult RopeAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (fraction) {
     double f = fraction->convertToDouble();
     if (!(f > 0.0 && f <= 1.0))
-      return emitError() << "'fraction' must be in (0, 1], got " << num(f);
+      return emitError() << "'fraction' must be in (0, 1], got " << formatNumber(f);
   }
   return success();
 }

@@ -11,4 +11,10 @@
 #define GET_ATTRDEF_CLASSES
 #include "tfc/Dialect/TFC/IR/TFCAttrs.h.inc"
 
+namespace mlir::tfc {
+/// A number as a user writes it (0.5, 1e-05, 8), for messages: diagnostics
+/// and formatv print doubles as 5.000000e-01 or 0.50.
+std::string formatNumber(double value);
+} // namespace mlir::tfc
+
 #endif // TFC_DIALECT_TFC_IR_TFCATTRS_H
