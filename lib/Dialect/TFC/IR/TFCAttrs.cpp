@@ -24,6 +24,38 @@ void TFCDialect::registerAttributes() {
       >();
 }
 
+NormSlots mlir::tfc::getNormSlots(NormPlacement placement) {
+  using Role = WeightRoleKind;
+  NormSlots slots;
+  SublayerNormSlots &attn = slots.attention, &ffn = slots.feedForward;
+  switch (placement) {
+  case NormPlacement::Pre:
+    attn.input = Role::AttnNorm;
+    ffn.input = Role::FFNNorm;
+    break;
+  case NormPlacement::Post:
+    attn.afterAdd = Role::AttnNorm;
+    ffn.afterAdd = Role::FFNNorm;
+    break;
+  case NormPlacement::Sandwich:
+    attn.input = Role::AttnNorm;
+    attn.output = Role::PostAttnNorm;
+    ffn.input = Role::FFNNorm;
+    ffn.output = Role::PostFFNNorm;
+    break;
+  case NormPlacement::DeepNorm:
+    attn.afterAdd = Role::AttnNorm;
+    ffn.afterAdd = Role::FFNNorm;
+    slots.scaledResidual = true;
+    break;
+  case NormPlacement::PostSublayer:
+    attn.output = Role::PostAttnNorm;
+    ffn.output = Role::PostFFNNorm;
+    break;
+  }
+  return slots;
+}
+
 /// A number as a user writes it (0.5, 1e-05): diagnostics print doubles as
 /// 5.000000e-01.
 static std::string num(double v) {

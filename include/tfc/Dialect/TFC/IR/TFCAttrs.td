@@ -25,6 +25,8 @@ def TFC_NormKindAttr : EnumAttr<TFC_Dialect, TFC_NormKind, "norm_kind"> {
   let assemblyFormat = "`<` $value `>`";
 }
 
+// Which norms a placement has, where, and which weight roles fill them, is
+// getNormSlots (TFCAttrs.h): a new placement is a case here and a row there.
 def TFC_NormPlacement : I32EnumAttr<"NormPlacement", "where a block normalises", [
     // x + f(norm(x))                                    (GPT-2, llama)
     I32EnumAttrCase<"Pre", 0, "pre">,
