@@ -237,6 +237,49 @@ module {
 
 // -----
 
+// pre_normed_residual (HF bloom with apply_residual_connection_post_layernorm):
+// pre-norm whose residual is the normed input, not the input:
+// h = n1(x) + attn(n1(x)); y = n2(h) + mlp(n2(h)).
+// CHECK-LABEL: func.func @pre_normed_residual
+// CHECK-SAME: (%[[X:[a-z0-9]+]]: tensor<?x8xf32>
+// CHECK: %[[WN1:.*]] = tfc.weight @attn_norm
+// CHECK-NEXT: %[[N1:.*]] = tfc.rms_norm %[[X]], %[[WN1]]
+// CHECK: %[[WQ:.*]] = tfc.weight @q_proj
+// CHECK-NEXT: tfc.linear %[[N1]], %[[WQ]]
+// CHECK: %[[WO:.*]] = tfc.weight @o_proj
+// CHECK-NEXT: %[[A:.*]] = tfc.linear %{{.*}}, %[[WO]]
+// CHECK-NOT: _norm
+// CHECK: %[[H:.*]] = tfc.residual_add %[[N1]], %[[A]] :
+// CHECK-NEXT: %[[WN2:.*]] = tfc.weight @ffn_norm
+// CHECK-NEXT: %[[N2:.*]] = tfc.rms_norm %[[H]], %[[WN2]]
+// CHECK: %[[WUP:.*]] = tfc.weight @up_proj
+// CHECK-NEXT: tfc.linear %[[N2]], %[[WUP]]
+// CHECK: %[[WDOWN:.*]] = tfc.weight @down_proj
+// CHECK-NEXT: %[[M:.*]] = tfc.linear %{{.*}}, %[[WDOWN]]
+// CHECK-NEXT: %[[Y:.*]] = tfc.residual_add %[[N2]], %[[M]] :
+// CHECK-NEXT: return %[[Y]]
+module {
+  tfc.weight_decl @attn_norm : tensor<8xf32>
+  tfc.weight_decl @ffn_norm : tensor<8xf32>
+  tfc.weight_decl @q_proj : tensor<8x8xf32>
+  tfc.weight_decl @k_proj : tensor<8x8xf32>
+  tfc.weight_decl @v_proj : tensor<8x8xf32>
+  tfc.weight_decl @o_proj : tensor<8x8xf32>
+  tfc.weight_decl @up_proj : tensor<16x8xf32>
+  tfc.weight_decl @down_proj : tensor<8x16xf32>
+  func.func @pre_normed_residual(%x: tensor<?x8xf32>, %pos: index, %cache: memref<?x16xf32>) -> tensor<?x8xf32> {
+    %y = tfc.decoder_block %x at %pos cache %cache {layer = 0 : i64,
+        norm = #tfc.norm<rms_norm, eps = 1.0e-5>, placement = #tfc.norm_placement<pre_normed_residual>,
+        shape = #tfc.block_shape<serial>, position_encoding = #tfc.nope,
+        attention = #tfc.attention<mha, heads = 2, kv_heads = 2, head_dim = 4>,
+        ffn = #tfc.ffn<relu, intermediate = 16>,
+        weights = {attn_norm = @attn_norm, ffn_norm = @ffn_norm, q_proj = @q_proj, k_proj = @k_proj, v_proj = @v_proj, o_proj = @o_proj, up_proj = @up_proj, down_proj = @down_proj}} : tensor<?x8xf32>, memref<?x16xf32>
+    return %y : tensor<?x8xf32>
+  }
+}
+
+// -----
+
 // A parallel block (gpt_neox): both sublayers read the input, normalised
 // each by its own norm: y = x + attn(n1(x)) + mlp(n2(x)).
 // CHECK-LABEL: func.func @parallel

@@ -52,6 +52,11 @@ NormSlots mlir::tfc::getNormSlots(NormPlacement placement) {
     attn.output = Role::PostAttnNorm;
     ffn.output = Role::PostFFNNorm;
     break;
+  case NormPlacement::PreNormedResidual:
+    attn.input = Role::AttnNorm;
+    ffn.input = Role::FFNNorm;
+    slots.normedResidual = true;
+    break;
   }
   return slots;
 }

@@ -324,7 +324,7 @@ BlockExpander::sublayer(Value x, const SublayerNormSlots &norms,
   if (failed(out))
     return failure();
   Value update = norms.output ? norm(*out, *norms.output) : *out;
-  Value sum = add(x, update);
+  Value sum = add(slots.normedResidual ? in : x, update);
   return norms.afterAdd ? norm(sum, *norms.afterAdd) : sum;
 }
 

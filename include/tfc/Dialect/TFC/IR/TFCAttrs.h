@@ -29,12 +29,16 @@ struct SublayerNormSlots {
 ///   in = input ? n_input(x) : x
 ///   y  = residual + output ? n_output(f(in)) : f(in)
 ///   y  = afterAdd ? n_afterAdd(y) : y
-/// where residual is x, scaled by `deepnorm_alpha` with `scaledResidual`.
+/// where residual is x (`in` with `normedResidual`), scaled by
+/// `deepnorm_alpha` with `scaledResidual`.
 struct NormSlots {
   SublayerNormSlots attention;
   SublayerNormSlots feedForward;
   /// The residual is alpha * x (DeepNorm: the block's `deepnorm_alpha`).
   bool scaledResidual = false;
+  /// The residual is the sublayer's normalised input, not x (HF bloom's
+  /// apply_residual_connection_post_layernorm).
+  bool normedResidual = false;
 
   /// Whether the sublayers' inputs are the only thing normalised, with a
   /// plain residual: all a parallel block, x + attn(n(x)) + mlp(n'(x)), has.
@@ -42,7 +46,8 @@ struct NormSlots {
     auto onlyInput = [](const SublayerNormSlots &s) {
       return s.input && !s.output && !s.afterAdd;
     };
-    return onlyInput(attention) && onlyInput(feedForward) && !scaledResidual;
+    return onlyInput(attention) && onlyInput(feedForward) && !scaledResidual &&
+           !normedResidual;
   }
 };
 

@@ -37,7 +37,9 @@ def TFC_NormPlacement : I32EnumAttr<"NormPlacement", "where a block normalises",
     // norm(alpha * x + f(x))                                  (DeepNorm)
     I32EnumAttrCase<"DeepNorm", 3, "deep_norm">,
     // x + norm(f(x))                                             (olmo2)
-    I32EnumAttrCase<"PostSublayer", 4, "post_sublayer">]> {
+    I32EnumAttrCase<"PostSublayer", 4, "post_sublayer">,
+    // norm(x) + f(norm(x))  (bloom apply_residual_connection_post_layernorm)
+    I32EnumAttrCase<"PreNormedResidual", 5, "pre_normed_residual">]> {
   let cppNamespace = "::mlir::tfc";
   let genSpecializedAttr = 0;
 }
