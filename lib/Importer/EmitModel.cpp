@@ -172,7 +172,7 @@ OwningOpRef<ModuleOp> ModelEmitter::emit() {
     // Declare the tensors the block reads with the shapes its attributes
     // imply: DecoderBlockOp is the one place that knows them.
     for (auto &[role, shape] : block.getExpectedWeights())
-      if (auto it = layer.weights.find(role); it != layer.weights.end())
+      if (auto it = layer.weights.find(role.str()); it != layer.weights.end())
         declare(it->second, shape);
     h = block.getResult();
   }

@@ -207,8 +207,9 @@ LogicalResult mlir::tfc::nameLayerWeights(LayerSpec &layer, int64_t hiddenSize,
                                           int64_t index,
                                           const TensorLayout &layout,
                                           ImportDiagnostics &diags) {
-  for (auto &[role, shape] :
+  for (auto &[expectedRole, shape] :
        DecoderBlockOp::getExpectedWeights(layer.block, hiddenSize)) {
+    std::string role = expectedRole.str();
     std::string name = tensorName(role, index, layout);
     if (name.empty()) {
       diags.error(llvm::formatv("layer {0}: the checkpoint layout ({1}) has no "

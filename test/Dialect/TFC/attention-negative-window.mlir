@@ -1,9 +1,6 @@
-// tfc.attention must reject a negative window.
-//
-// Known bug: `window` is an I64Attr, whose getter returns uint64_t, so
-// `*getWindow() <= 0` in AttentionOp::verify only catches 0; -5 wraps to
-// 2^64 - 5 and is accepted. (The message would also print the wrapped value.)
-// Remove the XFAIL once the check reads the signed value.
+// tfc.attention rejects a negative window and prints it signed. Regression
+// test: the verifier once compared the I64Attr's unsigned getter, so -5
+// wrapped to 2^64 - 5 and was accepted.
 //
 // RUN: tfc-opt %s -verify-diagnostics
 

@@ -456,7 +456,7 @@ func.func private @f() attributes {a = #tfc.norm_kind<group_norm>}
 // -----
 
 // Malformed: unknown norm placement.
-// expected-error@+2 {{expected ::mlir::tfc::NormPlacement to be one of: pre, post, sandwich, deep_norm, post_sublayer}}
+// expected-error@+2 {{expected ::mlir::tfc::NormPlacement to be one of: pre, post, sandwich, deep_norm, post_sublayer, pre_normed_residual}}
 // expected-error@+1 {{failed to parse TFC_NormPlacementAttr parameter 'value'}}
 func.func private @f() attributes {a = #tfc.norm_placement<middle>}
 

@@ -177,8 +177,8 @@ func.func private @moe_deepseek() attributes {attr = #tfc.moe<experts = 64, top_
 func.func private @norm_kind() attributes {a = #tfc.norm_kind<layer_norm>, b = #tfc.norm_kind<rms_norm>}
 
 // CHECK-LABEL: func.func private @norm_placement()
-// CHECK-SAME: {a = #tfc.norm_placement<pre>, b = #tfc.norm_placement<post>, c = #tfc.norm_placement<sandwich>, d = #tfc.norm_placement<deep_norm>, e = #tfc.norm_placement<post_sublayer>}
-func.func private @norm_placement() attributes {a = #tfc.norm_placement<pre>, b = #tfc.norm_placement<post>, c = #tfc.norm_placement<sandwich>, d = #tfc.norm_placement<deep_norm>, e = #tfc.norm_placement<post_sublayer>}
+// CHECK-SAME: {a = #tfc.norm_placement<pre>, b = #tfc.norm_placement<post>, c = #tfc.norm_placement<sandwich>, d = #tfc.norm_placement<deep_norm>, e = #tfc.norm_placement<post_sublayer>, f = #tfc.norm_placement<pre_normed_residual>}
+func.func private @norm_placement() attributes {a = #tfc.norm_placement<pre>, b = #tfc.norm_placement<post>, c = #tfc.norm_placement<sandwich>, d = #tfc.norm_placement<deep_norm>, e = #tfc.norm_placement<post_sublayer>, f = #tfc.norm_placement<pre_normed_residual>}
 
 // CHECK-LABEL: func.func private @activation()
 // CHECK-SAME: {a = #tfc.activation<relu>, b = #tfc.activation<gelu>, c = #tfc.activation<gelu_tanh>, d = #tfc.activation<silu>}

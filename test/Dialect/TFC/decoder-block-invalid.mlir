@@ -91,6 +91,18 @@ func.func @f(%x: tensor<?x8xf32>, %pos: index, %cache: memref<?x?xf32>) -> tenso
 
 // -----
 
+// A parallel block's residual is its input: pre_normed_residual is rejected.
+func.func @f(%x: tensor<?x8xf32>, %pos: index, %cache: memref<?x?xf32>) -> tensor<?x8xf32> {
+  // expected-error@+1 {{'tfc.decoder_block' op a parallel block normalises its input once for both sublayers: 'placement' must be pre, got pre_normed_residual}}
+  %y = tfc.decoder_block %x at %pos cache %cache {layer = 0 : i64, norm = #tfc.norm<rms_norm, eps = 1.0e-5>, placement = #tfc.norm_placement<pre_normed_residual>,
+      shape = #tfc.block_shape<parallel>, position_encoding = #tfc.nope,
+      attention = #tfc.attention<mha, heads = 2, kv_heads = 2, head_dim = 4>, ffn = #tfc.ffn<relu, intermediate = 16>,
+      weights = {}} : tensor<?x8xf32>, memref<?x?xf32>
+  return %y : tensor<?x8xf32>
+}
+
+// -----
+
 // shared_norm needs a parallel block.
 func.func @f(%x: tensor<?x8xf32>, %pos: index, %cache: memref<?x?xf32>) -> tensor<?x8xf32> {
   // expected-error@+1 {{'tfc.decoder_block' op 'shared_norm' needs a parallel block}}

@@ -1,10 +1,7 @@
-// tfc.decoder_block must reject a negative layer index.
-//
-// Known bug: `layer` is an I64Attr, whose getter returns uint64_t, so the
-// check `getLayer() < 0` in DecoderBlockOp::verify is never true. A block
-// with layer = -1 passes the op verifier; here it then fails symbol-use
-// verification with "layer 18446744073709551615 is missing weight ...".
-// Remove the XFAIL once the check reads the signed value.
+// tfc.decoder_block rejects a negative layer index in the op verifier.
+// Regression test: the check once read the I64Attr's unsigned getter, so
+// layer = -1 passed and failed later as "layer 18446744073709551615 is missing
+// weight ...".
 //
 // RUN: tfc-opt %s -verify-diagnostics
 

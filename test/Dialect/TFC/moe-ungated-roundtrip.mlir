@@ -1,9 +1,7 @@
-// Round trip of tfc.moe without gate weights (experts `act(x U^T) D^T`).
-//
-// Known bug: the assembly format prints `gate()` for the empty gate type list,
-// but `type($gate_weights)` is parsed with parseTypeList, which needs at least
-// one type, so the printed form does not parse back ("expected non-function
-// type"). Remove the XFAIL once the format accepts an empty list.
+// Round trip of tfc.moe without gate weights (experts `act(x U^T) D^T`): the
+// printed `gate()` and the type list without a `gate(...)` group parse back.
+// Regression test: the empty gate type list once failed to parse ("expected
+// non-function type").
 //
 // RUN: tfc-opt %s | FileCheck %s
 // RUN: tfc-opt %s | tfc-opt | FileCheck %s

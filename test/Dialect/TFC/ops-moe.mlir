@@ -1,5 +1,5 @@
 // Round trip of tfc.moe with gated experts. (The non-gated form is in
-// bug-moe-ungated-roundtrip.mlir, XFAIL.)
+// moe-ungated-roundtrip.mlir.)
 // RUN: tfc-opt %s | FileCheck %s
 // RUN: tfc-opt %s | tfc-opt | FileCheck %s
 // RUN: tfc-opt %s --mlir-print-op-generic | tfc-opt | FileCheck %s

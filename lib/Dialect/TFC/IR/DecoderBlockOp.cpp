@@ -7,7 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "tfc/Dialect/TFC/IR/TFCOps.h"
 
-#include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/StringExtras.h"
 
 using namespace mlir;
 using namespace mlir::tfc;
@@ -19,59 +19,51 @@ int64_t DecoderBlockOp::getHiddenSize() {
 namespace {
 /// Accumulates (role, stored shape) pairs in the block's layout.
 struct WeightList {
-  SmallVector<std::pair<std::string, SmallVector<int64_t>>> list;
+  SmallVector<std::pair<WeightRole, SmallVector<int64_t>>> list;
   WeightLayout layout;
 
-  void vector(StringRef role, int64_t n) {
-    list.push_back({role.str(), {n}});
-  }
+  void vector(WeightRole role, int64_t n) { list.push_back({role, {n}}); }
+  /// The bias of `role`, `n` wide.
+  void bias(WeightRole role, int64_t n) { vector(*role.getBiasRole(), n); }
   /// A projection from `in` to `out` features.
-  void matrix(StringRef role, int64_t out, int64_t in) {
+  void matrix(WeightRole role, int64_t out, int64_t in) {
     if (layout == WeightLayout::OutIn)
-      list.push_back({role.str(), {out, in}});
+      list.push_back({role, {out, in}});
     else
-      list.push_back({role.str(), {in, out}});
+      list.push_back({role, {in, out}});
   }
-  void norm(StringRef role, NormAttr norm, int64_t n) {
-    vector(role, n);
+  void norm(std::optional<WeightRoleKind> role, NormAttr norm, int64_t n) {
+    if (!role)
+      return;
+    vector(*role, n);
     if (norm.getBias())
-      vector((role + "_bias").str(), n);
+      bias(*role, n);
   }
 };
 } // namespace
 
-SmallVector<std::pair<std::string, SmallVector<int64_t>>>
+SmallVector<std::pair<WeightRole, SmallVector<int64_t>>>
 DecoderBlockOp::getExpectedWeights() {
   return getExpectedWeights(getProperties(), getHiddenSize());
 }
 
-SmallVector<std::pair<std::string, SmallVector<int64_t>>>
+SmallVector<std::pair<WeightRole, SmallVector<int64_t>>>
 DecoderBlockOp::getExpectedWeights(const Properties &block, int64_t hidden) {
+  using Role = WeightRoleKind;
   WeightList w{{}, block.getLayout() ? block.getLayout().getValue()
                                      : WeightLayout::OutIn};
   NormAttr norm = block.getNorm();
 
-  // Norms, by placement.
-  bool parallel = block.getShape().getValue() == BlockShape::Parallel;
-  switch (block.getPlacement().getValue()) {
-  case NormPlacement::Pre:
-  case NormPlacement::Post:
-  case NormPlacement::DeepNorm:
-    w.norm("attn_norm", norm, hidden);
-    if (!(parallel && block.getSharedNorm()))
-      w.norm("ffn_norm", norm, hidden);
-    break;
-  case NormPlacement::Sandwich:
-    w.norm("attn_norm", norm, hidden);
-    w.norm("post_attn_norm", norm, hidden);
-    w.norm("ffn_norm", norm, hidden);
-    w.norm("post_ffn_norm", norm, hidden);
-    break;
-  case NormPlacement::PostSublayer:
-    w.norm("post_attn_norm", norm, hidden);
-    w.norm("post_ffn_norm", norm, hidden);
-    break;
-  }
+  // The block's norms, in the slots of its placement; a shared norm is the
+  // attention's input norm read by both sublayers.
+  NormSlots slots = getNormSlots(block.getPlacement().getValue());
+  w.norm(slots.attention.input, norm, hidden);
+  w.norm(slots.attention.output, norm, hidden);
+  w.norm(slots.attention.afterAdd, norm, hidden);
+  if (!block.getSharedNorm())
+    w.norm(slots.feedForward.input, norm, hidden);
+  w.norm(slots.feedForward.output, norm, hidden);
+  w.norm(slots.feedForward.afterAdd, norm, hidden);
 
   // Attention.
   AttentionAttr attn = block.getAttention();
@@ -80,69 +72,73 @@ DecoderBlockOp::getExpectedWeights(const Properties &block, int64_t hidden) {
   if (MLAAttr mla = attn.getMla()) {
     int64_t qWidth = heads * headDim;
     if (mla.getQLoraRank() == 0) {
-      w.matrix("q_proj", qWidth, hidden);
+      w.matrix(Role::QProj, qWidth, hidden);
     } else {
-      w.matrix("q_a_proj", mla.getQLoraRank(), hidden);
-      w.vector("q_a_norm", mla.getQLoraRank());
-      w.matrix("q_b_proj", qWidth, mla.getQLoraRank());
+      w.matrix(Role::QAProj, mla.getQLoraRank(), hidden);
+      w.vector(Role::QANorm, mla.getQLoraRank());
+      w.matrix(Role::QBProj, qWidth, mla.getQLoraRank());
     }
-    w.matrix("kv_a_proj", mla.getKvLoraRank() + mla.getQkRopeHeadDim(), hidden);
-    w.vector("kv_a_norm", mla.getKvLoraRank());
-    w.matrix("kv_b_proj", heads * (mla.getQkNopeHeadDim() + valueDim),
+    w.matrix(Role::KVAProj, mla.getKvLoraRank() + mla.getQkRopeHeadDim(),
+             hidden);
+    w.vector(Role::KVANorm, mla.getKvLoraRank());
+    w.matrix(Role::KVBProj, heads * (mla.getQkNopeHeadDim() + valueDim),
              mla.getKvLoraRank());
   } else if (block.getQkvPacking()) {
     int64_t fused = (heads + 2 * kvHeads) * headDim;
-    w.matrix("qkv_proj", fused, hidden);
+    w.matrix(Role::QKVProj, fused, hidden);
     if (attn.getQkvBias())
-      w.vector("qkv_bias", fused);
+      w.bias(Role::QKVProj, fused);
   } else {
-    w.matrix("q_proj", heads * headDim, hidden);
-    w.matrix("k_proj", kvHeads * headDim, hidden);
-    w.matrix("v_proj", kvHeads * valueDim, hidden);
+    w.matrix(Role::QProj, heads * headDim, hidden);
+    w.matrix(Role::KProj, kvHeads * headDim, hidden);
+    w.matrix(Role::VProj, kvHeads * valueDim, hidden);
     if (attn.getQkvBias()) {
-      w.vector("q_bias", heads * headDim);
-      w.vector("k_bias", kvHeads * headDim);
-      w.vector("v_bias", kvHeads * valueDim);
+      w.bias(Role::QProj, heads * headDim);
+      w.bias(Role::KProj, kvHeads * headDim);
+      w.bias(Role::VProj, kvHeads * valueDim);
     }
   }
   switch (attn.getQkNorm()) {
   case QKNorm::None:
     break;
   case QKNorm::PerHead:
-    w.vector("q_norm", headDim);
-    w.vector("k_norm", headDim);
+    w.vector(Role::QNorm, headDim);
+    w.vector(Role::KNorm, headDim);
     break;
   case QKNorm::Full:
-    w.vector("q_norm", heads * headDim);
-    w.vector("k_norm", kvHeads * headDim);
+    w.vector(Role::QNorm, heads * headDim);
+    w.vector(Role::KNorm, kvHeads * headDim);
     break;
   }
-  w.matrix("o_proj", hidden, heads * valueDim);
+  w.matrix(Role::OProj, hidden, heads * valueDim);
   if (attn.getOutBias())
-    w.vector("o_bias", hidden);
+    w.bias(Role::OProj, hidden);
 
-  // Feed-forward.
+  // Feed-forward: the dense FFN, or the router and each expert's (which
+  // have no biases).
   FFNAttr ffn = block.getFfn();
-  auto mlp = [&](StringRef prefix, int64_t width, bool bias) {
+  auto mlp = [&](auto role, int64_t width, bool bias) {
     if (ffn.getGated())
-      w.matrix((prefix + "gate_proj").str(), width, hidden);
-    w.matrix((prefix + "up_proj").str(), width, hidden);
-    w.matrix((prefix + "down_proj").str(), hidden, width);
+      w.matrix(role(Role::GateProj), width, hidden);
+    w.matrix(role(Role::UpProj), width, hidden);
+    w.matrix(role(Role::DownProj), hidden, width);
     if (bias) {
       if (ffn.getGated())
-        w.vector((prefix + "gate_bias").str(), width);
-      w.vector((prefix + "up_bias").str(), width);
-      w.vector((prefix + "down_bias").str(), hidden);
+        w.bias(role(Role::GateProj), width);
+      w.bias(role(Role::UpProj), width);
+      w.bias(role(Role::DownProj), hidden);
     }
   };
   if (MoEAttr moe = block.getMoe()) {
-    w.matrix("router", moe.getExperts(), hidden);
+    w.matrix(Role::Router, moe.getExperts(), hidden);
     for (int64_t e = 0; e < moe.getExperts(); ++e)
-      mlp(("expert." + Twine(e) + ".").str(), moe.getIntermediate(), false);
+      mlp([&](Role kind) { return WeightRole::routedExpert(kind, e); },
+          moe.getIntermediate(), false);
     if (moe.getShared() > 0)
-      mlp("shared.", moe.getSharedIntermediate(), false);
+      mlp(WeightRole::sharedExpert, moe.getSharedIntermediate(), false);
   } else {
-    mlp("", ffn.getIntermediate(), ffn.getBias());
+    mlp([](Role kind) { return WeightRole(kind); }, ffn.getIntermediate(),
+        ffn.getBias());
   }
   return std::move(w.list);
 }
@@ -164,17 +160,25 @@ LogicalResult DecoderBlockOp::verify() {
                          << getLayerAttr().getInt();
 
   NormPlacement placement = getPlacement();
-  if ((placement == NormPlacement::DeepNorm) != getDeepnormAlpha().has_value())
+  NormSlots slots = getNormSlots(placement);
+  if (slots.scaledResidual != getDeepnormAlpha().has_value())
     return emitOpError() << "'deepnorm_alpha' is required with deep_norm "
                             "placement and only then";
   if (getDeepnormAlpha() && !(getDeepnormAlpha()->convertToDouble() > 0.0)) {
     return emitOpError() << "'deepnorm_alpha' must be positive, got "
                          << formatNumber(getDeepnormAlpha()->convertToDouble());
   }
-  if (getShape() == BlockShape::Parallel && placement != NormPlacement::Pre)
+  if (getShape() == BlockShape::Parallel && !slots.normalisesOnlyInputs()) {
+    SmallVector<StringRef> accepted;
+    for (uint32_t p = 0; p <= getMaxEnumValForNormPlacement(); ++p)
+      if (getNormSlots(static_cast<NormPlacement>(p)).normalisesOnlyInputs())
+        accepted.push_back(
+            stringifyNormPlacement(static_cast<NormPlacement>(p)));
     return emitOpError() << "a parallel block normalises its input once for "
-                            "both sublayers: 'placement' must be pre, got "
+                            "both sublayers: 'placement' must be "
+                         << llvm::join(accepted, " or ") << ", got "
                          << stringifyNormPlacement(placement);
+  }
   if (getSharedNorm() && getShape() != BlockShape::Parallel)
     return emitOpError() << "'shared_norm' needs a parallel block";
 
@@ -225,9 +229,10 @@ LogicalResult DecoderBlockOp::verify() {
 LogicalResult
 DecoderBlockOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
   DictionaryAttr weights = getWeights();
-  llvm::StringSet<> expected;
-  for (auto &[role, shape] : getExpectedWeights()) {
-    expected.insert(role);
+  SmallVector<WeightRole> expected;
+  for (auto &[expectedRole, shape] : getExpectedWeights()) {
+    expected.push_back(expectedRole);
+    std::string role = expectedRole.str();
     auto ref = weights.getAs<FlatSymbolRefAttr>(role);
     if (!ref)
       return emitOpError() << "layer " << getLayer() << " is missing weight '"
@@ -245,11 +250,14 @@ DecoderBlockOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
                            << RankedTensorType::get(
                                   shape, Float32Type::get(getContext()));
   }
-  for (NamedAttribute entry : weights)
-    if (!expected.contains(entry.getName().getValue()))
+  for (NamedAttribute entry : weights) {
+    std::optional<WeightRole> role =
+        WeightRole::parse(entry.getName().getValue());
+    if (!role || !llvm::is_contained(expected, *role))
       return emitOpError() << "unexpected weight role '"
                            << entry.getName().getValue()
                            << "' for this block's attributes";
+  }
   return success();
 }
 

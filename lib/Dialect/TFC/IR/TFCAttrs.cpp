@@ -24,6 +24,43 @@ void TFCDialect::registerAttributes() {
       >();
 }
 
+NormSlots mlir::tfc::getNormSlots(NormPlacement placement) {
+  using Role = WeightRoleKind;
+  NormSlots slots;
+  SublayerNormSlots &attn = slots.attention, &ffn = slots.feedForward;
+  switch (placement) {
+  case NormPlacement::Pre:
+    attn.input = Role::AttnNorm;
+    ffn.input = Role::FFNNorm;
+    break;
+  case NormPlacement::Post:
+    attn.afterAdd = Role::AttnNorm;
+    ffn.afterAdd = Role::FFNNorm;
+    break;
+  case NormPlacement::Sandwich:
+    attn.input = Role::AttnNorm;
+    attn.output = Role::PostAttnNorm;
+    ffn.input = Role::FFNNorm;
+    ffn.output = Role::PostFFNNorm;
+    break;
+  case NormPlacement::DeepNorm:
+    attn.afterAdd = Role::AttnNorm;
+    ffn.afterAdd = Role::FFNNorm;
+    slots.scaledResidual = true;
+    break;
+  case NormPlacement::PostSublayer:
+    attn.output = Role::PostAttnNorm;
+    ffn.output = Role::PostFFNNorm;
+    break;
+  case NormPlacement::PreNormedResidual:
+    attn.input = Role::AttnNorm;
+    ffn.input = Role::FFNNorm;
+    slots.normedResidual = true;
+    break;
+  }
+  return slots;
+}
+
 std::string mlir::tfc::formatNumber(double value) {
   std::string text;
   llvm::raw_string_ostream(text) << llvm::format("%g", value);

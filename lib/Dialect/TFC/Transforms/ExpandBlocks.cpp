@@ -34,10 +34,7 @@ public:
   BlockExpander(DecoderBlockOp block, OpBuilder &builder,
                 const llvm::StringMap<Value> *weightValues = nullptr)
       : block(block), b(builder), loc(block.getLoc()),
-        weightValues(weightValues) {
-    for (auto &[role, shape] : block.getExpectedWeights())
-      shapes[role] = shape;
-  }
+        weightValues(weightValues), slots(getNormSlots(block.getPlacement())) {}
 
   FailureOr<Value> expand();
 
@@ -46,27 +43,33 @@ private:
   RankedTensorType tensor(ArrayRef<int64_t> shape) {
     return RankedTensorType::get(shape, f32());
   }
-  Value weight(StringRef role) {
+  Value weight(WeightRole role) {
+    std::string key = role.str();
     if (weightValues)
-      return weightValues->lookup(role);
-    auto ref = block.getWeights().getAs<FlatSymbolRefAttr>(role);
+      return weightValues->lookup(key);
+    auto ref = block.getWeights().getAs<FlatSymbolRefAttr>(key);
     auto decl = SymbolTable::lookupNearestSymbolFrom<WeightDeclOp>(block, ref);
     return WeightOp::create(b, loc, decl.getTensorType(), ref);
   }
-  Value optionalWeight(StringRef role) {
-    return block.getWeights().get(role) ? weight(role) : Value();
+  /// The bias of `role`, if the block has one (the verifier has checked the
+  /// dictionary holds exactly the roles the attributes call for).
+  Value bias(WeightRole role) {
+    std::optional<WeightRole> biasRole = role.getBiasRole();
+    if (!biasRole || !block.getWeights().get(biasRole->str()))
+      return Value();
+    return weight(*biasRole);
   }
   int64_t rows(Value x) { return cast<RankedTensorType>(x.getType()).getDimSize(0); }
-  /// `x [n, in]` projected by the matrix in `role` (bias from `biasRole`).
-  Value linear(Value x, StringRef role, StringRef biasRole) {
+  /// `x [n, in]` projected by the matrix in `role`, plus its bias if any.
+  Value linear(Value x, WeightRole role) {
     Value w = weight(role);
-    Value bias = optionalWeight(biasRole);
-    ArrayRef<int64_t> s = shapes[role];
+    ArrayRef<int64_t> s = cast<RankedTensorType>(w.getType()).getShape();
     int64_t out = block.getLayout() == WeightLayout::OutIn ? s[0] : s[1];
-    return LinearOp::create(b, loc, tensor({rows(x), out}), x, w, bias,
+    return LinearOp::create(b, loc, tensor({rows(x), out}), x, w, bias(role),
                             block.getLayoutAttr());
   }
-  Value norm(Value x, StringRef role) {
+  /// The block's norm with the weights of `role`.
+  Value norm(Value x, WeightRoleKind role) {
     NormAttr n = block.getNorm();
     Value w = weight(role);
     if (n.getKind() == NormKind::RMSNorm)
@@ -76,11 +79,11 @@ private:
           b.getF64FloatAttr(n.getWeightOffset()
                                 ? n.getWeightOffset()->convertToDouble()
                                 : 0.0));
-    Value bias = optionalWeight((role + "_bias").str());
-    return LayerNormOp::create(b, loc, x.getType(), x, w, bias,
+    return LayerNormOp::create(b, loc, x.getType(), x, w, bias(role),
                                b.getF64FloatAttr(n.getEps().convertToDouble()));
   }
-  Value rmsNorm(Value x, StringRef role) {
+  /// RMSNorm with the block's eps (qk-norm, MLA's latent norms).
+  Value rmsNorm(Value x, WeightRoleKind role) {
     return RMSNormOp::create(
         b, loc, x.getType(), x, weight(role),
         b.getF64FloatAttr(block.getNorm().getEps().convertToDouble()),
@@ -104,21 +107,24 @@ private:
   }
   Value slice(Value x, int64_t dim, int64_t offset, int64_t size);
   FailureOr<Value> attention(Value x);
-  Value feedForward(Value x);
-  Value mlp(Value x, StringRef prefix, bool bias);
+  FailureOr<Value> feedForward(Value x);
+  Value mlp(Value x, WeightScope scope);
+  FailureOr<Value> sublayer(Value x, const SublayerNormSlots &norms,
+                            FailureOr<Value> (BlockExpander::*body)(Value));
+  /// residual + update, the residual scaled where the placement says.
   Value add(Value residual, Value update) {
-    FloatAttr alpha = b.getF64FloatAttr(
-        block.getDeepnormAlpha() ? block.getDeepnormAlpha()->convertToDouble()
-                                 : 1.0);
+    double alpha = slots.scaledResidual
+                       ? block.getDeepnormAlpha()->convertToDouble()
+                       : 1.0;
     return ResidualAddOp::create(b, loc, residual.getType(), residual, update,
-                                 alpha);
+                                 b.getF64FloatAttr(alpha));
   }
 
   DecoderBlockOp block;
   OpBuilder &b;
   Location loc;
   const llvm::StringMap<Value> *weightValues;
-  llvm::StringMap<SmallVector<int64_t>> shapes;
+  NormSlots slots;
 };
 } // namespace
 
@@ -157,20 +163,22 @@ FailureOr<Value> BlockExpander::attention(Value x) {
   if (MLAAttr mla = attn.getMla()) {
     int64_t nope = mla.getQkNopeHeadDim(), ropeDim = mla.getQkRopeHeadDim();
     Value qFlat = mla.getQLoraRank() == 0
-                      ? linear(x, "q_proj", "")
-                      : linear(rmsNorm(linear(x, "q_a_proj", ""), "q_a_norm"),
-                               "q_b_proj", "");
+                      ? linear(x, WeightRoleKind::QProj)
+                      : linear(rmsNorm(linear(x, WeightRoleKind::QAProj),
+                                       WeightRoleKind::QANorm),
+                               WeightRoleKind::QBProj);
     q = splitHeads(qFlat, heads, headDim);
     Value qNope = slice(q, 2, 0, nope);
     Value qRope = RopeOp::create(b, loc, tensor({rows(x), heads, ropeDim}),
                                  slice(q, 2, nope, ropeDim), pos, rope);
-    Value kvA = linear(x, "kv_a_proj", "");
-    Value latent = rmsNorm(slice(kvA, 1, 0, mla.getKvLoraRank()), "kv_a_norm");
+    Value kvA = linear(x, WeightRoleKind::KVAProj);
+    Value latent =
+        rmsNorm(slice(kvA, 1, 0, mla.getKvLoraRank()), WeightRoleKind::KVANorm);
     Value kRope = RopeOp::create(
         b, loc, tensor({rows(x), 1, ropeDim}),
         splitHeads(slice(kvA, 1, mla.getKvLoraRank(), ropeDim), 1, ropeDim),
         pos, rope);
-    Value kv = splitHeads(linear(latent, "kv_b_proj", ""), heads,
+    Value kv = splitHeads(linear(latent, WeightRoleKind::KVBProj), heads,
                           nope + valueDim);
     Value kNope = slice(kv, 2, 0, nope);
     v = slice(kv, 2, nope, valueDim);
@@ -181,7 +189,7 @@ FailureOr<Value> BlockExpander::attention(Value x) {
     k = tensor::ConcatOp::create(b, loc, 2, ValueRange{kNope, kRopeAll});
   } else {
     if (auto packing = block.getQkvPacking()) {
-      Value qkv = clip(linear(x, "qkv_proj", "qkv_bias"));
+      Value qkv = clip(linear(x, WeightRoleKind::QKVProj));
       auto split = SplitQKVOp::create(
           b, loc, tensor({rows(x), heads, headDim}),
           tensor({rows(x), kvHeads, headDim}), tensor({rows(x), kvHeads, headDim}),
@@ -191,21 +199,21 @@ FailureOr<Value> BlockExpander::attention(Value x) {
       k = split.getK();
       v = split.getV();
     } else {
-      q = clip(linear(x, "q_proj", "q_bias"));
-      k = clip(linear(x, "k_proj", "k_bias"));
-      v = splitHeads(clip(linear(x, "v_proj", "v_bias")), kvHeads, valueDim);
+      q = clip(linear(x, WeightRoleKind::QProj));
+      k = clip(linear(x, WeightRoleKind::KProj));
+      v = splitHeads(clip(linear(x, WeightRoleKind::VProj)), kvHeads, valueDim);
       // olmo2 normalises the whole projection before splitting heads.
       if (attn.getQkNorm() == QKNorm::Full) {
-        q = rmsNorm(q, "q_norm");
-        k = rmsNorm(k, "k_norm");
+        q = rmsNorm(q, WeightRoleKind::QNorm);
+        k = rmsNorm(k, WeightRoleKind::KNorm);
       }
       q = splitHeads(q, heads, headDim);
       k = splitHeads(k, kvHeads, headDim);
     }
     // qwen3 normalises each head over head_dim.
     if (attn.getQkNorm() == QKNorm::PerHead) {
-      q = rmsNorm(q, "q_norm");
-      k = rmsNorm(k, "k_norm");
+      q = rmsNorm(q, WeightRoleKind::QNorm);
+      k = rmsNorm(k, WeightRoleKind::KNorm);
     }
     if (rope) {
       q = RopeOp::create(b, loc, q.getType(), q, pos, rope);
@@ -256,86 +264,90 @@ FailureOr<Value> BlockExpander::attention(Value x) {
     out = attend(keys, values, first);
     KVCacheAppendOp::create(b, loc, k, v, cache, pos);
   }
-  return linear(mergeHeads(out), "o_proj", "o_bias");
+  return linear(mergeHeads(out), WeightRoleKind::OProj);
 }
 
-Value BlockExpander::mlp(Value x, StringRef prefix, bool bias) {
+/// The dense FFN (WeightScope::Layer) or the shared expert's.
+Value BlockExpander::mlp(Value x, WeightScope scope) {
+  auto role = [&](WeightRoleKind kind) {
+    return scope == WeightScope::SharedExpert ? WeightRole::sharedExpert(kind)
+                                              : WeightRole(kind);
+  };
   FFNAttr ffn = block.getFfn();
-  auto role = [&](StringRef name) { return (prefix + name).str(); };
-  auto biasRole = [&](StringRef name) { return bias ? role(name) : ""; };
   auto kind = ActivationAttr::get(b.getContext(), ffn.getActivation());
-  Value up = linear(x, role("up_proj"), biasRole("up_bias"));
+  Value up = linear(x, role(WeightRoleKind::UpProj));
   Value hidden;
   if (ffn.getGated()) {
-    Value gate = linear(x, role("gate_proj"), biasRole("gate_bias"));
+    Value gate = linear(x, role(WeightRoleKind::GateProj));
     hidden = GLUOp::create(b, loc, gate.getType(), kind, gate, up);
   } else {
     hidden = ActivationOp::create(b, loc, up.getType(), kind, up);
   }
-  return linear(hidden, role("down_proj"), biasRole("down_bias"));
+  return linear(hidden, role(WeightRoleKind::DownProj));
 }
 
-Value BlockExpander::feedForward(Value x) {
+FailureOr<Value> BlockExpander::feedForward(Value x) {
   MoEAttr moe = block.getMoeAttr();
   if (!moe)
-    return mlp(x, "", block.getFfn().getBias());
+    return mlp(x, WeightScope::Layer);
   SmallVector<Value> gates, ups, downs;
   for (int64_t e = 0; e < moe.getExperts(); ++e) {
-    std::string p = "expert." + std::to_string(e) + ".";
     if (block.getFfn().getGated())
-      gates.push_back(weight(p + "gate_proj"));
-    ups.push_back(weight(p + "up_proj"));
-    downs.push_back(weight(p + "down_proj"));
+      gates.push_back(
+          weight(WeightRole::routedExpert(WeightRoleKind::GateProj, e)));
+    ups.push_back(weight(WeightRole::routedExpert(WeightRoleKind::UpProj, e)));
+    downs.push_back(
+        weight(WeightRole::routedExpert(WeightRoleKind::DownProj, e)));
   }
   double scale = moe.getRoutedScale() ? moe.getRoutedScale()->convertToDouble() : 1.0;
   Value routed = MoEOp::create(
-      b, loc, x.getType(), x, weight("router"), gates, ups, downs,
+      b, loc, x.getType(), x, weight(WeightRoleKind::Router), gates, ups, downs,
       ActivationAttr::get(b.getContext(), block.getFfn().getActivation()),
       b.getI64IntegerAttr(moe.getTopK()),
       moe.getRenormalize() ? b.getUnitAttr() : UnitAttr(),
       b.getF64FloatAttr(scale));
   if (moe.getShared() == 0)
     return routed;
-  Value shared = mlp(x, "shared.", false);
+  Value shared = mlp(x, WeightScope::SharedExpert);
   return ResidualAddOp::create(b, loc, x.getType(), routed, shared,
-                               b.getF64FloatAttr(1.0));
+                               b.getF64FloatAttr(1.0))
+      .getResult();
+}
+
+/// One sublayer of a serial block and its residual add, each norm in the
+/// slot the placement gives it (NormSlots).
+FailureOr<Value>
+BlockExpander::sublayer(Value x, const SublayerNormSlots &norms,
+                        FailureOr<Value> (BlockExpander::*body)(Value)) {
+  Value in = norms.input ? norm(x, *norms.input) : x;
+  FailureOr<Value> out = (this->*body)(in);
+  if (failed(out))
+    return failure();
+  Value update = norms.output ? norm(*out, *norms.output) : *out;
+  Value sum = add(slots.normedResidual ? in : x, update);
+  return norms.afterAdd ? norm(sum, *norms.afterAdd) : sum;
 }
 
 FailureOr<Value> BlockExpander::expand() {
   Value x = block.getInput();
-  NormPlacement placement = block.getPlacement();
-  bool normBefore =
-      placement == NormPlacement::Pre || placement == NormPlacement::Sandwich;
-  bool normAfterAdd =
-      placement == NormPlacement::Post || placement == NormPlacement::DeepNorm;
-  bool normSublayerOut = placement == NormPlacement::Sandwich ||
-                         placement == NormPlacement::PostSublayer;
-
   if (block.getShape() == BlockShape::Parallel) {
-    // y = x + attn(n1(x)) + mlp(n2(x)); n2 = n1 with a shared norm.
-    Value attnIn = norm(x, "attn_norm");
-    Value mlpIn = block.getSharedNorm() ? attnIn : norm(x, "ffn_norm");
+    // y = x + attn(n1(x)) + mlp(n2(x)); n2 = n1 with a shared norm. The
+    // verifier admits only placements that normalise just the inputs.
+    Value attnIn = norm(x, *slots.attention.input);
+    Value mlpIn =
+        block.getSharedNorm() ? attnIn : norm(x, *slots.feedForward.input);
     FailureOr<Value> a = attention(attnIn);
     if (failed(a))
       return failure();
-    Value m = feedForward(mlpIn);
-    return add(add(x, *a), m);
+    FailureOr<Value> m = feedForward(mlpIn);
+    if (failed(m))
+      return failure();
+    return add(add(x, *a), *m);
   }
-
-  FailureOr<Value> a = attention(normBefore ? norm(x, "attn_norm") : x);
-  if (failed(a))
+  FailureOr<Value> h = sublayer(x, slots.attention, &BlockExpander::attention);
+  if (failed(h))
     return failure();
-  Value attnOut = normSublayerOut ? norm(*a, "post_attn_norm") : *a;
-  Value h = add(x, attnOut);
-  if (normAfterAdd)
-    h = norm(h, "attn_norm");
-  Value m = feedForward(normBefore ? norm(h, "ffn_norm") : h);
-  if (normSublayerOut)
-    m = norm(m, "post_ffn_norm");
-  Value y = add(h, m);
-  if (normAfterAdd)
-    y = norm(y, "ffn_norm");
-  return y;
+  return sublayer(*h, slots.feedForward, &BlockExpander::feedForward);
 }
 
 namespace {

@@ -25,6 +25,8 @@ def TFC_NormKindAttr : EnumAttr<TFC_Dialect, TFC_NormKind, "norm_kind"> {
   let assemblyFormat = "`<` $value `>`";
 }
 
+// Which norms a placement has, where, and which weight roles fill them, is
+// getNormSlots (TFCAttrs.h): a new placement is a case here and a row there.
 def TFC_NormPlacement : I32EnumAttr<"NormPlacement", "where a block normalises", [
     // x + f(norm(x))                                    (GPT-2, llama)
     I32EnumAttrCase<"Pre", 0, "pre">,
@@ -35,7 +37,9 @@ def TFC_NormPlacement : I32EnumAttr<"NormPlacement", "where a block normalises",
     // norm(alpha * x + f(x))                                  (DeepNorm)
     I32EnumAttrCase<"DeepNorm", 3, "deep_norm">,
     // x + norm(f(x))                                             (olmo2)
-    I32EnumAttrCase<"PostSublayer", 4, "post_sublayer">]> {
+    I32EnumAttrCase<"PostSublayer", 4, "post_sublayer">,
+    // norm(x) + f(norm(x))  (bloom apply_residual_connection_post_layernorm)
+    I32EnumAttrCase<"PreNormedResidual", 5, "pre_normed_residual">]> {
   let cppNamespace = "::mlir::tfc";
   let genSpecializedAttr = 0;
 }

@@ -9,6 +9,7 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "tfc/Dialect/TFC/IR/TFCAttrs.h"
 #include "tfc/Dialect/TFC/IR/TFCDialect.h"
+#include "tfc/Dialect/TFC/IR/WeightRole.h"
 
 namespace mlir::tfc {
 /// Fails on a discardable attribute of `op` whose name has no dialect prefix,

@@ -141,11 +141,13 @@ def TFC_DecoderBlockOp : TFC_Op<"decoder_block", [
     /// Width of the hidden state.
     int64_t getHiddenSize();
     /// The weights this block's attributes call for: role and stored shape.
-    ::llvm::SmallVector<std::pair<std::string, ::llvm::SmallVector<int64_t>>>
+    ::llvm::SmallVector<std::pair<::mlir::tfc::WeightRole,
+                                  ::llvm::SmallVector<int64_t>>>
     getExpectedWeights();
     /// The same for a block of these attributes and hidden size, before any
     /// op exists (the importer names a layer's tensors from it).
-    static ::llvm::SmallVector<std::pair<std::string, ::llvm::SmallVector<int64_t>>>
+    static ::llvm::SmallVector<std::pair<::mlir::tfc::WeightRole,
+                                         ::llvm::SmallVector<int64_t>>>
     getExpectedWeights(const Properties &block, int64_t hiddenSize);
     /// f32 elements this layer keeps in the KV cache per token.
     int64_t getKVFloatsPerToken();
