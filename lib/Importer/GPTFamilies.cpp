@@ -396,10 +396,12 @@ LogicalResult mlir::tfc::readBloom(ConfigReader &c, BlockBuilder &b,
                  {"n_head", "num_attention_heads"}, 8});
   double eps = c.getFloat("layer_norm_epsilon", 1e-5);
   bool tied = c.getBool("tie_word_embeddings", true);
-  if (c.getBool("apply_residual_connection_post_layernorm", false))
-    c.error("apply_residual_connection_post_layernorm",
-            "a residual taken from the normalised input (x' = ln(x) + "
-            "f(ln(x))) is not a tfc norm placement; accepted: false");
+  // BloomBlock: residual = layernorm_output if
+  // apply_residual_connection_post_layernorm else hidden_states, for both
+  // sublayers.
+  bool normedResidual =
+      c.getBool("apply_residual_connection_post_layernorm", false);
+  b.origins().bind("placement", "apply_residual_connection_post_layernorm");
   // BloomMLP hard-codes 4 * hidden_size and never reads n_inner; the tensor
   // parallel slicing (pretraining_tp, slow_but_exact) is the same sum; the
   // rest are Megatron training settings.
@@ -432,6 +434,9 @@ LogicalResult mlir::tfc::readBloom(ConfigReader &c, BlockBuilder &b,
   LayerSpec l = makeLayer(b, norm, AlibiAttr::get(ctx, f64(8.0)), attn, ffn);
   // BloomAttention._split_heads: view(heads, 3, head_dim).
   l.block.setQkvPacking(QKVPackingAttr::get(ctx, QKVPacking::Grouped));
+  if (normedResidual)
+    l.block.setPlacement(
+        NormPlacementAttr::get(ctx, NormPlacement::PreNormedResidual));
   spec.layers.assign(layers.value, l);
   return nameLayerWeights(spec, layouts::kBloom, c.getDiags());
 }

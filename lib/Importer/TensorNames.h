@@ -20,12 +20,13 @@ namespace mlir::tfc {
 struct TensorLayout {
   /// The layer prefix with `{i}` for the layer index ("model.layers.{i}.").
   llvm::StringRef layerPrefix;
-  /// (role, module path) for the roles of the layer itself.
-  llvm::ArrayRef<std::pair<llvm::StringRef, llvm::StringRef>> modules;
+  /// (role, module path) for the roles of the layer itself; a bias role
+  /// needs no entry (it is the `.bias` of the role it biases).
+  llvm::ArrayRef<std::pair<WeightRoleKind, llvm::StringRef>> modules;
   /// Routed expert `e`'s prefix with `{e}` ("mlp.experts.{e}."), and the
   /// module of each expert projection role (w1/w3/w2 in mixtral).
   llvm::StringRef expertPrefix;
-  llvm::ArrayRef<std::pair<llvm::StringRef, llvm::StringRef>> expertModules;
+  llvm::ArrayRef<std::pair<WeightRoleKind, llvm::StringRef>> expertModules;
   /// The shared experts' prefix ("mlp.shared_experts.").
   llvm::StringRef sharedPrefix;
 };
