@@ -28,10 +28,6 @@ using namespace mlir;
 using namespace mlir::tfc;
 
 
-static std::string layerPrefix(llvm::StringRef prefix, int64_t i) {
-  return (prefix + llvm::Twine(i) + ".").str();
-}
-
 /// A LayerNorm (with or without bias) of these fields.
 static NormAttr layerNorm(BlockBuilder &b, double eps, bool bias) {
   return b.get<NormAttr>("norm", NormKind::LayerNorm, f64(eps), noF64(),

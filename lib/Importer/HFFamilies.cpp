@@ -34,6 +34,10 @@ struct FamilyRow;
 /// What the shared fields said, for a hook to extend before the layers are
 /// built.
 struct FamilyState {
+  FamilyState(ConfigReader &c, BlockBuilder &b, ModelSpec &spec,
+              const FamilyRow &row)
+      : c(c), b(b), spec(spec), row(row) {}
+
   ConfigReader &c;
   BlockBuilder &b;
   ModelSpec &spec;
@@ -401,7 +405,7 @@ LogicalResult mlir::tfc::readTableFamily(ConfigReader &c, BlockBuilder &b,
     if (r.modelType == spec.modelType)
       row = &r;
   assert(row && "readTableFamily called for a model type not in the table");
-  FamilyState s{c, b, spec, *row};
+  FamilyState s(c, b, spec, *row);
   s.layout = &row->layout;
   readSharedFields(s);
   double eps = c.getFloat(row->epsKey, row->eps);
