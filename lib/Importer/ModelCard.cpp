@@ -343,6 +343,8 @@ std::optional<LayerSpec> CardReader::readLayer(ConfigReader &r,
     ffnBias = f.getBool("bias", false);
     bind("ffn.intermediate", f, "intermediate");
     bind("ffn.bias", f, "bias");
+    // The op verifier names the attribute: "MoE experts have no biases;
+    // 'ffn' must not set bias".
     bind("ffn", f, "bias");
   });
   MoEAttr moe;
@@ -369,7 +371,12 @@ std::optional<LayerSpec> CardReader::readLayer(ConfigReader &r,
       for (llvm::StringRef key : {"experts", "top_k", "shared",
                                   "shared_intermediate", "routed_scale"})
         bind(key, m, key);
-      bind("moe.intermediate", m, width ? "intermediate" : "");
+      // Without its own width an expert is as wide as ffn.intermediate.
+      if (width)
+        bind("moe.intermediate", m, "intermediate");
+      else if (auto it = b.origins().fields.find("ffn.intermediate");
+               it != b.origins().fields.end())
+        b.origins().bind("moe.intermediate", it->second);
       bind("moe", m, "experts");
       if (diags.errors.size() == moeErrors)
         moe = b.get<MoEAttr>("moe", *experts, *topK, expertWidth, shared,
@@ -385,6 +392,9 @@ std::optional<LayerSpec> CardReader::readLayer(ConfigReader &r,
   if (!ffn || (r.has("moe") && !moe))
     return std::nullopt;
 
+  // The layer carries its fields' origins (makeLayer): the importer runs the
+  // op verifier's rules (placement and shape, RoPE and head sizes, experts
+  // and biases) against them once the layer is emitted.
   LayerSpec l = makeLayer(b, norm, position, attention, ffn);
   l.block.setPlacement(NormPlacementAttr::get(ctx, placement));
   l.block.setShape(BlockShapeAttr::get(ctx, shape));
@@ -394,9 +404,6 @@ std::optional<LayerSpec> CardReader::readLayer(ConfigReader &r,
     l.block.setSharedNorm(UnitAttr::get(ctx));
   if (moe)
     l.block.setMoe(moe);
-  // The op verifier's rules (placement and shape, RoPE and head sizes,
-  // experts and biases), checked now against this layer's fields.
-  l.origins = b.snapshot();
   return l;
 }
 
