@@ -640,11 +640,10 @@ void Runner::printStats(FILE *out) {
   for (int64_t i = 0; i < caches; ++i)
     rings += api.tfc_manifest_kv_cache_window(i) > 0 ? 1 : 0;
   int64_t kvBytes = api.tfc_session_kv_cache_bytes(session);
-  double kib = kvBytes / 1024.0;
   std::fprintf(out,
-               "kv cache: %.1f %s for max_context %lld (%lld layers, %lld "
+               "kv cache: %s for max_context %lld (%lld layers, %lld "
                "sliding-window rings)\n",
-               kib < 1024 ? kib : kib / 1024, kib < 1024 ? "KiB" : "MiB",
+               formatBytes(kvBytes).c_str(),
                (long long)api.tfc_session_max_context(session),
                (long long)caches, (long long)rings);
   // Mapped: the checkpoint files, shared with the page cache; allocated:
