@@ -141,12 +141,18 @@ public:
   }
 };
 
+/// tokenizers' Split, and the pre-tokenizers that are a fixed Split (Digits,
+/// Punctuation, Whitespace).
 class SplitPreTokenizer : public PreTokenizer {
 public:
   SplitPreTokenizer(const Json &json, const Where &where)
       : pattern(member(json, "pattern", where), where.at("pattern")),
         behavior(parseBehavior(json, where)),
         invert(optionalBool(json, "invert", false, where)) {}
+  SplitPreTokenizer(const std::string &regex, SplitBehavior behavior,
+                    bool invert, const Where &where)
+      : pattern(regexPattern(regex), where), behavior(behavior),
+        invert(invert) {}
   void preTokenize(std::vector<Piece> &pieces) const override {
     splitPieces(pieces, pattern, behavior, invert);
   }
@@ -240,22 +246,6 @@ private:
   Pattern delimiter;
 };
 
-class RegexSplitPreTokenizer : public PreTokenizer {
-public:
-  RegexSplitPreTokenizer(const std::string &regex, SplitBehavior behavior,
-                         bool invert, const Where &where)
-      : pattern(regexPattern(regex), where), behavior(behavior),
-        invert(invert) {}
-  void preTokenize(std::vector<Piece> &pieces) const override {
-    splitPieces(pieces, pattern, behavior, invert);
-  }
-
-private:
-  Pattern pattern;
-  SplitBehavior behavior;
-  bool invert;
-};
-
 } // namespace
 
 std::unique_ptr<PreTokenizer> makePreTokenizer(const Json &json,
@@ -281,15 +271,15 @@ std::unique_ptr<PreTokenizer> makePreTokenizer(const Json &json,
   if (type == "Metaspace")
     return std::make_unique<MetaspacePreTokenizer>(json, where);
   if (type == "Digits")
-    return std::make_unique<RegexSplitPreTokenizer>(
+    return std::make_unique<SplitPreTokenizer>(
         optionalBool(json, "individual_digits", false, where) ? R"(\p{N})"
                                                               : R"(\p{N}+)",
         SplitBehavior::Isolated, false, where);
   if (type == "WhitespaceSplit")
-    return std::make_unique<RegexSplitPreTokenizer>(
+    return std::make_unique<SplitPreTokenizer>(
         R"(\s+)", SplitBehavior::Removed, false, where);
   if (type == "Whitespace")
-    return std::make_unique<RegexSplitPreTokenizer>(
+    return std::make_unique<SplitPreTokenizer>(
         R"(\w+|[^\w\s]+)", SplitBehavior::Removed, true, where);
   where.at("type").fail("unsupported pre_tokenizer type '" + type +
                         "' (supported: Sequence, Split, ByteLevel, Metaspace, "
