@@ -59,6 +59,13 @@ config.substitutions.append(("%tfc_run", os.path.join(config.tfc_tools_dir, "tfc
 config.substitutions.append(("%runtime_lib", os.path.join(config.tfc_lib_dir, "libTFCRuntime.a")))
 config.substitutions.append(("%omp_flags", "-L{0} -lomp -Wl,-rpath,{0}".format(config.llvm_lib_dir)))
 
+# CUDA's PTX assembler: tests that assemble tfc's PTX are marked
+# `REQUIRES: ptxas` (no GPU needed).
+ptxas = "/usr/local/cuda/bin/ptxas"
+if os.path.exists(ptxas):
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))
+
 # Tests that execute on an NVIDIA GPU are marked `REQUIRES: cuda-gpu`.
 if shutil.which("nvidia-smi") and os.system("nvidia-smi -L >/dev/null 2>&1") == 0:
     config.available_features.add("cuda-gpu")

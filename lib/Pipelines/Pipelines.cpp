@@ -15,19 +15,24 @@
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
 #include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
+#include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
 #include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
 #include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
 #include "mlir/Conversion/MathToLibm/MathToLibm.h"
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/NVVMToLLVM/NVVMToLLVM.h"
 #include "mlir/Conversion/OpenMPToLLVM/ConvertOpenMPToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/SCFToGPU/SCFToGPUPass.h"
 #include "mlir/Conversion/SCFToOpenMP/SCFToOpenMP.h"
 #include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
@@ -159,7 +164,22 @@ PipelineOptions::PipelineOptions()
       threads(*this, "threads",
               llvm::cl::desc("Threads of every parallel region (0: the "
                              "runtime's team, tfc-run --threads)"),
-              llvm::cl::init(ConvertSCFToOpenMPPassOptions().numThreads)) {}
+              llvm::cl::init(ConvertSCFToOpenMPPassOptions().numThreads)),
+      gpuChip(*this, "gpu-chip",
+              llvm::cl::desc("NVIDIA GPU the kernels are compiled for "
+                             "(sm_80, sm_90, sm_90a)"),
+              llvm::cl::init("sm_90")),
+      // PTX ISA 8.0 is the first with sm_90 (PTX ISA, release notes); NVVM
+      // attaches +ptx60 without it, which ptxas refuses for sm_90.
+      gpuFeatures(*this, "gpu-features",
+                  llvm::cl::desc("NVPTX features of the kernels (the PTX "
+                                 "ISA version)"),
+                  llvm::cl::init("+ptx80")),
+      gpuTile(*this, "gpu-tile",
+              llvm::cl::desc("Threads of a block along each of the two "
+                             "outermost dimensions of a kernel's parallel "
+                             "loop (1: one thread per block)"),
+              llvm::cl::init(16)) {}
 
 LogicalResult
 PipelineOptions::verify(function_ref<void(const Twine &)> emitError) const {
@@ -223,8 +243,9 @@ void mlir::tfc::buildTFCToLinalgPipeline(OpPassManager &pm,
   pm.addPass(createCSEPass());
 }
 
-void mlir::tfc::buildLinalgToLLVMCPUPipeline(OpPassManager &pm,
-                                             const PipelineOptions &options) {
+/// linalg on tensors -> linalg on memrefs, shared by the CPU and GPU
+/// pipelines.
+static void buildBufferizationPipeline(OpPassManager &pm) {
   // Function boundaries keep identity layouts: the entry points' memrefs are
   // the descriptors the runtime builds (docs/ABI.md).
   bufferization::OneShotBufferizePassOptions bufferize;
@@ -234,6 +255,11 @@ void mlir::tfc::buildLinalgToLLVMCPUPipeline(OpPassManager &pm,
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createTFCMemRefCopyToLinalg());
+}
+
+void mlir::tfc::buildLinalgToLLVMCPUPipeline(OpPassManager &pm,
+                                             const PipelineOptions &options) {
+  buildBufferizationPipeline(pm);
   // The projections as register-blocked vector kernels; every other
   // generic becomes parallel loops below.
   if (options.runs("tfc-cpu-vectorize-contractions")) {
@@ -271,6 +297,47 @@ void mlir::tfc::buildLinalgToLLVMCPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+void mlir::tfc::buildLinalgToGPUPipeline(OpPassManager &pm,
+                                         const PipelineOptions &options) {
+  buildBufferizationPipeline(pm);
+  // Every linalg op as parallel loops around sequential reductions; each
+  // outermost scf.parallel becomes one kernel, launched from the host
+  // functions.
+  pm.addPass(createConvertLinalgToParallelLoopsPass());
+  pm.addPass(createForallToParallelLoopPass());
+  pm.addPass(createCanonicalizerPass());
+  // Tiles of the two outer dimensions become a block's threads (nested
+  // scf.parallel: the outer loop maps to blocks, the inner to threads).
+  int64_t tile = options.gpuTile;
+  pm.addNestedPass<func::FuncOp>(createParallelLoopTilingPass({tile, tile}));
+  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
+  pm.addPass(createGpuKernelOutliningPass());
+  pm.addPass(createTFCGPUMergeModules());
+
+  GpuNVVMAttachTargetOptions target;
+  target.chip = options.gpuChip;
+  target.features = options.gpuFeatures;
+  target.optLevel = 3;
+  pm.addPass(createGpuNVVMAttachTarget(target));
+  OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+  // Before convert-gpu-to-nvvm, which would call libdevice for them.
+  kernels.addPass(createTFCGPULowerMath());
+  kernels.addPass(memref::createExpandStridedMetadataPass());
+  kernels.addPass(createLowerAffinePass());
+  kernels.addPass(createSCFToControlFlowPass());
+  kernels.addPass(createConvertGpuOpsToNVVMOps());
+  kernels.addPass(createConvertNVVMToLLVMPass());
+  kernels.addPass(createCanonicalizerPass());
+  kernels.addPass(createCSEPass());
+  kernels.addPass(createReconcileUnrealizedCastsPass());
+  // PTX needs no toolkit; the host side stays as it is (no host runtime yet).
+  GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget = "isa";
+  pm.addPass(createGpuModuleToBinaryPass(binary));
 }
 
 //===----------------------------------------------------------------------===//
@@ -323,5 +390,13 @@ void mlir::tfc::registerTFCPipelines() {
                      buildTFCModelPipeline(pm, options);
                      buildTFCToLinalgPipeline(pm, options);
                      buildLinalgToLLVMCPUPipeline(pm, options);
+                   });
+  registerPipeline("tfc-gpu-pipeline",
+                   "Model-level tfc IR to PTX kernels for an NVIDIA GPU (in "
+                   "gpu.binary ops; the host functions are not lowered yet)",
+                   [](OpPassManager &pm, const PipelineOptions &options) {
+                     buildTFCModelPipeline(pm, options);
+                     buildTFCToLinalgPipeline(pm, options);
+                     buildLinalgToGPUPipeline(pm, options);
                    });
 }

@@ -4,6 +4,7 @@
 #include "tfc/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/InitAllDialects.h"
@@ -11,8 +12,7 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
-#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/LegacyPassManager.h"
@@ -45,17 +45,23 @@ static cl::opt<std::string>
                cl::desc("Output file (default: stdout for text, model.o / "
                         "model.so for binaries)"));
 
-enum class Emit { TFC, Linalg, LLVMIR, Obj, SO };
+enum class Emit { TFC, Linalg, LLVMIR, Obj, SO, PTX };
 static cl::opt<Emit> emitKind(
-    "emit", cl::desc("What to produce (default: so)"), cl::init(Emit::SO),
-    cl::cat(category),
-    cl::values(clEnumValN(Emit::TFC, "tfc", "model-level tfc IR"),
-               clEnumValN(Emit::Linalg, "linalg",
-                          "entry points on linalg/tensor (before bufferization)"),
-               clEnumValN(Emit::LLVMIR, "llvm-ir", "LLVM IR (.ll)"),
-               clEnumValN(Emit::Obj, "obj", "object file (.o)"),
-               clEnumValN(Emit::SO, "so",
-                          "shared library with the C API of tfc/Runtime/tfc.h")));
+    "emit",
+    cl::desc("What to produce (default: so; --target=cuda: tfc, linalg or "
+             "ptx)"),
+    cl::init(Emit::SO), cl::cat(category),
+    cl::values(
+        clEnumValN(Emit::TFC, "tfc", "model-level tfc IR"),
+        clEnumValN(Emit::Linalg, "linalg",
+                   "entry points on linalg/tensor (before bufferization)"),
+        clEnumValN(Emit::LLVMIR, "llvm-ir", "LLVM IR (.ll)"),
+        clEnumValN(Emit::Obj, "obj", "object file (.o)"),
+        clEnumValN(Emit::SO, "so",
+                   "shared library with the C API of tfc/Runtime/tfc.h"),
+        clEnumValN(Emit::PTX, "ptx",
+                   "PTX of the model's GPU kernels, one module "
+                   "(--target=cuda; no host code yet)")));
 
 enum class Target { CPU, CUDA };
 static cl::opt<Target> target(
@@ -63,7 +69,13 @@ static cl::opt<Target> target(
     cl::init(Target::CPU), cl::cat(category),
     cl::values(clEnumValN(Target::CPU, "cpu", "the host CPU through LLVM"),
                clEnumValN(Target::CUDA, "cuda",
-                          "NVIDIA GPUs (not available yet)")));
+                          "NVIDIA GPUs: the kernels as PTX (--emit=ptx); no "
+                          "host code or library yet")));
+static cl::opt<std::string>
+    gpuArch("gpu-arch", cl::cat(category), cl::value_desc("sm_XX"),
+            cl::init("sm_90"),
+            cl::desc("GPU to compile the kernels for with --target=cuda: "
+                     "sm_80, sm_90 or sm_90a (default: sm_90)"));
 static cl::opt<std::string>
     cpuName("cpu", cl::cat(category), cl::value_desc("name"),
             cl::desc("CPU to generate code for (default: the host's, e.g. "
@@ -248,11 +260,26 @@ int main(int argc, char **argv) {
       "tfc-compile: compiles a decoder-only Transformer described by a Hugging "
       "Face config.json (or a directory holding one), a tfc model card "
       "(docs/model-card.md), or tfc IR (.mlir) into a shared library with the "
-      "C API of include/tfc/Runtime/tfc.h.\n");
-  if (target == Target::CUDA)
-    return fail("--target=cuda is not available yet: the GPU backend has not "
-                "landed; use --target=cpu");
+      "C API of include/tfc/Runtime/tfc.h, or, with --target=cuda "
+      "--emit=ptx, into the PTX of its GPU kernels (the CUDA host side is "
+      "not available yet).\n");
+  if (target == Target::CUDA) {
+    if (emitKind != Emit::TFC && emitKind != Emit::Linalg &&
+        emitKind != Emit::PTX)
+      return fail("--target=cuda: only --emit=ptx (and tfc, linalg) is "
+                  "available yet; the GPU host code, cubin and library "
+                  "(llvm-ir, obj, so) are not");
+    if (!llvm::is_contained({"sm_80", "sm_90", "sm_90a"}, gpuArch))
+      return fail("--gpu-arch=" + gpuArch +
+                  ": not a supported GPU; one of sm_80, sm_90, sm_90a");
+  } else {
+    if (emitKind == Emit::PTX)
+      return fail("--emit=ptx needs --target=cuda");
+    if (gpuArch.getNumOccurrences())
+      return fail("--gpu-arch applies to --target=cuda only");
+  }
   tfc::PipelineOptions pipelineOptions;
+  pipelineOptions.gpuChip = gpuArch;
   pipelineOptions.disabledPasses = llvm::ArrayRef<std::string>(disabledPasses);
   pipelineOptions.enabledPasses = llvm::ArrayRef<std::string>(enabledPasses);
   pipelineOptions.weightDType = weightDType;
@@ -264,8 +291,8 @@ int main(int argc, char **argv) {
   DialectRegistry registry;
   registerAllDialects(registry);
   registerAllExtensions(registry);
-  registerBuiltinDialectTranslation(registry);
-  registerLLVMDialectTranslation(registry);
+  // Builtin, LLVM, GPU and NVVM: the CPU module and the kernels.
+  registerAllGPUToLLVMIRTranslations(registry);
   registerOpenMPDialectTranslation(registry);
   registry.insert<tfc::TFCDialect>();
   MLIRContext context(registry);
@@ -301,6 +328,23 @@ int main(int argc, char **argv) {
     return fail("lowering to linalg failed");
   if (emitKind == Emit::Linalg)
     return writeText([&](llvm::raw_ostream &os) { module->print(os); });
+
+  if (emitKind == Emit::PTX) {
+    progress.step("lowering the kernels to PTX for " + gpuArch);
+    PassManager toGPU(&context);
+    tfc::buildLinalgToGPUPipeline(toGPU, pipelineOptions);
+    if (failed(toGPU.run(*module)))
+      return fail("lowering to GPU kernels failed");
+    SmallVector<StringRef> ptx;
+    module->walk([&](gpu::BinaryOp binary) {
+      for (auto object : binary.getObjects().getAsRange<gpu::ObjectAttr>())
+        ptx.push_back(object.getObject().getValue());
+    });
+    // tfc-gpu-merge-modules leaves one gpu.module, hence one binary.
+    if (ptx.size() != 1)
+      return fail("expected one PTX module, got " + Twine(ptx.size()));
+    return writeText([&](llvm::raw_ostream &os) { os << ptx.front(); });
+  }
 
   progress.step("bufferizing and lowering to LLVM (tfc-linalg-to-llvm-cpu)");
   PassManager toLLVM(&context);

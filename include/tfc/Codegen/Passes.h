@@ -8,6 +8,9 @@ namespace mlir {
 namespace func {
 class FuncOp;
 } // namespace func
+namespace gpu {
+class GPUModuleOp;
+} // namespace gpu
 namespace tfc {
 #define GEN_PASS_DECL
 #include "tfc/Codegen/Passes.h.inc"

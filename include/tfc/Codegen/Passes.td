@@ -1,7 +1,7 @@
 //===- Passes.td - tfc code generation passes --------------*- tablegen -*-===//
 //
-// Passes on bufferized linalg that decide how the CPU runs the model's
-// kernels (the layer between the lowering to linalg and LLVM).
+// Passes on bufferized linalg that decide how the CPU or the GPU runs the
+// model's kernels (the layer between the lowering to linalg and LLVM).
 //
 //===----------------------------------------------------------------------===//
 #ifndef TFC_CODEGEN_PASSES_TD
@@ -68,6 +68,54 @@ def TFCCPUVectorizeContractions
                            "::mlir::vector::VectorDialect",
                            "::mlir::arith::ArithDialect",
                            "::mlir::memref::MemRefDialect"];
+}
+
+def TFCGPULowerMath : Pass<"tfc-gpu-lower-math", "::mlir::gpu::GPUModuleOp"> {
+  let summary = "Math ops of GPU kernels without libdevice";
+  let description = [{
+    `convert-gpu-to-nvvm` lowers `math` ops to calls of libdevice's `__nv_*`
+    functions, which stay unresolved in the PTX unless libdevice is linked
+    (it ships with the CUDA toolkit, which tfc does not require to emit PTX).
+    This pass, run on a `gpu.module` before it, removes them: `exp`, `tanh`,
+    `erf`, `sin`, `cos` (and their f16/bf16 forms, through f32) become
+    upstream's polynomial approximations in `arith` and `math.fma`; f32
+    `fma` becomes `llvm.intr.fma`; f32 `sqrt`, `rsqrt`, `absf` and `floor`
+    become the PTX instructions `sqrt.rn.f32`, `rsqrt.approx.f32` (relative
+    error below 2^-22, PTX ISA "rsqrt"), `abs.f32` and `cvt.rmi.f32.f32`.
+
+    ```mlir
+    %y = math.rsqrt %x : f32
+    // becomes
+    %y = nvvm.inline_ptx "rsqrt.approx.f32 $0, $1;" ro(%x : f32) -> f32
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::NVVM::NVVMDialect"];
+}
+
+def TFCGPUMergeModules : Pass<"tfc-gpu-merge-modules", "::mlir::ModuleOp"> {
+  let summary = "One gpu.module holding every kernel";
+  let description = [{
+    `gpu-kernel-outlining` makes one `gpu.module` per host function; each
+    becomes its own PTX module. This pass moves every kernel into the first
+    `gpu.module` and updates the `gpu.launch_func`s, so that the model's
+    kernels are one PTX module (one file for `ptxas`, one module to load).
+    Outlining makes one module per kernel and gives all the kernels of a
+    host function one name; each kernel is renamed after its module, whose
+    name is unique.
+
+    ```mlir
+    gpu.module @f_kernel { gpu.func @f_kernel() kernel {...} }
+    gpu.module @f_kernel_0 { gpu.func @f_kernel() kernel {...} }
+    gpu.launch_func @f_kernel_0::@f_kernel ...
+    // becomes
+    gpu.module @f_kernel { gpu.func @f_kernel() kernel {...}
+                           gpu.func @f_kernel_0() kernel {...} }
+    gpu.launch_func @f_kernel::@f_kernel_0 ...
+    ```
+  }];
 }
 
 #endif // TFC_CODEGEN_PASSES_TD

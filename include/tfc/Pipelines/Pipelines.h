@@ -45,6 +45,11 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
   Option<int64_t> rowUnroll;
   Option<unsigned> threads;
 
+  // GPU code generation (nvvm-attach-target, scf-parallel-loop-tiling).
+  Option<std::string> gpuChip;
+  Option<std::string> gpuFeatures;
+  Option<int64_t> gpuTile;
+
   /// Fails, through `emitError`, on a disabled or enabled pass that is not an
   /// optimisation of the pipelines.
   LogicalResult verify(function_ref<void(const Twine &)> emitError) const;
@@ -71,9 +76,17 @@ void buildTFCToLinalgPipeline(OpPassManager &pm,
 void buildLinalgToLLVMCPUPipeline(OpPassManager &pm,
                                   const PipelineOptions &options);
 
+/// linalg on tensors -> PTX kernels for an NVIDIA GPU (bufferization,
+/// parallel loops mapped to blocks and threads, kernels outlined into one
+/// gpu.module, NVVM, gpu.binary with the PTX); the host functions stay on
+/// memrefs with gpu.launch_func.
+void buildLinalgToGPUPipeline(OpPassManager &pm,
+                              const PipelineOptions &options);
+
 /// Registers with the pass registry, each taking PipelineOptions:
 /// `tfc-to-linalg` (the model-level choices, then to linalg),
-/// `tfc-linalg-to-llvm-cpu` and `tfc-cpu-pipeline` (all three in sequence).
+/// `tfc-linalg-to-llvm-cpu` and `tfc-cpu-pipeline` (all three in sequence),
+/// `tfc-gpu-pipeline` (the first two, then buildLinalgToGPUPipeline).
 /// A bad option is an error that names it.
 void registerTFCPipelines();
 
