@@ -21,7 +21,7 @@ func.func @f(%x: tensor<?x?xf32>, %pos: index, %cache: memref<?x?xf32>) -> tenso
 
 // The input is [tokens, hidden].
 func.func @f(%x: tensor<?x8x2xf32>, %pos: index, %cache: memref<?x?xf32>) -> tensor<?x8x2xf32> {
-  // expected-error@+1 {{'tfc.decoder_block' op 'input' must be [tokens, hidden], got 'tensor<?x8x2xf32>'}}
+  // expected-error@+1 {{'tfc.decoder_block' op operand #0 must be 2D tensor of 32-bit float values, but got 'tensor<?x8x2xf32>'}}
   %y = tfc.decoder_block %x at %pos cache %cache {layer = 0 : i64, norm = #tfc.norm<rms_norm, eps = 1.0e-5>, placement = #tfc.norm_placement<pre>,
       shape = #tfc.block_shape<serial>, position_encoding = #tfc.nope, attention = #tfc.attention<mha, heads = 2, kv_heads = 2, head_dim = 4>,
       ffn = #tfc.ffn<relu, intermediate = 16>,

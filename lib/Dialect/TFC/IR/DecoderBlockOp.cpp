@@ -150,9 +150,6 @@ int64_t DecoderBlockOp::getKVFloatsPerToken() {
 }
 
 LogicalResult DecoderBlockOp::verify() {
-  if (getInput().getType().getRank() != 2)
-    return emitOpError() << "'input' must be [tokens, hidden], got "
-                         << getInput().getType();
   if (ShapedType::isDynamic(getHiddenSize()))
     return emitOpError() << "the hidden size (input dimension 1) must be static";
   if (getLayerAttr().getInt() < 0)

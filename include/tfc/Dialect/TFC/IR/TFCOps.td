@@ -110,7 +110,7 @@ def TFC_DecoderBlockOp : TFC_Op<"decoder_block", [
         : tensor<?x4096xf32>, memref<?x2048xf32>
     ```
   }];
-  let arguments = (ins TFC_F32Tensor:$input, Index:$position,
+  let arguments = (ins TFC_F32Tensor2D:$input, Index:$position,
                        TFC_KVCache:$cache,
                        I64Attr:$layer,
                        TFC_NormAttr:$norm,
@@ -126,16 +126,10 @@ def TFC_DecoderBlockOp : TFC_Op<"decoder_block", [
                                          "WeightLayout::OutIn">:$layout,
                        OptionalAttr<TFC_QKVPackingAttr>:$qkv_packing,
                        DictionaryAttr:$weights);
-  let results = (outs TFC_F32Tensor:$result);
+  let results = (outs TFC_F32Tensor2D:$result);
   let assemblyFormat = [{
     $input `at` $position `cache` $cache attr-dict `:` type($input) `,` type($cache)
   }];
-  let builders = [OpBuilder<(ins "::mlir::Value":$input, "::mlir::Value":$position,
-      "::mlir::Value":$cache, "::mlir::NamedAttrList":$attrs), [{
-    $_state.addOperands({input, position, cache});
-    $_state.addAttributes(attrs);
-    $_state.addTypes(input.getType());
-  }]>];
   let hasVerifier = 1;
   let extraClassDeclaration = [{
     /// Width of the hidden state.
