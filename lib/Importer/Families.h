@@ -81,13 +81,17 @@ struct SizeSpellings {
   int64_t layersDefault;
   llvm::ArrayRef<llvm::StringRef> heads;
   int64_t headsDefault;
+  /// The family's head_dim field, if it has one, and its default (0: hidden
+  /// / heads when the field is absent).
+  llvm::StringRef headDimKey = "";
+  int64_t headDimDefault = 0;
 };
 struct Sizes {
   Aliased hidden, layers, heads;
-  int64_t headDim; // hidden / heads
+  int64_t headDim;
 };
-/// Reads vocab_size and the sizes into `spec`, derives head_dim and binds
-/// heads and head_dim to the fields they came from.
+/// Reads vocab_size and the sizes into `spec`, reads or derives head_dim and
+/// binds heads and head_dim to the fields they came from.
 Sizes readSizes(ConfigReader &config, BlockBuilder &b, ModelSpec &spec,
                 const SizeSpellings &spellings);
 

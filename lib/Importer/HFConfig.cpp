@@ -173,9 +173,15 @@ Sizes mlir::tfc::readSizes(ConfigReader &c, BlockBuilder &b, ModelSpec &spec,
   sizes.layers = readAliasedInt(c, s.layers, s.layersDefault);
   sizes.heads = readAliasedInt(c, s.heads, s.headsDefault);
   spec.hiddenSize = sizes.hidden.value;
-  sizes.headDim = deriveHeadDim(c, sizes.hidden, sizes.heads);
   b.origins().bind("heads", sizes.heads.key);
-  b.origins().bind("head_dim", (sizes.hidden.key + " / " + sizes.heads.key).str());
+  if (!s.headDimKey.empty() && (s.headDimDefault > 0 || c.has(s.headDimKey))) {
+    sizes.headDim = c.getInt(s.headDimKey, s.headDimDefault);
+    b.origins().bind("head_dim", s.headDimKey);
+    return sizes;
+  }
+  sizes.headDim = deriveHeadDim(c, sizes.hidden, sizes.heads);
+  b.origins().bind("head_dim",
+                   (sizes.hidden.key + " / " + sizes.heads.key).str());
   return sizes;
 }
 

@@ -352,23 +352,19 @@ static void readSharedFields(FamilyState &s) {
   ConfigReader &c = s.c;
   const FamilyRow &row = s.row;
   FieldOrigins &o = s.b.origins();
-  s.spec.vocabSize = c.getInt("vocab_size", row.vocab);
-  s.spec.hiddenSize = c.getInt("hidden_size", row.hidden);
+  Sizes sizes = readSizes(c, s.b, s.spec,
+                          {row.vocab, {"hidden_size"}, row.hidden,
+                           {"num_hidden_layers"}, row.layers,
+                           {"num_attention_heads"}, row.heads, "head_dim",
+                           row.headDim});
+  s.layers = sizes.layers.value;
+  s.heads = sizes.heads.value;
+  s.headDim = sizes.headDim;
   s.intermediate = c.getInt("intermediate_size", row.intermediate);
-  s.layers = c.getInt("num_hidden_layers", row.layers);
-  s.heads = c.getInt("num_attention_heads", row.heads);
   s.kvHeads = c.getInt("num_key_value_heads",
                        row.kvHeads > 0 ? row.kvHeads : s.heads);
-  if (row.headDim > 0 || c.has("head_dim"))
-    s.headDim = c.getInt("head_dim", row.headDim);
-  else
-    s.headDim = deriveHeadDim(c, {s.spec.hiddenSize, "hidden_size"},
-                              {s.heads, "num_attention_heads"});
   s.spec.trainedContext = c.getInt("max_position_embeddings", row.maxPositions);
-  o.bind("heads", "num_attention_heads");
   o.bind("kv_heads", "num_key_value_heads");
-  o.bind("head_dim",
-         c.has("head_dim") ? "head_dim" : "hidden_size / num_attention_heads");
   o.bind("intermediate", "intermediate_size");
   o.bind("eps", row.epsKey);
   if (!row.activation.empty())

@@ -212,11 +212,10 @@ Attribute CardReader::readPosition(ConfigReader &r) {
                             describe(*value));
     return {};
   }
+  // Absent, the position is {"kind": "rope"} with its defaults.
+  llvm::json::Object none;
   const llvm::json::Object *o = r.optObject("position");
-  if (!o)
-    return b.get<RopeAttr>("rope", f64(10000.0), noF64(),
-                           RopeStyle::RotateHalf, RopeScalingAttr());
-  ConfigReader p = r.nested(*o, "position");
+  ConfigReader p = r.nested(o ? *o : none, "position");
   std::string kind = p.getChoice("kind", "rope", kKinds);
   bind("position", p, "kind");
   Attribute position = NoPositionAttr::get(ctx);
@@ -310,9 +309,12 @@ std::optional<LayerSpec> CardReader::readLayer(ConfigReader &r,
 
   NormAttr norm;
   nested(r, "norm", [&](ConfigReader &n) { norm = readNorm(n); });
-  if (!r.has("norm"))
-    norm = b.get<NormAttr>("norm", NormKind::RMSNorm, f64(1e-5), noF64(),
-                           false);
+  // Absent, the norm is readNorm's defaults.
+  if (!r.has("norm")) {
+    llvm::json::Object none;
+    ConfigReader n = r.nested(none, "norm");
+    norm = readNorm(n);
+  }
   NormPlacement placement = readEnum(r, "placement", NormPlacement::Pre,
                                      getMaxEnumValForNormPlacement());
   std::optional<double> alpha = r.optFloat("deepnorm_alpha");
