@@ -239,6 +239,13 @@ void tfc_session_reset(tfc_session *session) {
     session->impl->reset();
 }
 
+int tfc_session_truncate(tfc_session *session, int64_t n) {
+  if (!checkSession(session, "tfc_session_truncate"))
+    return -1;
+  std::string error;
+  return session->impl->truncate(n, error) ? 0 : fail(error);
+}
+
 // ---- Models ----
 
 tfc_model *tfc_model_create(int64_t max_context) {

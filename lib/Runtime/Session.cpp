@@ -243,6 +243,45 @@ void Session::reset() {
   logitsRows = 0;
 }
 
+bool Session::truncate(int64_t n, std::string &error) {
+  if (n < 0 || n > position) {
+    error = "truncate: position " + std::to_string(n) +
+            " is outside [0, " + std::to_string(position) + "]";
+    return false;
+  }
+  // A ring of R rows that has wrapped (position > R) holds only positions
+  // [position - R, position); a step at n reads back to n - R + 1, so it
+  // can rewind by one position at most.
+  for (size_t layer = 0; layer < manifest->kvCaches.size(); ++layer) {
+    int64_t rows = manifest->kvCaches[layer].rows(maxContext);
+    if (position > rows && n < position - 1) {
+      error = "truncate: layer " + std::to_string(layer) +
+              "'s sliding-window ring (" + std::to_string(rows) +
+              " rows) has overwritten positions before " +
+              std::to_string(position - rows) + " that position " +
+              std::to_string(n) + " attends to";
+      return false;
+    }
+  }
+  // Rows past n read as they would in a session that only ran n positions
+  // (zero, ABI.md); a wrapped ring's rows still hold older positions.
+  std::vector<int64_t> starts;
+  int64_t totalBytes;
+  manifest->kvCacheLayout(maxContext, starts, totalBytes);
+  int64_t elementBytes = dtypeSize(manifest->kvDType);
+  for (size_t layer = 0; layer < manifest->kvCaches.size(); ++layer) {
+    const ManifestKVCache &cache = manifest->kvCaches[layer];
+    if (position > cache.rows(maxContext))
+      continue;
+    int64_t rowBytes = cache.elementsPerToken * elementBytes;
+    std::memset(kvCache.data() + starts[layer] + n * rowBytes, 0,
+                static_cast<size_t>((position - n) * rowBytes));
+  }
+  position = n;
+  logitsRows = 0;
+  return true;
+}
+
 const float *Session::getLogits(int64_t &rows) const {
   rows = logitsRows;
   return logitsRows ? reinterpret_cast<const float *>(logits.data()) : nullptr;

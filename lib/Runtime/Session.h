@@ -69,6 +69,11 @@ public:
   bool prefillLast(const int64_t *tokens, int64_t n, std::string &error);
   bool decode(int64_t token, std::string &error);
   void reset();
+  /// Keeps the first `n` positions of the cache (position n), as if only
+  /// they had been run. Fails, changing nothing, when n is outside
+  /// [0, position] or a sliding-window ring has already overwritten a row
+  /// that positions from n on would attend to.
+  bool truncate(int64_t n, std::string &error);
 
   /// Logits of the last successful call, or null (rows = 0).
   const float *getLogits(int64_t &rows) const;

@@ -69,6 +69,7 @@ _SIGNATURES = {
     "tfc_session_position": (ctypes.c_int64, [ctypes.c_void_p]),
     "tfc_session_max_context": (ctypes.c_int64, [ctypes.c_void_p]),
     "tfc_session_reset": (None, [ctypes.c_void_p]),
+    "tfc_session_truncate": (ctypes.c_int, [ctypes.c_void_p, ctypes.c_int64]),
     "tfc_model_set_threads": (None, [ctypes.c_int]),
     "tfc_manifest_vocab_size": (ctypes.c_int64, []),
     "tfc_manifest_model_type": (ctypes.c_char_p, []),
@@ -170,6 +171,11 @@ class Session:
 
     def reset(self):
         self._lib.tfc_session_reset(self._handle)
+
+    def truncate(self, n):
+        """Keeps the first n positions of the cache (rewinds to position n)."""
+        if self._lib.tfc_session_truncate(self._handle, int(n)) != 0:
+            raise self._lib.error()
 
 
 class Model:

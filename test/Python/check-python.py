@@ -42,6 +42,14 @@ err = np.abs(np.stack(rows) - logits).max() / np.abs(logits).max()
 print(f"prefill 3 + decode vs prefill: rel_err={err:.2e}")
 assert err <= 1e-4, err
 
+# Rewind to 3 positions and run the rest again: the same logits.
+s.truncate(3)
+assert s.position == 3
+again = np.stack([s.decode(t) for t in tokens[3:]])
+err = np.abs(again - logits[3:]).max() / np.abs(logits).max()
+print(f"truncate 3 + decode vs prefill: rel_err={err:.2e}")
+assert err <= 1e-4, err
+
 prompt = "the quick brown fox"
 text = model.generate(prompt, max_new_tokens=12, temperature=0)
 r = subprocess.run([tfc.tool("tfc-run"), so, "--weights", model_dir, "--prompt", prompt, "--temperature", "0",

@@ -71,6 +71,12 @@ prints the model's shape, the load time and the memory used.
   --bench-prompt P        prompt length of --bench (default 128)
   --bench-gen G           decoded tokens of --bench (default 64)
   --bench-reps REPS       repetitions of --bench (default 3)
+  --bench-depth D         decode at depth D (llama-bench -d D): the G decodes
+                          start after a prefill of D random tokens, run once
+                          in chunks of 512 and not timed; each repetition
+                          rewinds the cache to D (tfc_session_truncate; a
+                          sliding-window ring that wrapped is filled again).
+                          The prefill figure stays that of an empty cache
 
 Text (docs/text.md; the tokenizer is the checkpoint folder's tokenizer.json
 unless --tokenizer names one):
@@ -125,6 +131,7 @@ struct Options {
   int64_t benchPrompt = 128;
   int64_t benchGen = 64;
   int64_t benchReps = 3;
+  int64_t benchDepth = 0;
   // Text mode.
   bool havePrompt = false;
   bool haveMaxNewTokens = false;
@@ -217,7 +224,7 @@ Options parseArgs(int argc, char **argv) {
     static const char *const kValued[] = {
         "--weights",      "--tokens",    "--max-new-tokens",
         "--dump-logits",  "--threads",   "--max-context",
-        "--bench-prompt", "--bench-gen", "--bench-reps",
+        "--bench-prompt", "--bench-gen", "--bench-reps", "--bench-depth",
         "--prefill-tokens", "--prefill-chunk",
         "--prompt",       "--prompt-file", "--tokenizer",
         "--temperature",  "--top-k",     "--top-p",
@@ -282,6 +289,8 @@ Options parseArgs(int argc, char **argv) {
       opts.benchGen = parseCount(name, value, 1);
     else if (name == "--bench-reps")
       opts.benchReps = parseCount(name, value, 1);
+    else if (name == "--bench-depth")
+      opts.benchDepth = parseCount(name, value, 0);
     else if (name == "--prefill-tokens")
       opts.prefillTokens = parseCount(name, value, 1);
     else if (name == "--prefill-chunk")
@@ -341,6 +350,7 @@ double parseReal(const std::string &option, const std::string &text,
   X(tfc_session_decode)                                                        \
   X(tfc_session_logits)                                                        \
   X(tfc_session_reset)                                                         \
+  X(tfc_session_truncate)                                                      \
   X(tfc_session_kv_cache_bytes)                                                \
   X(tfc_session_bytes_allocated)                                               \
   X(tfc_session_max_context)                                                   \
@@ -579,8 +589,21 @@ void Runner::bench(int64_t threads) {
     check(api.tfc_session_prefill_last(session, prompt.data(), opts.benchPrompt));
     return seconds(start);
   };
-  auto timeDecode = [&](int64_t count) {
+  // The cache at depth, filled once; each timed decode rewinds to it.
+  auto fillDepth = [&] {
     api.tfc_session_reset(session);
+    std::vector<int64_t> chunk;
+    for (int64_t done = 0; done < opts.benchDepth; done += chunk.size()) {
+      chunk.resize(std::min<int64_t>(512, opts.benchDepth - done));
+      for (int64_t &token : chunk)
+        token = pick(rng);
+      check(api.tfc_session_prefill_last(session, chunk.data(), chunk.size()));
+    }
+  };
+  auto timeDecode = [&](int64_t count) {
+    // A sliding-window ring that wrapped cannot rewind: fill it again.
+    if (api.tfc_session_truncate(session, opts.benchDepth) != 0)
+      fillDepth();
     Clock::time_point start = Clock::now();
     for (int64_t i = 0; i < count; ++i)
       check(api.tfc_session_decode(session, pick(rng)));
@@ -589,12 +612,14 @@ void Runner::bench(int64_t threads) {
   // Warm-up as llama-bench: one prefill, one decode (page faults, thread
   // pool start-up, caches).
   timePrefill();
+  fillDepth();
   timeDecode(1);
   std::vector<double> prefillTimes, decodeTimes;
-  for (int64_t rep = 0; rep < opts.benchReps; ++rep) {
+  for (int64_t rep = 0; rep < opts.benchReps; ++rep)
     prefillTimes.push_back(timePrefill());
+  fillDepth();
+  for (int64_t rep = 0; rep < opts.benchReps; ++rep)
     decodeTimes.push_back(timeDecode(opts.benchGen));
-  }
   auto median = [](std::vector<double> times) {
     std::sort(times.begin(), times.end());
     size_t mid = times.size() / 2;
@@ -609,7 +634,8 @@ void Runner::bench(int64_t threads) {
   std::printf("prefill: P=%lld tokens, last-position logits  %.1f tok/s\n",
               (long long)opts.benchPrompt,
               opts.benchPrompt / median(prefillTimes));
-  std::printf("decode: G=%lld tokens  %.1f tok/s\n", (long long)opts.benchGen,
+  std::printf("decode: G=%lld tokens at depth %lld  %.1f tok/s\n",
+              (long long)opts.benchGen, (long long)opts.benchDepth,
               opts.benchGen / median(decodeTimes));
   api.tfc_session_reset(session);
   printStats(stdout);
@@ -697,7 +723,8 @@ int Runner::run() {
     // generated tokens but the last, which is never decoded.
     int64_t need = prompt + std::max<int64_t>(opts.maxNewTokens - 1, 0);
     if (opts.bench)
-      need = std::max({need, opts.benchPrompt, opts.benchGen});
+      need = std::max({need, opts.benchPrompt,
+                       opts.benchDepth + opts.benchGen});
     if (!opts.perplexityPath.empty())
       need = std::max(need, std::min<int64_t>(
                                 opts.ctx, static_cast<int64_t>(textTokens.size())));

@@ -151,6 +151,15 @@ TFC_API int64_t tfc_session_bytes_allocated(const tfc_session *session);
 /* Empties the KV cache (position 0) and drops the logits. */
 TFC_API void tfc_session_reset(tfc_session *session);
 
+/* Keeps the first n positions of the KV cache (position() becomes n) and
+ * drops the logits, as if only those tokens had been run: to rewind a
+ * sequence (re-generate, edit the end of a chat, repeat a benchmark at a
+ * depth). Fails, changing nothing, when n is outside [0, position()] or a
+ * sliding-window layer's ring has overwritten a row that positions from n
+ * on would attend to (once position() exceeds a ring's R rows, it rewinds
+ * by one position at most). */
+TFC_API int tfc_session_truncate(tfc_session *session, int64_t n);
+
 /* ---- Models: one tfc_weights and one tfc_session ------------------------ */
 
 /* Creates a model with a zeroed KV cache for max_context positions (<= 0:

@@ -254,6 +254,20 @@ int main(int argc, char **argv) {
   logits = tfc_session_logits(session, &rows);
   EXPECT(rows == 1 && sameRow(logits, full[3]));
   EXPECT(tfc_session_position(session) == 4);
+  /* Rewinding keeps the first n positions: the same logits as a session
+   * that only ever ran them. */
+  EXPECT(tfc_session_truncate(session, 2) == 0);
+  EXPECT(tfc_session_position(session) == 2);
+  EXPECT(tfc_session_logits(session, &rows) == NULL && rows == 0);
+  EXPECT(tfc_session_prefill(session, prompt + 2, 2) == 0);
+  logits = tfc_session_logits(session, &rows);
+  EXPECT(rows == 2 && sameRow(logits, full[2]) && sameRow(logits + 8, full[3]));
+  EXPECT(tfc_session_truncate(session, 5) != 0);
+  printf("error: %s\n", tfc_last_error());
+  EXPECT(tfc_session_truncate(session, -1) != 0);
+  EXPECT(tfc_session_position(session) == 4);
+  EXPECT(tfc_session_truncate(session, 0) == 0);
+  EXPECT(tfc_session_position(session) == 0);
   tfc_session_reset(fromConverted);
   EXPECT(tfc_session_prefill(fromConverted, twelve, 9) != 0);
   printf("error: %s\n", tfc_last_error());
