@@ -129,6 +129,10 @@ PipelineOptions::PipelineOptions()
              llvm::cl::desc("Keys per step of the online softmax "
                             "(tfc-fuse-attention)"),
              llvm::cl::init(TFCFuseAttentionOptions().kvTile)),
+      queryTile(*this, "query-tile",
+                llvm::cl::desc("Query rows per work item of the online "
+                               "softmax (tfc-fuse-attention)"),
+                llvm::cl::init(TFCFuseAttentionOptions().queryTile)),
       kvChunk(*this, "kv-chunk",
               llvm::cl::desc("Keys per parallel chunk of a decode step "
                              "(tfc-tile-kv)"),
@@ -230,7 +234,7 @@ void mlir::tfc::buildTFCToLinalgPipeline(OpPassManager &pm,
   // Attention over KV tiles with an online softmax (off: the [heads, n, T]
   // scores materialised); then split-KV decode over parallel chunks.
   if (options.runs("tfc-fuse-attention"))
-    pm.addPass(createTFCFuseAttention({options.kvTile}));
+    pm.addPass(createTFCFuseAttention({options.kvTile, options.queryTile}));
   if (options.runs("tfc-tile-kv"))
     pm.addPass(createTFCTileKV({options.kvChunk}));
   pm.addPass(createTFCCreateEntryPoints());

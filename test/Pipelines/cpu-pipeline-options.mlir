@@ -10,7 +10,7 @@
 // PIPE-NEXT:   tfc-set-dtypes{kv-cache=bf16 weights=f16},
 // PIPE-NEXT:   tfc-expand-blocks{outline-layers=false},
 // PIPE-NEXT:   tfc-fuse-residual-norm,
-// PIPE-NEXT:   tfc-fuse-attention{kv-tile=8},
+// PIPE-NEXT:   tfc-fuse-attention{kv-tile=8 query-tile=16},
 // PIPE-NEXT:   tfc-tile-kv{tile-size=16},
 // PIPE-NEXT:   tfc-create-entry-points,
 // PIPE:        tfc-cpu-vectorize-contractions{block-bytes=262144 prefetch-bytes=0 row-cols=1 row-unroll=4 tile-cols=4 tile-rows=2 vector-width=8}

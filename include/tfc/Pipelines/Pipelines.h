@@ -33,6 +33,7 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
   // tfc-to-linalg.
   Option<bool> outlineLayers;
   Option<int64_t> kvTile;
+  Option<int64_t> queryTile;
   Option<int64_t> kvChunk;
 
   // CPU code generation (tfc-cpu-vectorize-contractions, OpenMP).

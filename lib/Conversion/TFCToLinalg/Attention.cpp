@@ -268,94 +268,103 @@ static Value emitMaterialisedAttention(Emitter &e, AttentionOp op) {
 /// query head of the group): the running max m, the sum l of exp(s - m) and
 /// the unnormalised output acc = sum exp(s - m) v.
 struct FlashState {
-  Value m, l, acc; // [n, kvh, g], [n, kvh, g], [n, kvh, g, dv]
+  Value m, l, acc; // [rows, 1, g], [rows, 1, g], [rows, 1, g, dv]
+};
+
+/// One work item of the flash form: query rows [i0, i0 + rows) of one kv
+/// head kh with the `group` query heads that share it, over a range of its
+/// keys. Every item is independent; its tiles are small enough to stay in
+/// cache, and its loops run on one thread.
+struct FlashItem {
+  Value q;         // [rows, 1, group, d]
+  Value k, v;      // [T, 1, d], [T, 1, dv]: kv head kh, all keys
+  Value i0, kh, rows;
 };
 
 struct FlashEmitter {
   Emitter &e;
   AttentionOp op;
   ScoreEpilogue &epi;
-  Value q4;           // [n, kvh, g, d]: the group as a batch dimension
-  int64_t kvh, group, dv, tile;
-  Value n;
+  int64_t group, dv, tile;
+  int64_t rowsStatic; // the item's query rows when static (decode: 1)
 
   RankedTensorType rowType() {
-    return RankedTensorType::get(
-        {op.getQuery().getType().getDimSize(0), kvh, group}, e.f32());
+    return RankedTensorType::get({rowsStatic, 1, group}, e.f32());
   }
   RankedTensorType accType() {
-    return RankedTensorType::get(
-        {op.getQuery().getType().getDimSize(0), kvh, group, dv}, e.f32());
+    return RankedTensorType::get({rowsStatic, 1, group, dv}, e.f32());
   }
-  SmallVector<Value> rowDims() { return {n, e.idx(kvh), e.idx(group)}; }
-  SmallVector<Value> accDims() {
-    return {n, e.idx(kvh), e.idx(group), e.idx(dv)};
+  SmallVector<Value> rowDims(Emitter &te, Value rows) {
+    return {rows, te.idx(1), te.idx(group)};
   }
-  FlashState initial() {
-    return {e.filled(rowType(), rowDims(),
-                     -std::numeric_limits<double>::infinity()),
-            e.filled(rowType(), rowDims(), 0.0),
-            e.filled(accType(), accDims(), 0.0)};
+  SmallVector<Value> accDims(Emitter &te, Value rows) {
+    return {rows, te.idx(1), te.idx(group), te.idx(dv)};
+  }
+  FlashState initial(Emitter &te, Value rows) {
+    return {te.filled(rowType(), rowDims(te, rows),
+                      -std::numeric_limits<double>::infinity()),
+            te.filled(rowType(), rowDims(te, rows), 0.0),
+            te.filled(accType(), accDims(te, rows), 0.0)};
   }
   /// max(m, -inf -> 0): what the exponentials subtract, so that a row no key
   /// of which is visible yet gives exp(-inf) = 0, not NaN.
-  Value safeMax(Value m) {
-    return e.map(m, [&](OpBuilder &b, Location l, ValueRange a) {
+  static Value safeMax(Emitter &te, Value m) {
+    return te.map(m, [&](OpBuilder &b, Location l, ValueRange a) {
       Value isInf = arith::CmpFOp::create(
           b, l, arith::CmpFPredicate::OEQ, a[0],
-          e.cst(-std::numeric_limits<double>::infinity()));
-      return arith::SelectOp::create(b, l, isInf, e.cst(0.0), a[0])
+          te.cst(-std::numeric_limits<double>::infinity()));
+      return arith::SelectOp::create(b, l, isInf, te.cst(0.0), a[0])
           .getResult();
     });
   }
 
-  /// Keys [lo, hi) walked in tiles of `tile` rows, from `state`.
-  FlashState range(Value lo, Value hi, FlashState state) {
-    OpBuilder &rb = e.b;
-    Location loc = e.loc;
-    Value k = op.getKey(), v = op.getValue();
+  /// Keys [lo, hi) of `item` walked in tiles of `tile` rows, from `state`.
+  FlashState range(Emitter &ie, const FlashItem &item, Value lo, Value hi,
+                   FlashState state) {
+    OpBuilder &rb = ie.b;
+    Location loc = ie.loc;
     int64_t d = op.getKey().getType().getDimSize(2);
     auto loop = scf::ForOp::create(
-        rb, loc, lo, hi, e.idx(tile), ValueRange{state.m, state.l, state.acc},
+        rb, loc, lo, hi, ie.idx(tile), ValueRange{state.m, state.l, state.acc},
         [&](OpBuilder &b, Location l, Value j0, ValueRange it) {
           Emitter te{b, l};
           Value rest = arith::SubIOp::create(b, l, hi, j0);
           Value tsz = arith::MinSIOp::create(b, l, rest, te.idx(tile));
           auto slice = [&](Value x, int64_t width) {
-            auto type = RankedTensorType::get(
-                {ShapedType::kDynamic, kvh, width}, te.f32());
+            auto type = RankedTensorType::get({ShapedType::kDynamic, 1, width},
+                                              te.f32());
             return tensor::ExtractSliceOp::create(
                        b, l, type, x,
                        ArrayRef<OpFoldResult>{j0, b.getIndexAttr(0),
                                               b.getIndexAttr(0)},
-                       ArrayRef<OpFoldResult>{tsz, b.getIndexAttr(kvh),
+                       ArrayRef<OpFoldResult>{tsz, b.getIndexAttr(1),
                                               b.getIndexAttr(width)},
                        ArrayRef<OpFoldResult>{b.getIndexAttr(1),
                                               b.getIndexAttr(1),
                                               b.getIndexAttr(1)})
                 .getResult();
           };
-          Value kt = slice(k, d), vt = slice(v, dv);
+          Value kt = slice(item.k, d), vt = slice(item.v, dv);
           auto sType = RankedTensorType::get(
-              {op.getQuery().getType().getDimSize(0), kvh, group,
-               ShapedType::kDynamic},
-              te.f32());
-          SmallVector<Value> sDims = {n, te.idx(kvh), te.idx(group), tsz};
-          // s[i, kh, g, t] = q[i, kh, g, :] . k[j0 + t, kh, :]
+              {rowsStatic, 1, group, ShapedType::kDynamic}, te.f32());
+          SmallVector<Value> sDims = {item.rows, te.idx(1), te.idx(group),
+                                      tsz};
+          // s[i, 0, g, t] = q[i, 0, g, :] . k[j0 + t, 0, :]
           Value dots = te.generic(
-              sType, ValueRange{q4, kt}, te.filled(sType, sDims, 0.0),
+              sType, ValueRange{item.q, kt}, te.filled(sType, sDims, 0.0),
               {te.map(5, {te.d(0), te.d(1), te.d(2), te.d(4)}),
                te.map(5, {te.d(3), te.d(1), te.d(4)}),
                te.map(5, {te.d(0), te.d(1), te.d(2), te.d(3)})},
               {kPar, kPar, kPar, kPar, kRed}, yieldMulAdd);
           Value s = te.map(dots, [&](OpBuilder &bb, Location ll, ValueRange a) {
             return epi.apply(te, bb, ll, a[0], [&]() -> std::array<Value, 3> {
-              Value i = linalg::IndexOp::create(bb, ll, 0);
-              Value kh = linalg::IndexOp::create(bb, ll, 1);
+              Value i = arith::AddIOp::create(
+                  bb, ll, item.i0, linalg::IndexOp::create(bb, ll, 0));
               Value g = linalg::IndexOp::create(bb, ll, 2);
               Value t = linalg::IndexOp::create(bb, ll, 3);
               Value h = arith::AddIOp::create(
-                  bb, ll, arith::MulIOp::create(bb, ll, kh, te.idx(group)), g);
+                  bb, ll, arith::MulIOp::create(bb, ll, item.kh, te.idx(group)),
+                  g);
               Value j = arith::AddIOp::create(bb, ll, j0, t);
               return {h, i, j};
             });
@@ -372,10 +381,10 @@ struct FlashEmitter {
           };
           Value mTile = te.generic(
               rowType(), ValueRange{s},
-              ValueRange{te.filled(rowType(), rowDims(),
+              ValueRange{te.filled(rowType(), rowDims(te, item.rows),
                                    -std::numeric_limits<double>::infinity())},
               {id4, row4}, redLast, maxBody);
-          Value mSafe = safeMax(te.map(
+          Value mSafe = safeMax(te, te.map(
               ValueRange{it[0], mTile},
               [](OpBuilder &bb, Location ll, ValueRange a) {
                 return arith::MaximumFOp::create(bb, ll, a[0], a[1]).getResult();
@@ -436,143 +445,188 @@ struct FlashEmitter {
     return {loop.getResult(0), loop.getResult(1), loop.getResult(2)};
   }
 
-  /// acc / l, back to [n, heads, dv].
-  Value finish(Value acc, Value l) {
-    AffineMap id4 = e.map(4, {e.d(0), e.d(1), e.d(2), e.d(3)});
-    AffineMap row4 = e.map(4, {e.d(0), e.d(1), e.d(2)});
-    Value out = e.generic(accType(), ValueRange{acc, l},
-                          e.empty(accType(), accDims()), {id4, row4, id4},
-                          {kPar, kPar, kPar, kPar},
-                          [](OpBuilder &bb, Location ll, ValueRange a) {
-                            linalg::YieldOp::create(
-                                bb, ll,
-                                arith::DivFOp::create(bb, ll, a[0], a[1])
-                                    .getResult());
-                          });
-    return tensor::CollapseShapeOp::create(
-        e.b, e.loc, op.getType(), out,
-        ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}});
-  }
-
-  /// Split-KV (flash-decoding): chunks of `chunk` keys in parallel, each
-  /// with its own online softmax, then one combine over the chunks.
-  Value split(Value T, Value chunk) {
-    OpBuilder &b = e.b;
-    Location loc = e.loc;
-    Value numChunks = arith::CeilDivUIOp::create(b, loc, T, chunk);
-    int64_t nStatic = op.getQuery().getType().getDimSize(0);
-    int64_t dyn = ShapedType::kDynamic;
-    auto pRowType = RankedTensorType::get({dyn, nStatic, kvh, group}, e.f32());
-    auto pAccType =
-        RankedTensorType::get({dyn, nStatic, kvh, group, dv}, e.f32());
-    SmallVector<Value> pRowDims = {numChunks, n, e.idx(kvh), e.idx(group)};
-    SmallVector<Value> pAccDims = {numChunks, n, e.idx(kvh), e.idx(group),
-                                   e.idx(dv)};
-    auto forall = scf::ForallOp::create(
-        b, loc, ArrayRef<OpFoldResult>{numChunks},
-        ValueRange{e.empty(pRowType, pRowDims), e.empty(pRowType, pRowDims),
-                   e.empty(pAccType, pAccDims)},
-        std::nullopt);
-    {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPoint(forall.getTerminator());
-      Value c = forall.getInductionVar(0);
-      Value lo = arith::MulIOp::create(b, loc, c, chunk);
-      Value hi = arith::MinUIOp::create(
-          b, loc, arith::AddIOp::create(b, loc, lo, chunk), T);
-      FlashState s = range(lo, hi, initial());
-      b.setInsertionPointToStart(forall.getTerminator().getBody());
-      auto insert = [&](Value src, Value dest, int64_t rank) {
-        SmallVector<OpFoldResult> offsets(rank + 1, b.getIndexAttr(0));
-        offsets[0] = c;
-        SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1), n,
-                                           b.getIndexAttr(kvh),
-                                           b.getIndexAttr(group)};
-        if (rank == 4)
-          sizes.push_back(b.getIndexAttr(dv));
-        SmallVector<OpFoldResult> strides(rank + 1, b.getIndexAttr(1));
-        tensor::ParallelInsertSliceOp::create(b, loc, src, dest, offsets,
-                                              sizes, strides);
-      };
-      auto outs = forall.getRegionIterArgs();
-      insert(s.m, outs[0], 3);
-      insert(s.l, outs[1], 3);
-      insert(s.acc, outs[2], 4);
-    }
-    Value pm = forall.getResult(0), pl = forall.getResult(1),
-          pacc = forall.getResult(2);
-    // M = max_c m_c; w_c = exp(m_c - M); l = sum_c w_c l_c;
-    // acc = sum_c w_c acc_c.
-    AffineMap cRow = e.map(4, {e.d(3), e.d(0), e.d(1), e.d(2)});
-    AffineMap row4 = e.map(4, {e.d(0), e.d(1), e.d(2)});
-    SmallVector<utils::IteratorType> redLast = {kPar, kPar, kPar, kRed};
-    Value mMax = e.generic(
-        rowType(), ValueRange{pm},
-        ValueRange{e.filled(rowType(), rowDims(),
-                            -std::numeric_limits<double>::infinity())},
-        {cRow, row4}, redLast, [](OpBuilder &bb, Location ll, ValueRange a) {
-          linalg::YieldOp::create(
-              bb, ll, arith::MaximumFOp::create(bb, ll, a[0], a[1]).getResult());
-        });
-    Value mSafe = safeMax(mMax);
-    Value w = e.generic(
-        pRowType, ValueRange{pm, mSafe}, e.empty(pRowType, pRowDims),
-        {e.map(4, {e.d(0), e.d(1), e.d(2), e.d(3)}),
-         e.map(4, {e.d(1), e.d(2), e.d(3)}),
-         e.map(4, {e.d(0), e.d(1), e.d(2), e.d(3)})},
-        {kPar, kPar, kPar, kPar}, [](OpBuilder &bb, Location ll, ValueRange a) {
-          linalg::YieldOp::create(
-              bb, ll,
-              math::ExpOp::create(bb, ll,
-                                  arith::SubFOp::create(bb, ll, a[0], a[1]))
-                  .getResult());
-        });
-    Value l = e.generic(rowType(), ValueRange{pl, w},
-                        e.filled(rowType(), rowDims(), 0.0),
-                        {cRow, cRow, row4}, redLast, yieldMulAdd);
-    Value acc = e.generic(
-        accType(), ValueRange{pacc, w}, e.filled(accType(), accDims(), 0.0),
-        {e.map(5, {e.d(4), e.d(0), e.d(1), e.d(2), e.d(3)}),
-         e.map(5, {e.d(4), e.d(0), e.d(1), e.d(2)}),
-         e.map(5, {e.d(0), e.d(1), e.d(2), e.d(3)})},
-        {kPar, kPar, kPar, kPar, kRed}, yieldMulAdd);
-    return finish(acc, l);
+  /// The keys [lo, hi) of chunk [chunkLo, chunkHi) that some query row of
+  /// the item can see: up to the last row's position (causal) and, with a
+  /// window, from the first row's window on. The per-score mask still
+  /// decides; these bounds only skip tiles that are masked out entirely.
+  std::pair<Value, Value> visibleKeys(Emitter &ie, const FlashItem &item,
+                                      Value chunkLo, Value chunkHi) {
+    OpBuilder &b = ie.b;
+    Location l = ie.loc;
+    // Key index t is at position keyPos + t; row i at position pos + i.
+    Value first = arith::AddIOp::create(b, l, op.getPosition(), item.i0);
+    if (Value keyPos = op.getKeyPosition())
+      first = arith::SubIOp::create(b, l, first, keyPos);
+    Value end = arith::AddIOp::create(b, l, first, item.rows);
+    Value hi = arith::MinSIOp::create(
+        b, l, chunkHi, arith::MaxSIOp::create(b, l, end, ie.idx(0)));
+    Value lo = chunkLo;
+    if (epi.window)
+      lo = arith::MaxSIOp::create(
+          b, l, lo,
+          arith::SubIOp::create(b, l, first, ie.idx(*epi.window - 1)));
+    return {lo, hi};
   }
 };
 
 /// The flash form: query heads of a GQA group as a batch dimension, keys in
 /// tiles of `tile` rows with an online softmax (the decomposition of IREE's
-/// OnlineAttentionOp), no [heads, n, T] score tensor. With `chunk`, a single
-/// query row (decode) splits the keys into chunks of `chunk` rows walked in
-/// parallel, then combined.
+/// OnlineAttentionOp), no [heads, n, T] score tensor.
+///
+/// The work is one scf.forall over (query blocks of `queryTile` rows, kv
+/// heads, key chunks): the group's query heads read each KV tile once, a
+/// block of causal rows walks only the keys its last row sees, and each item
+/// keeps a partial (max, sum, output). With `chunk` (tfc-tile-kv), a step of
+/// one query row (decode) splits its keys into chunks of `chunk` rows so that
+/// a single sequence uses every thread (flash-decoding); otherwise every
+/// item walks all its keys. One combine rescales and sums the chunks.
 static Value emitFlashAttention(Emitter &e, AttentionOp op, int64_t tile,
+                                int64_t queryTile,
                                 std::optional<int64_t> chunk) {
+  OpBuilder &b = e.b;
+  Location loc = e.loc;
   auto qType = op.getQuery().getType();
   int64_t heads = qType.getDimSize(1), d = qType.getDimSize(2);
   int64_t kvh = op.getKey().getType().getDimSize(1);
   int64_t group = heads / kvh;
   int64_t dv = op.getType().getDimSize(2);
+  int64_t nStatic = qType.getDimSize(0);
+  int64_t dyn = ShapedType::kDynamic;
   SmallVector<Value> qd = e.dims(op.getQuery()), kd = e.dims(op.getKey());
-  auto q4Type =
-      RankedTensorType::get({qType.getDimSize(0), kvh, group, d}, e.f32());
+  Value n = qd[0], T = kd[0];
+  auto q4Type = RankedTensorType::get({nStatic, kvh, group, d}, e.f32());
   Value q4 = tensor::ExpandShapeOp::create(
-      e.b, e.loc, q4Type, op.getQuery(),
+      b, loc, q4Type, op.getQuery(),
       ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}},
-      ArrayRef<OpFoldResult>{qd[0], e.b.getIndexAttr(kvh),
-                             e.b.getIndexAttr(group), e.b.getIndexAttr(d)});
+      ArrayRef<OpFoldResult>{n, b.getIndexAttr(kvh), b.getIndexAttr(group),
+                             b.getIndexAttr(d)});
   ScoreEpilogue epi(op, e);
-  FlashEmitter fe{e, op, epi, q4, kvh, group, dv, tile, qd[0]};
-  Value T = kd[0];
-  if (!chunk) {
-    FlashState s = fe.range(e.idx(0), T, fe.initial());
-    return fe.finish(s.acc, s.l);
+  if (nStatic != dyn)
+    queryTile = std::min(queryTile, nStatic);
+  FlashEmitter fe{e, op, epi, group, dv, tile,
+                  nStatic == 1 ? int64_t(1) : dyn};
+
+  // Decode (one row) splits its keys into chunks; everything else is one
+  // chunk. At least one row per chunk, so that no key count divides by 0.
+  Value chunkRows = T;
+  if (chunk) {
+    Value isDecode =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, n, e.idx(1));
+    chunkRows = arith::SelectOp::create(b, loc, isDecode, e.idx(*chunk), T);
   }
-  // Prefill rows already give every thread work; decode has kv_heads x group
-  // rows only, so it splits the keys instead (a prefill is one chunk).
-  Value isDecode = arith::CmpIOp::create(e.b, e.loc, arith::CmpIPredicate::eq,
-                                         qd[0], e.idx(1));
-  Value rows = arith::SelectOp::create(e.b, e.loc, isDecode, e.idx(*chunk), T);
-  return fe.split(T, rows);
+  chunkRows = arith::MaxUIOp::create(b, loc, chunkRows, e.idx(1));
+  Value numChunks = arith::CeilDivUIOp::create(b, loc, T, chunkRows);
+  Value numBlocks = arith::CeilDivUIOp::create(b, loc, n, e.idx(queryTile));
+
+  auto pRowType = RankedTensorType::get({dyn, nStatic, kvh, group}, e.f32());
+  auto pAccType = RankedTensorType::get({dyn, nStatic, kvh, group, dv}, e.f32());
+  SmallVector<Value> pRowDims = {numChunks, n, e.idx(kvh), e.idx(group)};
+  SmallVector<Value> pAccDims = {numChunks, n, e.idx(kvh), e.idx(group),
+                                 e.idx(dv)};
+  auto forall = scf::ForallOp::create(
+      b, loc, ArrayRef<OpFoldResult>{numBlocks, b.getIndexAttr(kvh), numChunks},
+      ValueRange{e.empty(pRowType, pRowDims), e.empty(pRowType, pRowDims),
+                 e.empty(pAccType, pAccDims)},
+      std::nullopt);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(forall.getTerminator());
+    Emitter ie{b, loc};
+    Value qb = forall.getInductionVar(0), kh = forall.getInductionVar(1),
+          c = forall.getInductionVar(2);
+    Value i0 = arith::MulIOp::create(b, loc, qb, ie.idx(queryTile));
+    Value rows = arith::MinUIOp::create(
+        b, loc, ie.idx(queryTile), arith::SubIOp::create(b, loc, n, i0));
+    auto one = b.getIndexAttr(1), zero = b.getIndexAttr(0);
+    Value qItem = tensor::ExtractSliceOp::create(
+        b, loc, RankedTensorType::get({fe.rowsStatic, 1, group, d}, e.f32()),
+        q4, ArrayRef<OpFoldResult>{i0, kh, zero, zero},
+        ArrayRef<OpFoldResult>{rows, one, b.getIndexAttr(group),
+                               b.getIndexAttr(d)},
+        ArrayRef<OpFoldResult>{one, one, one, one});
+    auto headKeys = [&](Value x, int64_t width) -> Value {
+      return tensor::ExtractSliceOp::create(
+          b, loc, RankedTensorType::get({dyn, 1, width}, e.f32()), x,
+          ArrayRef<OpFoldResult>{zero, kh, zero},
+          ArrayRef<OpFoldResult>{T, one, b.getIndexAttr(width)},
+          ArrayRef<OpFoldResult>{one, one, one});
+    };
+    FlashItem item{qItem, headKeys(op.getKey(), d), headKeys(op.getValue(), dv),
+                   i0, kh, rows};
+    Value chunkLo = arith::MulIOp::create(b, loc, c, chunkRows);
+    Value chunkHi = arith::MinUIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, chunkLo, chunkRows), T);
+    auto [lo, hi] = fe.visibleKeys(ie, item, chunkLo, chunkHi);
+    FlashState s = fe.range(ie, item, lo, hi, fe.initial(ie, rows));
+    b.setInsertionPointToStart(forall.getTerminator().getBody());
+    auto insert = [&](Value src, Value dest, bool withValueDim) {
+      SmallVector<OpFoldResult> offsets = {c, i0, kh, zero};
+      SmallVector<OpFoldResult> sizes = {one, rows, one,
+                                         b.getIndexAttr(group)};
+      if (withValueDim) {
+        offsets.push_back(zero);
+        sizes.push_back(b.getIndexAttr(dv));
+      }
+      SmallVector<OpFoldResult> strides(offsets.size(), one);
+      tensor::ParallelInsertSliceOp::create(b, loc, src, dest, offsets, sizes,
+                                            strides);
+    };
+    auto outs = forall.getRegionIterArgs();
+    insert(s.m, outs[0], false);
+    insert(s.l, outs[1], false);
+    insert(s.acc, outs[2], true);
+  }
+  Value pm = forall.getResult(0), pl = forall.getResult(1),
+        pacc = forall.getResult(2);
+  // M = max_c m_c; w_c = exp(m_c - M); l = sum_c w_c l_c;
+  // acc = sum_c w_c acc_c; out = acc / l.
+  auto rowType = RankedTensorType::get({nStatic, kvh, group}, e.f32());
+  auto accType = RankedTensorType::get({nStatic, kvh, group, dv}, e.f32());
+  SmallVector<Value> rowDims = {n, e.idx(kvh), e.idx(group)};
+  SmallVector<Value> accDims = {n, e.idx(kvh), e.idx(group), e.idx(dv)};
+  AffineMap cRow = e.map(4, {e.d(3), e.d(0), e.d(1), e.d(2)});
+  AffineMap row4 = e.map(4, {e.d(0), e.d(1), e.d(2)});
+  AffineMap id4 = e.map(4, {e.d(0), e.d(1), e.d(2), e.d(3)});
+  SmallVector<utils::IteratorType> redLast = {kPar, kPar, kPar, kRed};
+  Value mMax = e.generic(
+      rowType, ValueRange{pm},
+      ValueRange{e.filled(rowType, rowDims,
+                          -std::numeric_limits<double>::infinity())},
+      {cRow, row4}, redLast, [](OpBuilder &bb, Location ll, ValueRange a) {
+        linalg::YieldOp::create(
+            bb, ll, arith::MaximumFOp::create(bb, ll, a[0], a[1]).getResult());
+      });
+  Value mSafe = FlashEmitter::safeMax(e, mMax);
+  Value w = e.generic(
+      pRowType, ValueRange{pm, mSafe}, e.empty(pRowType, pRowDims),
+      {id4, e.map(4, {e.d(1), e.d(2), e.d(3)}), id4},
+      {kPar, kPar, kPar, kPar}, [](OpBuilder &bb, Location ll, ValueRange a) {
+        linalg::YieldOp::create(
+            bb, ll,
+            math::ExpOp::create(bb, ll,
+                                arith::SubFOp::create(bb, ll, a[0], a[1]))
+                .getResult());
+      });
+  Value l = e.generic(rowType, ValueRange{pl, w},
+                      e.filled(rowType, rowDims, 0.0), {cRow, cRow, row4},
+                      redLast, yieldMulAdd);
+  Value acc = e.generic(
+      accType, ValueRange{pacc, w}, e.filled(accType, accDims, 0.0),
+      {e.map(5, {e.d(4), e.d(0), e.d(1), e.d(2), e.d(3)}),
+       e.map(5, {e.d(4), e.d(0), e.d(1), e.d(2)}),
+       e.map(5, {e.d(0), e.d(1), e.d(2), e.d(3)})},
+      {kPar, kPar, kPar, kPar, kRed}, yieldMulAdd);
+  Value out = e.generic(accType, ValueRange{acc, l}, e.empty(accType, accDims),
+                        {id4, row4, id4}, {kPar, kPar, kPar, kPar},
+                        [](OpBuilder &bb, Location ll, ValueRange a) {
+                          linalg::YieldOp::create(
+                              bb, ll,
+                              arith::DivFOp::create(bb, ll, a[0], a[1])
+                                  .getResult());
+                        });
+  return tensor::CollapseShapeOp::create(
+      b, loc, op.getType(), out,
+      ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}});
 }
 
 struct LowerAttention : OpRewritePattern<AttentionOp> {
@@ -587,11 +641,13 @@ struct LowerAttention : OpRewritePattern<AttentionOp> {
     // tfc-fuse-attention chooses the flash form (tfc.kv_tile), tfc-tile-kv
     // the split-KV decode (tfc.kv_chunk); the dialect verified both.
     auto tile = op->getAttrOfType<IntegerAttr>(kKVTileAttrName);
+    auto queryTile = op->getAttrOfType<IntegerAttr>(kQueryTileAttrName);
     auto chunk = op->getAttrOfType<IntegerAttr>(kKVChunkAttrName);
     Value out =
-        tile ? emitFlashAttention(e, op, tile.getInt(),
-                                  chunk ? std::optional<int64_t>(chunk.getInt())
-                                        : std::nullopt)
+        tile ? emitFlashAttention(
+                   e, op, tile.getInt(), queryTile ? queryTile.getInt() : 1,
+                   chunk ? std::optional<int64_t>(chunk.getInt())
+                         : std::nullopt)
              : emitMaterialisedAttention(e, op);
     rewriter.replaceOp(op, out);
     return success();

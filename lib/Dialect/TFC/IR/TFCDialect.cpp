@@ -129,11 +129,11 @@ LogicalResult TFCDialect::verifyOperationAttribute(Operation *op,
   if (name == kKVTileAttrName)
     return failure(failed(check.on(isa<AttentionOp>(op), "tfc.attention")) ||
                    failed(check.i64(/*min=*/1)));
-  if (name == kKVChunkAttrName) {
+  if (name == kKVChunkAttrName || name == kQueryTileAttrName) {
     if (failed(check.on(isa<AttentionOp>(op), "tfc.attention")) ||
         failed(check.i64(/*min=*/1)))
       return failure();
-    // The chunks are split over the KV tiles of the flash form.
+    // Chunks and query blocks are items of the flash form.
     if (!op->hasAttr(kKVTileAttrName))
       return check.error() << "needs '" << kKVTileAttrName << "'";
     return success();

@@ -15,8 +15,8 @@ using namespace mlir::tfc;
 
 namespace {
 struct MarkFlashAttention : OpRewritePattern<AttentionOp> {
-  MarkFlashAttention(MLIRContext *ctx, int64_t tile)
-      : OpRewritePattern(ctx), tile(tile) {}
+  MarkFlashAttention(MLIRContext *ctx, int64_t tile, int64_t queryTile)
+      : OpRewritePattern(ctx), tile(tile), queryTile(queryTile) {}
   LogicalResult matchAndRewrite(AttentionOp op,
                                 PatternRewriter &rewriter) const override {
     if (op->hasAttr(kKVTileAttrName))
@@ -24,23 +24,26 @@ struct MarkFlashAttention : OpRewritePattern<AttentionOp> {
     // An additive [heads, n, T] bias is itself the score-sized tensor.
     if (op.getBias())
       return rewriter.notifyMatchFailure(op, "has an additive bias");
-    rewriter.modifyOpInPlace(
-        op, [&] { op->setAttr(kKVTileAttrName, rewriter.getI64IntegerAttr(tile)); });
+    rewriter.modifyOpInPlace(op, [&] {
+      op->setAttr(kKVTileAttrName, rewriter.getI64IntegerAttr(tile));
+      op->setAttr(kQueryTileAttrName, rewriter.getI64IntegerAttr(queryTile));
+    });
     return success();
   }
-  int64_t tile;
+  int64_t tile, queryTile;
 };
 
 struct TFCFuseAttentionPass
     : tfc::impl::TFCFuseAttentionBase<TFCFuseAttentionPass> {
   using Base::Base;
   void runOnOperation() override {
-    if (kvTile <= 0) {
-      getOperation()->emitError("tfc-fuse-attention: kv-tile must be positive");
+    if (kvTile <= 0 || queryTile <= 0) {
+      getOperation()->emitError("tfc-fuse-attention: ")
+          << (kvTile <= 0 ? "kv-tile" : "query-tile") << " must be positive";
       return signalPassFailure();
     }
     RewritePatternSet patterns(&getContext());
-    patterns.add<MarkFlashAttention>(&getContext(), kvTile);
+    patterns.add<MarkFlashAttention>(&getContext(), kvTile, queryTile);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -50,6 +50,9 @@ inline constexpr llvm::StringLiteral kKVWindowAttrName = "tfc.kv_window";
 /// On tfc.attention (tfc-fuse-attention): keys per online-softmax step, an
 /// i64 > 0.
 inline constexpr llvm::StringLiteral kKVTileAttrName = "tfc.kv_tile";
+/// On tfc.attention with tfc.kv_tile (tfc-fuse-attention): query rows per
+/// work item, which read each KV tile once; an i64 > 0.
+inline constexpr llvm::StringLiteral kQueryTileAttrName = "tfc.query_tile";
 /// On tfc.attention with tfc.kv_tile (tfc-tile-kv): keys per parallel chunk
 /// of a decode step, an i64 > 0.
 inline constexpr llvm::StringLiteral kKVChunkAttrName = "tfc.kv_chunk";

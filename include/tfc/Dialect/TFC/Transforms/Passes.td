@@ -139,8 +139,9 @@ def TFCDispatchExperts : Pass<"tfc-dispatch-experts", "::mlir::ModuleOp"> {
 def TFCFuseAttention : Pass<"tfc-fuse-attention"> {
   let summary = "Attention in the flash form: online softmax over KV tiles";
   let description = [{
-    Marks every `tfc.attention` without an additive bias `tfc.kv_tile = N`;
-    `tfc-lower-to-linalg` then lowers it flash-style instead of materialising
+    Marks every `tfc.attention` without an additive bias `tfc.kv_tile = N`
+    and `tfc.query_tile = Q`; `tfc-lower-to-linalg` then lowers it
+    flash-style instead of materialising
     the `[heads, n, T]` score matrix: the queries are reshaped
     `[n, kv_heads, group, d]` (the query heads of a GQA/MQA group are a batch
     dimension, no `floordiv` indexing maps), and an `scf.for` walks the keys
@@ -162,6 +163,8 @@ def TFCFuseAttention : Pass<"tfc-fuse-attention"> {
   let options = [
     Option<"kvTile", "kv-tile", "int64_t", /*default=*/"64",
            "Keys per step of the online softmax">,
+    Option<"queryTile", "query-tile", "int64_t", /*default=*/"16",
+           "Query rows per work item (they share each KV tile read)">,
   ];
 }
 
