@@ -287,6 +287,7 @@ void mlir::tfc::buildLinalgToLLVMCPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertLinalgToParallelLoopsPass());
   // Split-KV chunks (tfc-tile-kv) are scf.forall: to OpenMP with the rest.
   pm.addPass(createForallToParallelLoopPass());
+  pm.addNestedPass<func::FuncOp>(createTFCCPUSerializeNestedParallel());
   pm.addPass(createConvertSCFToOpenMPPass({options.threads}));
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());

@@ -70,6 +70,34 @@ def TFCCPUVectorizeContractions
                            "::mlir::memref::MemRefDialect"];
 }
 
+def TFCCPUSerializeNestedParallel
+    : Pass<"tfc-cpu-serialize-nested-parallel", "::mlir::func::FuncOp"> {
+  let summary = "Parallel loops inside a parallel loop become sequential";
+  let description = [{
+    `convert-scf-to-openmp` turns every `scf.parallel` into an OpenMP
+    region. One nested in another (the linalg ops of a flash-attention work
+    item, of a split-KV chunk, of an expert) then forks a serialized team per
+    op per iteration: libomp's fork path costs microseconds each time, more
+    than the tiles' arithmetic. The outermost loop already gives every
+    thread work, so this pass rewrites each `scf.parallel` (without
+    reductions) that has an `scf.parallel` ancestor into nested `scf.for`
+    loops, which LLVM then vectorises as plain loops.
+
+    ```mlir
+    scf.parallel (%c) = (%c0) to (%n) step (%c1) {
+      scf.parallel (%i, %j) = (%c0, %c0) to (%a, %b) step (%c1, %c1) { ... }
+    }
+    // becomes
+    scf.parallel (%c) = (%c0) to (%n) step (%c1) {
+      scf.for %i = %c0 to %a step %c1 {
+        scf.for %j = %c0 to %b step %c1 { ... }
+      }
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
 def TFCGPULowerMath : Pass<"tfc-gpu-lower-math", "::mlir::gpu::GPUModuleOp"> {
   let summary = "Math ops of GPU kernels without libdevice";
   let description = [{

@@ -253,11 +253,12 @@ static Value emitMaterialisedAttention(Emitter &e, AttentionOp op) {
   // out[i, h, c] = sum_j probs[h, i, j] v[j, h / group, c]
   auto outType = op.getType();
   SmallVector<Value> oDims = {qd[0], qd[1], e.idx(outType.getDimSize(2))};
+  // The key loop outside the value dim: unit-stride inner loop over v.
   return e.generic(outType, ValueRange{probs, v}, e.filled(outType, oDims, 0.0),
-                   {e.map(4, {e.d(1), e.d(0), e.d(3)}),
-                    e.map(4, {e.d(3), e.d(1).floorDiv(group), e.d(2)}),
-                    e.map(4, {e.d(0), e.d(1), e.d(2)})},
-                   {kPar, kPar, kPar, kRed}, yieldMulAdd);
+                   {e.map(4, {e.d(1), e.d(0), e.d(2)}),
+                    e.map(4, {e.d(2), e.d(1).floorDiv(group), e.d(3)}),
+                    e.map(4, {e.d(0), e.d(1), e.d(3)})},
+                   {kPar, kPar, kRed, kPar}, yieldMulAdd);
 }
 
 //===----------------------------------------------------------------------===//
@@ -423,7 +424,9 @@ struct FlashEmitter {
                 linalg::YieldOp::create(
                     bb, ll, arith::AddFOp::create(bb, ll, a[0], a[1]).getResult());
               });
-          // acc' = acc alpha + p v
+          // acc' = acc alpha + p v, the key loop outside the value dim so
+          // that the inner loop runs along v's rows (unit stride), not down
+          // its columns.
           Value accScaled = te.generic(
               accType(), ValueRange{alpha}, ValueRange{it[2]}, {row4, id4},
               {kPar, kPar, kPar, kPar},
@@ -433,10 +436,10 @@ struct FlashEmitter {
               });
           Value accNew = te.generic(
               accType(), ValueRange{p, vt}, ValueRange{accScaled},
-              {te.map(5, {te.d(0), te.d(1), te.d(2), te.d(4)}),
-               te.map(5, {te.d(4), te.d(1), te.d(3)}),
-               te.map(5, {te.d(0), te.d(1), te.d(2), te.d(3)})},
-              {kPar, kPar, kPar, kPar, kRed}, yieldMulAdd);
+              {te.map(5, {te.d(0), te.d(1), te.d(2), te.d(3)}),
+               te.map(5, {te.d(3), te.d(1), te.d(4)}),
+               te.map(5, {te.d(0), te.d(1), te.d(2), te.d(4)})},
+              {kPar, kPar, kPar, kRed, kPar}, yieldMulAdd);
           Value mNew = te.generic(rowType(), ValueRange{mTile},
                                   ValueRange{it[0]}, {id3, id3},
                                   {kPar, kPar, kPar}, maxBody);

@@ -54,7 +54,7 @@ func.func @split_qkv_grouped(%qkv: tensor<?x128xf32>) -> (tensor<?x4x16xf32>, te
 // CHECK: %[[PROBS:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel"]} ins(%[[SCORES]], %{{.*}}, %{{.*}} : tensor<4x?x?xf32>, tensor<4x?xf32>, tensor<4x?xf32>)
 // CHECK: arith.divf
 // out[i, h, c] = sum_j probs[h, i, j] v[j, h floordiv 2, c].
-// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d1, d0, d3)>, affine_map<(d0, d1, d2, d3) -> (d3, d1 floordiv 2, d2)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[PROBS]], %[[V]] : tensor<4x?x?xf32>, tensor<?x2x16xf32>) outs(%{{.*}} : tensor<?x4x16xf32>)
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d1, d0, d2)>, affine_map<(d0, d1, d2, d3) -> (d2, d1 floordiv 2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>], iterator_types = ["parallel", "parallel", "reduction", "parallel"]} ins(%[[PROBS]], %[[V]] : tensor<4x?x?xf32>, tensor<?x2x16xf32>) outs(%{{.*}} : tensor<?x4x16xf32>)
 func.func @attention_gqa(%q: tensor<?x4x16xf32>, %k: tensor<?x2x16xf32>, %v: tensor<?x2x16xf32>, %pos: index) -> tensor<?x4x16xf32> {
   %0 = tfc.attention %q, %k, %v at %pos {scale = 0.25 : f64}
       : tensor<?x4x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32> -> tensor<?x4x16xf32>
