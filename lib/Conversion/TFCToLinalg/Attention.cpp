@@ -2,9 +2,9 @@
 //
 // The split of a fused QKV projection (tensor slices and reshapes, no copy),
 // RoPE (one elementwise map reading its partner dimension), and causal
-// attention: q.k contraction, scale / soft-cap / ALiBi / mask in one map, a
-// softmax, the product with v. Query head h reads kv head h / group through
-// the indexing maps.
+// attention: q.k contraction, scale / soft-cap / ALiBi or T5 bias / mask in
+// one map, a softmax, the product with v. Query head h reads kv head h / group
+// through the indexing maps.
 //
 //===----------------------------------------------------------------------===//
 #include "Builders.h"
@@ -161,14 +161,15 @@ struct LowerRope : OpRewritePattern<RopeOp> {
 };
 
 /// The T5 bucketed bias: `table [buckets, heads]` read through a constant
-/// bucket per relative position. RelativeBiasAttr::getBucket saturates at
-/// |r| = max_distance (the last bucket of a direction; checked against HF for
-/// every r), so r clamped to [-max_distance, max_distance] indexes an exact
-/// table of 2 max_distance + 1 buckets.
+/// bucket per relative position r. RelativeBiasAttr::getBucket gives every
+/// |r| >= max_distance its direction's last bucket (there the quotient HF
+/// truncates is >= buckets - max_exact up to f32 rounding, and the result is
+/// clamped to the last bucket), so r clamped to [-max_distance, max_distance]
+/// indexes an exact table of 2 max_distance + 1 buckets.
 struct RelativeBiasReader {
   RelativeBiasAttr config;
   Value table;   // [buckets, heads], in its stored dtype
-  Value buckets; // [2 max_distance + 1] i32: the bucket of r at r + max_distance
+  Value buckets; // i32 [2 max_distance + 1]: r's bucket at r + max_distance
 
   RelativeBiasReader(RelativeBiasAttr config, Value table, Emitter &e)
       : config(config), table(table) {
@@ -190,10 +191,10 @@ struct RelativeBiasReader {
                                e.idx(-config.getMaxDistance()));
     Value bucket = arith::IndexCastOp::create(
         b, l, b.getIndexType(),
-        tensor::ExtractOp::create(b, l, buckets,
-                                  ValueRange{arith::AddIOp::create(b, l, r, reach)}));
-    return widen(b, l, tensor::ExtractOp::create(b, l, table,
-                                                 ValueRange{bucket, h}));
+        tensor::ExtractOp::create(
+            b, l, buckets, ValueRange{arith::AddIOp::create(b, l, r, reach)}));
+    return widen(b, l,
+                 tensor::ExtractOp::create(b, l, table, ValueRange{bucket, h}));
   }
 };
 
@@ -250,8 +251,8 @@ struct ScoreEpilogue {
     Value p = arith::AddIOp::create(b, l, op.getPosition(), i);
     if (relative)
       s = arith::AddFOp::create(b, l, s, relative->read(e, b, l, h, p, j));
-    // Only the materialised form sees a `bias` (tfc-fuse-attention leaves an
-    // attention with one unfused).
+    // A `bias` is score-sized already, so tfc-fuse-attention leaves its
+    // attention materialised; either form reads it at the key's index.
     if (Value bias = op.getBias())
       s = arith::AddFOp::create(
           b, l, s,
@@ -652,22 +653,20 @@ struct LowerRelativePositionBias : OpRewritePattern<RelativePositionBiasOp> {
     Emitter e{rewriter, op.getLoc()};
     RelativeBiasReader reader(op.getConfig(), op.getTable(), e);
     auto type = op.getType();
-    SmallVector<Value> dims = {
-        e.idx(op.getTable().getType().getDimSize(1)), op.getQueryLen(),
-        op.getKeyLen()};
+    SmallVector<Value> dims = {e.idx(op.getTable().getType().getDimSize(1)),
+                               op.getQueryLen(), op.getKeyLen()};
     AffineMap id3 = e.map(3, {e.d(0), e.d(1), e.d(2)});
     Value pos = op.getPosition();
     rewriter.replaceOp(
-        op, e.generic(type, ValueRange{}, e.empty(type, dims), {id3},
-                      {kPar, kPar, kPar},
-                      [&](OpBuilder &b, Location l, ValueRange) {
-                        Value h = linalg::IndexOp::create(b, l, 0);
-                        Value i = linalg::IndexOp::create(b, l, 1);
-                        Value j = linalg::IndexOp::create(b, l, 2);
-                        Value p = arith::AddIOp::create(b, l, pos, i);
-                        linalg::YieldOp::create(
-                            b, l, reader.read(e, b, l, h, p, j));
-                      }));
+        op, e.generic(
+                type, ValueRange{}, e.empty(type, dims), {id3},
+                {kPar, kPar, kPar}, [&](OpBuilder &b, Location l, ValueRange) {
+                  Value h = linalg::IndexOp::create(b, l, 0);
+                  Value i = linalg::IndexOp::create(b, l, 1);
+                  Value j = linalg::IndexOp::create(b, l, 2);
+                  Value p = arith::AddIOp::create(b, l, pos, i);
+                  linalg::YieldOp::create(b, l, reader.read(e, b, l, h, p, j));
+                }));
     return success();
   }
 };

@@ -249,10 +249,10 @@ int64_t RelativeBiasAttr::getBucket(int64_t relativePosition) const {
   if (r < exact)
     return bucket + r;
   float ratio = static_cast<float>(r) / static_cast<float>(exact);
-  float denominator = static_cast<float>(
-      std::log(static_cast<double>(getMaxDistance()) / static_cast<double>(exact)));
-  float scaled = std::log(ratio) / denominator *
-                 static_cast<float>(buckets - exact);
+  float denominator = static_cast<float>(std::log(
+      static_cast<double>(getMaxDistance()) / static_cast<double>(exact)));
+  float scaled =
+      std::log(ratio) / denominator * static_cast<float>(buckets - exact);
   int64_t large = exact + static_cast<int64_t>(scaled);
   return bucket + std::min(large, buckets - 1);
 }

@@ -39,8 +39,9 @@ struct FoldRelativePositionBias : OpRewritePattern<AttentionOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(AttentionOp op,
                                 PatternRewriter &rewriter) const override {
-    auto bias = op.getBias() ? op.getBias().getDefiningOp<RelativePositionBiasOp>()
-                             : RelativePositionBiasOp();
+    auto bias = op.getBias()
+                    ? op.getBias().getDefiningOp<RelativePositionBiasOp>()
+                    : RelativePositionBiasOp();
     if (!bias)
       return rewriter.notifyMatchFailure(op, "no tfc.relative_position_bias");
     if (op.getRelativeBiasAttr() || op.getKeyPosition() ||
