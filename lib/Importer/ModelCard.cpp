@@ -201,14 +201,15 @@ RopeScalingAttr CardReader::readScaling(ConfigReader &s) {
 
 Attribute CardReader::readPosition(ConfigReader &r) {
   MLIRContext *ctx = b.getContext();
-  static const llvm::StringRef kKinds[] = {"none", "rope", "alibi"};
+  static const llvm::StringRef kKinds[] = {"none", "rope", "alibi",
+                                           "relative_bias"};
   // The merge turned "position": "rope" into {"kind": "rope"}.
   const llvm::json::Value *value = r.getObject().get("position");
   if (value && value->kind() != llvm::json::Value::Null &&
       !value->getAsObject()) {
     r.ignore({"position"});
-    r.error("position", "expected \"none\", \"rope\", \"alibi\" or an object "
-                        "with \"kind\", got " +
+    r.error("position", "expected \"none\", \"rope\", \"alibi\", "
+                        "\"relative_bias\" or an object with \"kind\", got " +
                             describe(*value));
     return {};
   }
@@ -239,6 +240,16 @@ Attribute CardReader::readPosition(ConfigReader &r) {
                            : RopeAttr();
   } else if (kind == "alibi") {
     position = AlibiAttr::get(ctx, f64(p.getFloat("max_bias", 8.0)));
+  } else if (kind == "relative_bias") {
+    // HF T5Config's relative_attention_num_buckets / _max_distance defaults;
+    // a decoder's bias looks back only (T5's decoder: bidirectional false).
+    int64_t buckets = p.getInt("buckets", 32);
+    int64_t maxDistance = p.getInt("max_distance", 128);
+    bool bidirectional = p.getBool("bidirectional", false);
+    for (llvm::StringRef key : {"buckets", "max_distance", "bidirectional"})
+      bind(key, p, key);
+    position = b.get<RelativeBiasAttr>("position", buckets, maxDistance,
+                                       bidirectional);
   }
   p.warnUnknown();
   return position;

@@ -108,6 +108,7 @@ static const Modules kCardModules[] = {
     {Role::KProj, "attn.k_proj"},
     {Role::VProj, "attn.v_proj"},
     {Role::OProj, "attn.o_proj"},
+    {Role::RelBias, "attn.rel_bias"},
     {Role::QKVProj, "attn.qkv_proj"},
     {Role::QNorm, "attn.q_norm"},
     {Role::KNorm, "attn.k_norm"},

@@ -298,3 +298,36 @@ module {
     return %y : tensor<?x8xf32>
   }
 }
+
+// -----
+
+// T5 relative position bias (GQA, 4 query heads over 2 KV heads): no RoPE,
+// the block's rel_bias table [buckets, heads] goes into tfc.attention as its
+// relative_bias operand, with the config; no [heads, n, T] bias tensor.
+// CHECK-LABEL: func.func @relative_bias
+// CHECK-NOT: tfc.rope
+// CHECK-NOT: tfc.relative_position_bias
+// CHECK: %[[T:.*]] = tfc.weight @rel_bias : tensor<8x4xf32>
+// CHECK: tfc.kv_cache_append
+// CHECK: tfc.attention %{{.*}}, %{{.*}}, %{{.*}} at %{{.*}} relative_bias <buckets = 8, max_distance = 16>(%[[T]] : tensor<8x4xf32>) {scale = 5.000000e-01 : f64} : tensor<?x4x4xf32>, tensor<?x2x4xf32>, tensor<?x2x4xf32> -> tensor<?x4x4xf32>
+// CHECK-NOT: tfc.relative_position_bias
+module {
+  tfc.weight_decl @attn_norm : tensor<16xf32>
+  tfc.weight_decl @ffn_norm : tensor<16xf32>
+  tfc.weight_decl @up_proj : tensor<16x16xf32>
+  tfc.weight_decl @down_proj : tensor<16x16xf32>
+  tfc.weight_decl @q_proj : tensor<16x16xf32>
+  tfc.weight_decl @k_proj : tensor<8x16xf32>
+  tfc.weight_decl @v_proj : tensor<8x16xf32>
+  tfc.weight_decl @o_proj : tensor<16x16xf32>
+  tfc.weight_decl @rel_bias : tensor<8x4xf32>
+  func.func @relative_bias(%x: tensor<?x16xf32>, %pos: index, %cache: memref<?x16xf32>) -> tensor<?x16xf32> {
+    %y = tfc.decoder_block %x at %pos cache %cache {layer = 0 : i64,
+        norm = #tfc.norm<rms_norm, eps = 1.0e-5>, placement = #tfc.norm_placement<pre>,
+        shape = #tfc.block_shape<serial>, position_encoding = #tfc.relative_bias<buckets = 8, max_distance = 16>,
+        attention = #tfc.attention<gqa, heads = 4, kv_heads = 2, head_dim = 4>,
+        ffn = #tfc.ffn<relu, intermediate = 16>,
+        weights = {attn_norm = @attn_norm, ffn_norm = @ffn_norm, up_proj = @up_proj, down_proj = @down_proj, q_proj = @q_proj, k_proj = @k_proj, v_proj = @v_proj, o_proj = @o_proj, rel_bias = @rel_bias}} : tensor<?x16xf32>, memref<?x16xf32>
+    return %y : tensor<?x16xf32>
+  }
+}

@@ -2,9 +2,9 @@
 //
 // The split of a fused QKV projection (tensor slices and reshapes, no copy),
 // RoPE (one elementwise map reading its partner dimension), and causal
-// attention: q.k contraction, scale / soft-cap / ALiBi / mask in one map, a
-// softmax, the product with v. Query head h reads kv head h / group through
-// the indexing maps.
+// attention: q.k contraction, scale / soft-cap / ALiBi or T5 bias / mask in
+// one map, a softmax, the product with v. Query head h reads kv head h / group
+// through the indexing maps.
 //
 //===----------------------------------------------------------------------===//
 #include "Builders.h"
@@ -160,6 +160,44 @@ struct LowerRope : OpRewritePattern<RopeOp> {
   }
 };
 
+/// The T5 bucketed bias: `table [buckets, heads]` read through a constant
+/// bucket per relative position r. RelativeBiasAttr::getBucket gives every
+/// |r| >= max_distance its direction's last bucket (there the quotient HF
+/// truncates is >= buckets - max_exact up to f32 rounding, and the result is
+/// clamped to the last bucket), so r clamped to [-max_distance, max_distance]
+/// indexes an exact table of 2 max_distance + 1 buckets.
+struct RelativeBiasReader {
+  RelativeBiasAttr config;
+  Value table;   // [buckets, heads], in its stored dtype
+  Value buckets; // i32 [2 max_distance + 1]: r's bucket at r + max_distance
+
+  RelativeBiasReader(RelativeBiasAttr config, Value table, Emitter &e)
+      : config(config), table(table) {
+    int64_t reach = config.getMaxDistance();
+    SmallVector<int32_t> bucketOf;
+    for (int64_t r = -reach; r <= reach; ++r)
+      bucketOf.push_back(static_cast<int32_t>(config.getBucket(r)));
+    auto type = RankedTensorType::get({2 * reach + 1}, e.b.getI32Type());
+    buckets = arith::ConstantOp::create(
+        e.b, e.loc, DenseElementsAttr::get(type, ArrayRef<int32_t>(bucketOf)));
+  }
+
+  /// table[bucket(key - query), h] in f32; positions are indices.
+  Value read(Emitter &e, OpBuilder &b, Location l, Value h, Value query,
+             Value key) const {
+    Value reach = e.idx(config.getMaxDistance());
+    Value r = arith::SubIOp::create(b, l, key, query);
+    r = arith::MaxSIOp::create(b, l, arith::MinSIOp::create(b, l, r, reach),
+                               e.idx(-config.getMaxDistance()));
+    Value bucket = arith::IndexCastOp::create(
+        b, l, b.getIndexType(),
+        tensor::ExtractOp::create(
+            b, l, buckets, ValueRange{arith::AddIOp::create(b, l, r, reach)}));
+    return widen(b, l,
+                 tensor::ExtractOp::create(b, l, table, ValueRange{bucket, h}));
+  }
+};
+
 /// What masks, biases and caps a score: the attributes of one tfc.attention.
 struct ScoreEpilogue {
   AttentionOp op;
@@ -167,6 +205,7 @@ struct ScoreEpilogue {
   std::optional<double> softcap;
   std::optional<int64_t> window;
   Value slopes; // [heads] or null
+  std::optional<RelativeBiasReader> relative;
 
   ScoreEpilogue(AttentionOp op, Emitter &e) : op(op) {
     scale = op.getScale().convertToDouble();
@@ -181,11 +220,13 @@ struct ScoreEpilogue {
           DenseElementsAttr::get(RankedTensorType::get({heads}, e.f32()),
                                  ArrayRef<float>(s)));
     }
+    if (RelativeBiasAttr config = op.getRelativeBiasAttr())
+      relative.emplace(config, op.getRelativeBiasTable(), e);
   }
 
   /// The score of `dot` for query head `h`, query row `i` and key `j` (its
-  /// index in `key`): scale, soft-cap (HF gemma2: before the mask), ALiBi,
-  /// mask.
+  /// index in `key`): scale, soft-cap (HF gemma2: before the mask), ALiBi or
+  /// the T5 bias (HF T5: added to the logits), the `bias` operand, mask.
   Value apply(Emitter &e, OpBuilder &b, Location l, Value dot,
               function_ref<std::array<Value, 3>()> headRowKey) {
     Value s = arith::MulFOp::create(b, l, dot, e.cst(scale));
@@ -195,8 +236,9 @@ struct ScoreEpilogue {
           math::TanhOp::create(
               b, l, arith::DivFOp::create(b, l, s, e.cst(*softcap))),
           e.cst(*softcap));
-    auto [h, i, j] = headRowKey();
+    auto [h, i, keyIndex] = headRowKey();
     // j: the position of the key.
+    Value j = keyIndex;
     if (Value first = op.getKeyPosition())
       j = arith::AddIOp::create(b, l, first, j);
     if (slopes) {
@@ -207,6 +249,14 @@ struct ScoreEpilogue {
       s = arith::AddFOp::create(b, l, s, arith::MulFOp::create(b, l, slope, jf));
     }
     Value p = arith::AddIOp::create(b, l, op.getPosition(), i);
+    if (relative)
+      s = arith::AddFOp::create(b, l, s, relative->read(e, b, l, h, p, j));
+    // A `bias` is score-sized already, so tfc-fuse-attention leaves its
+    // attention materialised; either form reads it at the key's index.
+    if (Value bias = op.getBias())
+      s = arith::AddFOp::create(
+          b, l, s,
+          tensor::ExtractOp::create(b, l, bias, ValueRange{h, i, keyIndex}));
     Value visible =
         arith::CmpIOp::create(b, l, arith::CmpIPredicate::ule, j, p);
     if (window) {
@@ -636,10 +686,6 @@ struct LowerAttention : OpRewritePattern<AttentionOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(AttentionOp op,
                                 PatternRewriter &rewriter) const override {
-    // The additive bias comes from tfc.relative_position_bias, which has no
-    // lowering either (issue 12: it joins the fused attention).
-    if (op.getBias())
-      return op.emitOpError("with an additive 'bias' is not lowered yet");
     Emitter e{rewriter, op.getLoc()};
     // tfc-fuse-attention chooses the flash form (tfc.kv_tile), tfc-tile-kv
     // the split-KV decode (tfc.kv_chunk); the dialect verified both.
@@ -657,12 +703,30 @@ struct LowerAttention : OpRewritePattern<AttentionOp> {
   }
 };
 
+/// The materialised [heads, n, T] bias, for an attention's `bias` operand
+/// (tfc-fuse-attention folds it into the attention instead).
 struct LowerRelativePositionBias : OpRewritePattern<RelativePositionBiasOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(RelativePositionBiasOp op,
-                                PatternRewriter &) const override {
-    return op.emitOpError("is not lowered yet (T5 bucketed bias; issue 12 "
-                          "makes it part of the fused attention)");
+                                PatternRewriter &rewriter) const override {
+    Emitter e{rewriter, op.getLoc()};
+    RelativeBiasReader reader(op.getConfig(), op.getTable(), e);
+    auto type = op.getType();
+    SmallVector<Value> dims = {e.idx(op.getTable().getType().getDimSize(1)),
+                               op.getQueryLen(), op.getKeyLen()};
+    AffineMap id3 = e.map(3, {e.d(0), e.d(1), e.d(2)});
+    Value pos = op.getPosition();
+    rewriter.replaceOp(
+        op, e.generic(
+                type, ValueRange{}, e.empty(type, dims), {id3},
+                {kPar, kPar, kPar}, [&](OpBuilder &b, Location l, ValueRange) {
+                  Value h = linalg::IndexOp::create(b, l, 0);
+                  Value i = linalg::IndexOp::create(b, l, 1);
+                  Value j = linalg::IndexOp::create(b, l, 2);
+                  Value p = arith::AddIOp::create(b, l, pos, i);
+                  linalg::YieldOp::create(b, l, reader.read(e, b, l, h, p, j));
+                }));
+    return success();
   }
 };
 } // namespace

@@ -118,3 +118,55 @@ func.func @attention_value_dim(%q: tensor<?x4x24xf32>, %k: tensor<?x4x24xf32>, %
       : tensor<?x4x24xf32>, tensor<?x4x24xf32>, tensor<?x4x16xf32> -> tensor<?x4x16xf32>
   return %0 : tensor<?x4x16xf32>
 }
+
+// T5 relative bias, materialised form: RelativeBiasAttr::getBucket for
+// r = j - p in [-16, 16] as a constant (8 buckets, causal: keys after the
+// query share bucket 0; r = -8 is bucket 6 in HF's f32 arithmetic), r clamped
+// to that range, the bf16 table read at [bucket, h] and widened, added after
+// the scale.
+// CHECK-LABEL: func.func @attention_relative_bias
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<4x?x?xf32>)
+// CHECK: %[[BUCKETS:.*]] = arith.constant dense<[7, 7, 7, 7, 7, 6, 6, 6, 6, 5, 5, 4, 4, 3, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]> : tensor<33xi32>
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<4x?x?xf32>)
+// CHECK: %[[S:.*]] = arith.mulf
+// CHECK: %[[H:.*]] = linalg.index 0 : index
+// CHECK: %[[R:.*]] = arith.subi %{{.*}}, %{{.*}} : index
+// CHECK: %[[RMIN:.*]] = arith.minsi %[[R]], %{{.*}} : index
+// CHECK: %[[RC:.*]] = arith.maxsi %[[RMIN]], %{{.*}} : index
+// CHECK: %[[OFF:.*]] = arith.addi %[[RC]], %{{.*}} : index
+// CHECK: %[[B32:.*]] = tensor.extract %[[BUCKETS]][%[[OFF]]] : tensor<33xi32>
+// CHECK: %[[B:.*]] = arith.index_cast %[[B32]] : i32 to index
+// CHECK: %[[W:.*]] = tensor.extract %{{.*}}[%[[B]], %[[H]]] : tensor<8x4xbf16>
+// CHECK: %[[WF:.*]] = arith.extf %[[W]] : bf16 to f32
+// CHECK: arith.addf %[[S]], %[[WF]] : f32
+func.func @attention_relative_bias(%q: tensor<?x4x16xf32>, %k: tensor<?x2x16xf32>, %v: tensor<?x2x16xf32>, %pos: index, %t: tensor<8x4xbf16>) -> tensor<?x4x16xf32> {
+  %0 = tfc.attention %q, %k, %v at %pos relative_bias <buckets = 8, max_distance = 16>(%t : tensor<8x4xbf16>) {scale = 0.25 : f64}
+      : tensor<?x4x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32> -> tensor<?x4x16xf32>
+  return %0 : tensor<?x4x16xf32>
+}
+
+// tfc.relative_position_bias on its own: the same reading of the table into
+// a [heads, n, T] tensor (bidirectional: keys after the query in buckets 4 to
+// 7), which the materialised attention adds from its `bias` operand.
+// CHECK-LABEL: func.func @relative_position_bias
+// CHECK: %[[BUCKETS:.*]] = arith.constant dense<[3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 1, 0, 5, 6, 6, 6, 6, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7]> : tensor<33xi32>
+// CHECK: %[[BIAS:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<4x?x?xf32>)
+// CHECK: tensor.extract %[[BUCKETS]]
+// CHECK: tensor.extract %{{.*}} : tensor<8x4xf32>
+// CHECK: linalg.yield
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<4x?x?xf32>)
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<4x?x?xf32>)
+// CHECK: %[[H:.*]] = linalg.index 0 : index
+// CHECK: %[[I:.*]] = linalg.index 1 : index
+// CHECK: %[[J:.*]] = linalg.index 2 : index
+// CHECK: %[[X:.*]] = tensor.extract %[[BIAS]][%[[H]], %[[I]], %[[J]]] : tensor<4x?x?xf32>
+// CHECK: arith.addf %{{.*}}, %[[X]] : f32
+func.func @relative_position_bias(%q: tensor<?x4x16xf32>, %k: tensor<?x2x16xf32>, %v: tensor<?x2x16xf32>, %pos: index, %t: tensor<8x4xf32>) -> tensor<?x4x16xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %q, %c0 : tensor<?x4x16xf32>
+  %T = tensor.dim %k, %c0 : tensor<?x2x16xf32>
+  %b = tfc.relative_position_bias %t at %pos, %n, %T <buckets = 8, max_distance = 16, bidirectional = true> : tensor<8x4xf32> -> tensor<4x?x?xf32>
+  %0 = tfc.attention %q, %k, %v at %pos bias %b {scale = 0.25 : f64}
+      : tensor<?x4x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32>, tensor<4x?x?xf32> -> tensor<?x4x16xf32>
+  return %0 : tensor<?x4x16xf32>
+}

@@ -174,15 +174,28 @@ func.func private @f() attributes {a = #tfc.alibi<>}
 
 // -----
 
-// buckets must be positive.
-// expected-error@+1 {{'buckets' must be positive, got 0}}
-func.func private @f() attributes {a = #tfc.relative_bias<buckets = 0, max_distance = 128>}
+// A direction needs an exact bucket (HF divides by max_exact = buckets / 2).
+// expected-error@+1 {{'buckets' must be at least 2 (a direction needs an exact bucket), got 1}}
+func.func private @f() attributes {a = #tfc.relative_bias<buckets = 1, max_distance = 128>}
 
 // -----
 
-// max_distance must be positive.
-// expected-error@+1 {{'max_distance' must be positive, got -1}}
+// Bidirectional: half the buckets per direction, so at least 4.
+// expected-error@+1 {{'buckets' must be at least 4 with 'bidirectional' (a direction needs an exact bucket), got 3}}
+func.func private @f() attributes {a = #tfc.relative_bias<buckets = 3, max_distance = 128, bidirectional = true>}
+
+// -----
+
+// max_distance must exceed the exact buckets (HF divides by
+// log(max_distance / max_exact)): negative.
+// expected-error@+1 {{'max_distance' (-1) must exceed the exact buckets of a direction (buckets / 2 = 16)}}
 func.func private @f() attributes {a = #tfc.relative_bias<buckets = 32, max_distance = -1>}
+
+// -----
+
+// max_distance equal to the exact buckets: log(1) = 0.
+// expected-error@+1 {{'max_distance' (8) must exceed the exact buckets of a direction (buckets / 4 = 8)}}
+func.func private @f() attributes {a = #tfc.relative_bias<buckets = 32, max_distance = 8, bidirectional = true>}
 
 // -----
 

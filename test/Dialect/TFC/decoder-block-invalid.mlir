@@ -277,6 +277,28 @@ func.func @f(%x: tensor<?x8xf32>, %pos: index, %cache: memref<?x?xf32>) -> tenso
 
 // -----
 
+// Symbol uses: a relative_bias position needs its [buckets, heads] table.
+tfc.weight_decl @w.attn_norm : tensor<8xf32>
+tfc.weight_decl @w.ffn_norm : tensor<8xf32>
+tfc.weight_decl @w.q_proj : tensor<8x8xf32>
+tfc.weight_decl @w.k_proj : tensor<8x8xf32>
+tfc.weight_decl @w.v_proj : tensor<8x8xf32>
+tfc.weight_decl @w.o_proj : tensor<8x8xf32>
+tfc.weight_decl @w.up_proj : tensor<16x8xf32>
+tfc.weight_decl @w.down_proj : tensor<8x16xf32>
+func.func @f(%x: tensor<?x8xf32>, %pos: index, %cache: memref<?x?xf32>) -> tensor<?x8xf32> {
+  // expected-error@+1 {{'tfc.decoder_block' op layer 0 is missing weight 'rel_bias' of shape 'tensor<8x2xf32>'}}
+  %y = tfc.decoder_block %x at %pos cache %cache {layer = 0 : i64, norm = #tfc.norm<rms_norm, eps = 1.0e-5>, placement = #tfc.norm_placement<pre>,
+      shape = #tfc.block_shape<serial>, position_encoding = #tfc.relative_bias<buckets = 8, max_distance = 16>,
+      attention = #tfc.attention<mha, heads = 2, kv_heads = 2, head_dim = 4>,
+      ffn = #tfc.ffn<relu, intermediate = 16>,
+      weights = {attn_norm = @w.attn_norm, ffn_norm = @w.ffn_norm, q_proj = @w.q_proj, k_proj = @w.k_proj, v_proj = @w.v_proj,
+          o_proj = @w.o_proj, up_proj = @w.up_proj, down_proj = @w.down_proj}} : tensor<?x8xf32>, memref<?x?xf32>
+  return %y : tensor<?x8xf32>
+}
+
+// -----
+
 // Symbol uses: a LayerNorm with bias needs the bias vector too.
 tfc.weight_decl @w.attn_norm : tensor<8xf32>
 tfc.weight_decl @w.ffn_norm : tensor<8xf32>

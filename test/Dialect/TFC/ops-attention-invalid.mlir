@@ -373,6 +373,33 @@ func.func @f(%q: tensor<?x4x16xf32>, %k: tensor<?x2x16xf32>, %v: tensor<?x2x16xf
   return %0 : tensor<?x4x16xf32>
 }
 
+// -----
+
+// The relative_bias table has one row per bucket.
+func.func @f(%q: tensor<?x4x16xf32>, %k: tensor<?x2x16xf32>, %v: tensor<?x2x16xf32>, %pos: index, %t: tensor<16x4xf32>) -> tensor<?x4x16xf32> {
+  // expected-error@+1 {{'tfc.attention' op 'relative_bias table' dimension 0 (16) must equal the number of buckets (32)}}
+  %0 = tfc.attention %q, %k, %v at %pos relative_bias <buckets = 32, max_distance = 128>(%t : tensor<16x4xf32>) {scale = 1.0 : f64} : tensor<?x4x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32> -> tensor<?x4x16xf32>
+  return %0 : tensor<?x4x16xf32>
+}
+
+// -----
+
+// ... and one column per query head (not per kv head).
+func.func @f(%q: tensor<?x4x16xf32>, %k: tensor<?x2x16xf32>, %v: tensor<?x2x16xf32>, %pos: index, %t: tensor<32x2xf32>) -> tensor<?x4x16xf32> {
+  // expected-error@+1 {{'tfc.attention' op 'relative_bias table' dimension 1 (2) must equal the number of query heads (4)}}
+  %0 = tfc.attention %q, %k, %v at %pos relative_bias <buckets = 32, max_distance = 128>(%t : tensor<32x2xf32>) {scale = 1.0 : f64} : tensor<?x4x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32> -> tensor<?x4x16xf32>
+  return %0 : tensor<?x4x16xf32>
+}
+
+// -----
+
+// A table without its config (the generic form can say it).
+func.func @f(%q: tensor<?x4x16xf32>, %k: tensor<?x2x16xf32>, %v: tensor<?x2x16xf32>, %pos: index, %t: tensor<32x4xf32>) -> tensor<?x4x16xf32> {
+  // expected-error@+1 {{'tfc.attention' op 'relative_bias' and its table come together}}
+  %0 = "tfc.attention"(%q, %k, %v, %pos, %t) <{operandSegmentSizes = array<i32: 1, 1, 1, 1, 0, 0, 1>, scale = 1.0 : f64}> : (tensor<?x4x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32>, index, tensor<32x4xf32>) -> tensor<?x4x16xf32>
+  return %0 : tensor<?x4x16xf32>
+}
+
 //===----------------------------------------------------------------------===//
 // tfc.relative_position_bias
 //===----------------------------------------------------------------------===//
@@ -381,7 +408,7 @@ func.func @f(%q: tensor<?x4x16xf32>, %k: tensor<?x2x16xf32>, %v: tensor<?x2x16xf
 
 // The table is [buckets, heads].
 func.func @f(%t: tensor<32xf32>, %pos: index, %n: index, %l: index) -> tensor<4x?x?xf32> {
-  // expected-error@+1 {{'tfc.relative_position_bias' op operand #0 must be 2D tensor of 32-bit float values, but got 'tensor<32xf32>'}}
+  // expected-error@+1 {{'tfc.relative_position_bias' op operand #0 must be 2D tensor of 32-bit float or bfloat16 type or 16-bit float values, but got 'tensor<32xf32>'}}
   %0 = tfc.relative_position_bias %t at %pos, %n, %l <buckets = 32, max_distance = 128> : tensor<32xf32> -> tensor<4x?x?xf32>
   return %0 : tensor<4x?x?xf32>
 }

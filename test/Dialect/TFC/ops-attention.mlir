@@ -86,6 +86,22 @@ func.func @attention_key_position(%q: tensor<?x4x16xf32>, %k: tensor<?x2x16xf32>
   return %0, %1 : tensor<?x4x16xf32>, tensor<?x4x16xf32>
 }
 
+// The T5 relative bias as part of the op: the [buckets, heads] table in its
+// stored dtype, the config printed without its prefix; with keys_from (a
+// sliding-window ring) and next to a `bias`.
+// CHECK-LABEL: func.func @attention_relative_bias
+// CHECK-SAME: (%[[Q:.*]]: tensor<?x4x16xf32>, %[[K:.*]]: tensor<?x2x16xf32>, %[[V:.*]]: tensor<?x2x16xf32>, %[[POS:.*]]: index, %[[LO:.*]]: index, %[[T:.*]]: tensor<32x4xbf16>, %[[B:.*]]: tensor<4x?x?xf32>)
+func.func @attention_relative_bias(%q: tensor<?x4x16xf32>, %k: tensor<?x2x16xf32>, %v: tensor<?x2x16xf32>, %pos: index, %lo: index, %table: tensor<32x4xbf16>, %bias: tensor<4x?x?xf32>)
+    -> (tensor<?x4x16xf32>, tensor<?x4x16xf32>) {
+  // CHECK: tfc.attention %[[Q]], %[[K]], %[[V]] at %[[POS]] relative_bias <buckets = 32, max_distance = 128>(%[[T]] : tensor<32x4xbf16>) {scale = 1.000000e+00 : f64} : tensor<?x4x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32> -> tensor<?x4x16xf32>
+  %0 = tfc.attention %q, %k, %v at %pos relative_bias <buckets = 32, max_distance = 128>(%table : tensor<32x4xbf16>) {scale = 1.0 : f64}
+      : tensor<?x4x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32> -> tensor<?x4x16xf32>
+  // CHECK: tfc.attention %[[Q]], %[[K]], %[[V]] at %[[POS]] keys_from %[[LO]] relative_bias <buckets = 32, max_distance = 128, bidirectional = true>(%[[T]] : tensor<32x4xbf16>) bias %[[B]] {scale = 1.000000e+00 : f64, window = 8 : i64} : tensor<?x4x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32>, tensor<4x?x?xf32> -> tensor<?x4x16xf32>
+  %1 = tfc.attention %q, %k, %v at %pos keys_from %lo relative_bias <buckets = 32, max_distance = 128, bidirectional = true>(%table : tensor<32x4xbf16>) bias %bias {scale = 1.0 : f64, window = 8 : i64}
+      : tensor<?x4x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32>, tensor<4x?x?xf32> -> tensor<?x4x16xf32>
+  return %0, %1 : tensor<?x4x16xf32>, tensor<?x4x16xf32>
+}
+
 // MLA-shaped attention: value heads narrower than query/key heads.
 // CHECK-LABEL: func.func @attention_value_dim
 // CHECK: tfc.attention %{{.*}}, %{{.*}}, %{{.*}} at %{{.*}} {scale = 0.20412414523193151 : f64} : tensor<?x4x24xf32>, tensor<?x4x24xf32>, tensor<?x4x16xf32> -> tensor<?x4x16xf32>

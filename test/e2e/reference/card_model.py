@@ -117,6 +117,17 @@ def _resolve_block(b, D, where):
             raise ValueError(f"{where}.position.style {pos['style']!r}")
     elif kind == "alibi":
         pos = {"kind": "alibi", "max_bias": float(pos.get("max_bias", 8.0))}
+    elif kind == "relative_bias":
+        pos = {"kind": "relative_bias", "buckets": int(pos.get("buckets", 32)),
+               "max_distance": int(pos.get("max_distance", 128)),
+               "bidirectional": bool(pos.get("bidirectional", False))}
+        # HF's bucket arithmetic divides by max_exact and by log(max_distance / max_exact); both
+        # must be nonzero (and the log positive) for the buckets to be defined and increasing.
+        max_exact = (pos["buckets"] // (2 if pos["bidirectional"] else 1)) // 2
+        if max_exact < 1:
+            raise ValueError(f"{where}.position.buckets {pos['buckets']} is too small")
+        if pos["max_distance"] <= max_exact:
+            raise ValueError(f"{where}.position.max_distance must exceed {max_exact}")
     elif kind == "none":
         pos = {"kind": "none"}
     else:
@@ -262,7 +273,7 @@ def norm_roles(blk):
 def weight_spec(card):
     """[(name, shape, kind)] for every tensor of the card.  kind: w (a matrix, std 1/sqrt(fan_in)),
     w3 (first projection of an MLP), emb, head, pos, norm (with the norm's weight_offset as
-    `norm:<offset>`), qknorm, bias."""
+    `norm:<offset>`), qknorm, bias, relbias (a relative position bias table)."""
     top = resolve(card)
     V, D = top["vocab_size"], top["hidden_size"]
     S = []
@@ -330,6 +341,9 @@ def weight_spec(card):
             elif at["qk_norm"] == "full":
                 add(a + "q_norm.weight", [H * hd], "qknorm")
                 add(a + "k_norm.weight", [Hk * hd], "qknorm")
+        if b["position"]["kind"] == "relative_bias":
+            # one table per layer, laid out as HF T5's relative_attention_bias Embedding weight
+            add(a + "rel_bias.weight", [b["position"]["buckets"], H], "relbias")
         f = b["ffn"]
         if b["moe"] is None:
             mlp(p + "ffn.", f["intermediate"], f["gated"], f["bias"])
@@ -387,6 +401,40 @@ def alibi_slopes(H, max_bias):
     as Press et al.'s: the slopes of the next power of two n2, odd-numbered ones first
     (== bloom's rule for max_bias 8), as MPT's build_alibi_bias generalises it to max_bias."""
     return hf_models._mpt_slopes(H, max_bias).to(DT)
+
+
+def relative_position_bucket(relative_position, bidirectional, num_buckets, max_distance):
+    """HF T5Attention._relative_position_bucket (transformers/models/t5/modeling_t5.py), the same
+    arithmetic step by step.  relative_position = memory (key) position - query position, int64.
+    The log stays in float32 as in HF, even though the rest of this reference is float64: the
+    truncation `.to(torch.long)` must land on the same side of every bucket boundary as HF's
+    (float64 could move one where the float32 quotient rounds across an integer; README.md)."""
+    relative_buckets = 0
+    if bidirectional:
+        num_buckets //= 2
+        relative_buckets += (relative_position > 0).to(torch.long) * num_buckets
+        relative_position = torch.abs(relative_position)
+    else:
+        relative_position = -torch.min(relative_position, torch.zeros_like(relative_position))
+    max_exact = num_buckets // 2
+    is_small = relative_position < max_exact
+    relative_position_if_large = max_exact + (
+        torch.log(relative_position.float() / max_exact)
+        / math.log(max_distance / max_exact)
+        * (num_buckets - max_exact)
+    ).to(torch.long)
+    relative_position_if_large = torch.min(
+        relative_position_if_large, torch.full_like(relative_position_if_large, num_buckets - 1))
+    return relative_buckets + torch.where(is_small, relative_position, relative_position_if_large)
+
+
+def relative_bias(pos, table, n):
+    """[H, n, n]: bias[h, p, j] = table[bucket(j - p), h] (HF T5Attention.compute_bias with
+    query positions 0..n-1; each layer reads its own table [buckets, H])."""
+    p = torch.arange(n, dtype=torch.long)[:, None]
+    j = torch.arange(n, dtype=torch.long)[None, :]
+    b = relative_position_bucket(j - p, pos["bidirectional"], pos["buckets"], pos["max_distance"])
+    return table[b].permute(2, 0, 1)
 
 
 def _rope_tables(pos, rot, n):
@@ -485,6 +533,11 @@ def _attention(blk, W, h, p, n, eps, masks):
         # AMBIGUITY: relative order of the ALiBi bias and the soft-cap: taken as scale, soft-cap,
         # then bias (the soft-cap is "on the scaled scores").
         bias = (alibi_slopes(H, pos["max_bias"])[:, None] * torch.arange(n, dtype=DT)[None, :])[:, None, :]
+    elif pos["kind"] == "relative_bias":
+        # Added where ALiBi is (after scale and soft-cap; the card's semantics say so), then
+        # the causal/window mask as for every kind: a bidirectional table's "key after query"
+        # half is never read.  T5 itself does not scale q.k: a T5 card says "scale": 1.0.
+        bias = relative_bias(pos, W(a + "rel_bias.weight"), n)
     w = at["window"]
     if w not in masks:
         masks[w] = _allowed(n, w)

@@ -36,6 +36,7 @@ naming scheme and the logits come from card_model.forward.
 """
 
 import argparse
+import copy
 import json
 import math
 import os
@@ -597,6 +598,8 @@ def make_weights(spec, seed, tdtype):
             t = 1.0 + 0.1 * r
         elif kind == "bias":
             t = 0.05 * r
+        elif kind == "relbias":  # std 1, as large as the q.k scores, so every bucket matters
+            t = r
         else:
             raise ValueError(kind)
         out[name] = t.to(tdtype).contiguous()
@@ -861,6 +864,93 @@ def _naive_stablelm(cfg, W, toks):
         xs = new
     lm = W["lm_head.weight"] if "lm_head.weight" in W else W["model.embed_tokens.weight"]
     return torch.stack([lm @ ln(x, W["model.norm.weight"], W["model.norm.bias"]) for x in xs])
+
+
+def _mesh_bucket(rel, bidirectional, num_buckets, max_distance):
+    """One relative position's bucket, scalar, in Mesh TensorFlow's formulation (n = query - key;
+    transformer_layers.py `_relative_position_bucket`, which HF's T5 cites), in float64."""
+    ret, n = 0, -rel
+    if bidirectional:
+        num_buckets //= 2
+        if n < 0:
+            ret += num_buckets
+        n = abs(n)
+    else:
+        n = max(n, 0)
+    max_exact = num_buckets // 2
+    if n < max_exact:
+        return ret + n
+    v = max_exact + int(math.log(n / max_exact) / math.log(max_distance / max_exact) * (num_buckets - max_exact))
+    return ret + min(v, num_buckets - 1)
+
+
+def _naive_relbias_card(card, W, toks):
+    """Loop-based second implementation of a pre-norm RMSNorm card with relative position bias
+    (read from the raw card, not card_model.resolve): per position, head and key."""
+    W = {k: v.double() for k, v in W.items()}
+    blk = card["block"]
+    D, L = card["hidden_size"], card["num_layers"]
+    at, ff = blk["attention"], blk["ffn"]
+    H = at["heads"]
+    Hk = at.get("kv_heads", H)
+    hd = D // H
+    scale = at.get("scale", hd ** -0.5)
+    cap = at.get("softcap")
+    eps = blk["norm"]["eps"]
+    assert blk["norm"]["kind"] == "rms_norm" and blk.get("placement", "pre") == "pre" and "window" not in at
+    act = {"silu": lambda t: t / (1 + torch.exp(-t)), "relu": torch.relu,
+           "gelu": lambda t: 0.5 * t * (1 + torch.erf(t / math.sqrt(2))),
+           "gelu_tanh": lambda t: 0.5 * t * (1 + torch.tanh(math.sqrt(2 / math.pi) * (t + 0.044715 * t ** 3)))
+           }[ff["activation"]]
+    positions = []
+    while len(positions) < L:   # layer pattern entries carry full position objects (or none)
+        for e in card.get("layers") or [{}]:
+            positions += [e.get("position", blk["position"])] * e.get("repeat", 1)
+    n = len(toks)
+
+    def rms(vec, w):
+        ms = sum(float(t) ** 2 for t in vec) / len(vec)
+        return torch.tensor([float(vec[j]) / math.sqrt(ms + eps) * float(w[j]) for j in range(len(vec))],
+                            dtype=torch.float64)
+
+    xs = [W["embed.weight"][t].clone() for t in toks]
+    for l in range(L):
+        ps = positions[l]
+        nb, md, bd = ps.get("buckets", 32), ps.get("max_distance", 128), ps.get("bidirectional", False)
+        p = f"layers.{l}."
+        table = W[p + "attn.rel_bias.weight"]
+        hs = [rms(x, W[p + "attn_norm.weight"]) for x in xs]
+        Q = [W[p + "attn.q_proj.weight"] @ h for h in hs]
+        K = [W[p + "attn.k_proj.weight"] @ h for h in hs]
+        Vv = [W[p + "attn.v_proj.weight"] @ h for h in hs]
+        new = []
+        for t in range(n):
+            heads_out = []
+            for hh in range(H):
+                kvh = hh // (H // Hk)
+                qv = Q[t][hh * hd:(hh + 1) * hd]
+                scores = []
+                for s_ in range(t + 1):
+                    kv = K[s_][kvh * hd:(kvh + 1) * hd]
+                    sc = sum(float(qv[j]) * float(kv[j]) for j in range(hd)) * scale
+                    if cap is not None:
+                        sc = cap * math.tanh(sc / cap)
+                    scores.append(sc + float(table[_mesh_bucket(s_ - t, bd, nb, md), hh]))
+                mx = max(scores)
+                ex = [math.exp(sc - mx) for sc in scores]
+                z = sum(ex)
+                heads_out.append(sum((ex[s_] / z) * Vv[s_][kvh * hd:(kvh + 1) * hd] for s_ in range(t + 1)))
+            new.append(xs[t] + W[p + "attn.o_proj.weight"] @ torch.cat(heads_out))
+        xs = new
+        out = []
+        for x in xs:
+            h = rms(x, W[p + "ffn_norm.weight"])
+            u = W[p + "ffn.up_proj.weight"] @ h
+            mid = act(W[p + "ffn.gate_proj.weight"] @ h) * u if ff.get("gated", True) else act(u)
+            out.append(x + W[p + "ffn.down_proj.weight"] @ mid)
+        xs = out
+    head = W["embed.weight"] if card.get("tie_embeddings") else W["head.weight"]
+    return torch.stack([head @ rms(x, W["final_norm.weight"]) for x in xs])
 
 
 # --------------------------------------------------------------------------
@@ -1277,6 +1367,73 @@ def selftest():
         a2 = hf_models._rope(torch.cat([xx[..., :8][..., perm], xx[..., 8:]], -1), cs, sn)
         check((a1[..., :8][..., perm] - a2[..., :8]).abs().max().item() < 1e-12 and torch.equal(a1[..., 8:], xx[..., 8:]),
               "card interleaved RoPE == de-interleave + rotate_half (partial: tail untouched)")
+
+        # 7b. relative position bias (T5): HF's vectorised float32 buckets == a scalar Mesh-TF-style
+        #     float64 loop on every configuration used, plus hand-computed values for T5's defaults;
+        #     the card forward == a loop-based model; misreadings move the logits well past 1e-4.
+        rp = -torch.arange(0, 300)
+        same = all(card_model.relative_position_bucket(rp, bd, nb, md).tolist()
+                   == [_mesh_bucket(int(r), bd, nb, md) for r in rp]
+                   for nb, md in ((8, 16), (32, 128), (16, 40), (6, 9)) for bd in (False, True))
+        uni = card_model.relative_position_bucket(-torch.tensor([15, 16, 20, 32, 64, 127, 128, 500]), False, 32, 128)
+        bi = card_model.relative_position_bucket(torch.tensor([-7, -8, -12, 0, 1, 7, 8, 12, 200]), True, 32, 128)
+        check(same and uni.tolist() == [15, 16, 17, 21, 26, 31, 31, 31]
+              and bi.tolist() == [7, 8, 9, 0, 17, 23, 24, 25, 31],
+              "relative_position_bucket == scalar Mesh-TF loop; T5 defaults give the hand-computed buckets")
+        tcard_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "Inputs", "cards",
+                                  "t5-bias.json")
+        tcard, tw_, ttk, tlg = make_card(tcard_path, os.path.join(tmp, "t5b"), quiet=True, prompt_len=24)
+        err = (_naive_relbias_card(tcard, tw_, ttk) - tlg).abs().max().item() / tlg.abs().max().item()
+        check(err < 1e-9, f"t5-bias card vectorised vs naive loops: rel err {err:.1e}")
+        sc_card = copy.deepcopy(tcard)
+        sc_card["block"]["attention"].update(scale=1.0, softcap=3.0)
+        w_sc = make_weights(card_model.weight_spec(sc_card), 1, torch.float32)
+        ref_sc = card_model.forward(sc_card, w_sc, ttk[:14])
+        err = (_naive_relbias_card(sc_card, w_sc, ttk[:14]) - ref_sc).abs().max().item() / ref_sc.abs().max().item()
+        check(err < 1e-9, f"t5-bias card with scale 1 and soft-cap 3 vs naive loops: rel err {err:.1e}")
+        bad = []
+        for pos_ in ({"kind": "relative_bias", "buckets": 2, "bidirectional": True},
+                     {"kind": "relative_bias", "buckets": 8, "max_distance": 4}):
+            bc = copy.deepcopy(tcard)
+            bc["block"]["position"] = pos_
+            try:
+                card_model.resolve(bc)
+            except ValueError as e:
+                bad.append(str(e))
+        check(len(bad) == 2 and "buckets" in bad[0] and "max_distance" in bad[1],
+              f"relative_bias: too few buckets and max_distance <= max_exact are rejected ({bad})")
+        true_bias = card_model.relative_bias
+        first_table = {}
+
+        def misread(kind):
+            def rb(pos, table, n):
+                p_ = torch.arange(n)[:, None]
+                j_ = torch.arange(n)[None, :]
+                nb, md, bd = pos["buckets"], pos["max_distance"], pos["bidirectional"]
+                if kind == "query - key":
+                    b = card_model.relative_position_bucket(p_ - j_, bd, nb, md)
+                elif kind == "bidirectional flipped":
+                    b = card_model.relative_position_bucket(j_ - p_, not bd, nb, md)
+                elif kind == "distance off by one":
+                    b = card_model.relative_position_bucket(j_ - p_ - 1, bd, nb, md)
+                elif kind == "no log buckets (clamped exact)":
+                    b = (p_ - j_).clamp(0, nb // (2 if bd else 1) - 1)
+                elif kind == "layer 0's table everywhere (HF T5 sharing)":
+                    table = first_table.setdefault("t", table)
+                    b = card_model.relative_position_bucket(j_ - p_, bd, nb, md)
+                elif kind == "no bias":
+                    return torch.zeros(table.shape[1], n, n, dtype=table.dtype)
+                return table[b].permute(2, 0, 1)
+            return rb
+        try:
+            for kind in ("query - key", "bidirectional flipped", "distance off by one",
+                         "no log buckets (clamped exact)", "layer 0's table everywhere (HF T5 sharing)", "no bias"):
+                card_model.relative_bias = misread(kind)
+                first_table.clear()
+                moved = (card_model.forward(tcard, tw_, ttk) - tlg).abs().max().item() / tlg.abs().max().item()
+                check(moved > 1e-2, f"t5-bias misreading '{kind}' moves the logits by {moved:.2f} of max|logit|")
+        finally:
+            card_model.relative_bias = true_bias
 
         # the end-to-end test cards: finite, O(1)-O(10) logits, 2 shards == 1 file
         cdir = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "Inputs", "cards")

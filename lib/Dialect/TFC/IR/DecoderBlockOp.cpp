@@ -113,6 +113,11 @@ DecoderBlockOp::getExpectedWeights(const Properties &block, int64_t hidden) {
   w.matrix(Role::OProj, hidden, heads * valueDim);
   if (attn.getOutBias())
     w.bias(Role::OProj, hidden);
+  // The T5 table, [buckets, heads] as HF's relative_attention_bias
+  // embedding stores it (never transposed by `layout`).
+  if (auto relative =
+          dyn_cast_if_present<RelativeBiasAttr>(block.getPositionEncoding()))
+    w.list.push_back({Role::RelBias, {relative.getBuckets(), heads}});
 
   // Feed-forward: the dense FFN, or the router and each expert's (which
   // have no biases).

@@ -7,7 +7,9 @@
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/Format.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 using namespace mlir;
 using namespace mlir::tfc;
@@ -208,10 +210,51 @@ LogicalResult
 RelativeBiasAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                          int64_t buckets, int64_t maxDistance,
                          bool bidirectional) {
-  if (failed(checkPositive(emitError, "buckets", buckets)) ||
-      failed(checkPositive(emitError, "max_distance", maxDistance)))
-    return failure();
+  // HF divides by max_exact and by log(max_distance / max_exact): both must
+  // be positive for a bucket to exist.
+  int64_t minBuckets = bidirectional ? 4 : 2;
+  if (buckets < minBuckets)
+    return emitError() << "'buckets' must be at least " << minBuckets
+                       << (bidirectional ? " with 'bidirectional'" : "")
+                       << " (a direction needs an exact bucket), got "
+                       << buckets;
+  int64_t exact = (bidirectional ? buckets / 2 : buckets) / 2;
+  if (maxDistance <= exact)
+    return emitError() << "'max_distance' (" << maxDistance
+                       << ") must exceed the exact buckets of a direction ("
+                       << (bidirectional ? "buckets / 4" : "buckets / 2")
+                       << " = " << exact << ")";
   return success();
+}
+
+int64_t RelativeBiasAttr::getExactBuckets() const {
+  return (getBidirectional() ? getBuckets() / 2 : getBuckets()) / 2;
+}
+
+int64_t RelativeBiasAttr::getBucket(int64_t relativePosition) const {
+  // HF T5Attention._relative_position_bucket, step by step: torch computes
+  // `log(r.float() / max_exact) / math.log(max_distance / max_exact) *
+  // (num_buckets - max_exact)` in f32 (the Python scalars rounded to f32)
+  // and `.to(torch.long)` truncates.
+  int64_t buckets = getBuckets(), bucket = 0, r = relativePosition;
+  if (getBidirectional()) {
+    buckets /= 2;
+    if (r > 0)
+      bucket += buckets;
+    r = std::abs(r);
+  } else {
+    r = -std::min<int64_t>(r, 0);
+  }
+  int64_t exact = getExactBuckets();
+  if (r < exact)
+    return bucket + r;
+  float ratio = static_cast<float>(r) / static_cast<float>(exact);
+  float denominator = static_cast<float>(std::log(
+      static_cast<double>(getMaxDistance()) / static_cast<double>(exact)));
+  float scaled =
+      std::log(ratio) / denominator * static_cast<float>(buckets - exact);
+  int64_t large = exact + static_cast<int64_t>(scaled);
+  return bucket + std::min(large, buckets - 1);
 }
 
 LogicalResult MLAAttr::verify(function_ref<InFlightDiagnostic()> emitError,

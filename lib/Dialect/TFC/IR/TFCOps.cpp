@@ -274,6 +274,17 @@ LogicalResult AttentionOp::verify() {
                         "the number of keys")))
       return failure();
   }
+  if (static_cast<bool>(getRelativeBiasAttr()) !=
+      static_cast<bool>(getRelativeBiasTable()))
+    return emitOpError() << "'relative_bias' and its table come together";
+  if (Value table = getRelativeBiasTable()) {
+    if (failed(checkDim(op, "relative_bias table", table.getType(), 0,
+                        getRelativeBiasAttr().getBuckets(),
+                        "the number of buckets")) ||
+        failed(checkDim(op, "relative_bias table", table.getType(), 1, q[1],
+                        "the number of query heads")))
+      return failure();
+  }
   if (failed(checkPositive(op, "scale", getScale().convertToDouble())))
     return failure();
   if (getWindowAttr() && getWindowAttr().getInt() <= 0)

@@ -149,8 +149,6 @@ FailureOr<Value> BlockExpander::attention(Value x) {
   int64_t headDim = attn.getHeadDim(), valueDim = attn.getValueHeadDim();
   Value pos = block.getPosition();
   auto rope = dyn_cast<RopeAttr>(block.getPositionEncoding());
-  if (isa<RelativeBiasAttr>(block.getPositionEncoding()))
-    return block.emitOpError("relative position bias is not lowered yet");
 
   // mpt clamps the q/k/v projections (HF MptAttention: clip_qkv).
   auto clip = [&](Value x) -> Value {
@@ -227,6 +225,12 @@ FailureOr<Value> BlockExpander::attention(Value x) {
                           ? b.getF64FloatAttr(attn.getSoftcap()->convertToDouble())
                           : FloatAttr();
   auto alibi = dyn_cast<AlibiAttr>(block.getPositionEncoding());
+  // The T5 bias goes into the attention op as its table, not as a
+  // tfc.relative_position_bias tensor: a score-sized [heads, n, T] operand
+  // would be what tfc-fuse-attention exists to remove, so each lowering reads
+  // table[bucket(j - p), h] where it forms the score instead.
+  auto relative = dyn_cast<RelativeBiasAttr>(block.getPositionEncoding());
+  Value relativeTable = relative ? weight(WeightRoleKind::RelBias) : Value();
   Value cache = block.getCache();
   Value n = tensor::DimOp::create(b, loc, x, 0);
   Value end = arith::AddIOp::create(b, loc, pos, n);
@@ -236,8 +240,9 @@ FailureOr<Value> BlockExpander::attention(Value x) {
   auto attend = [&](Value keys, Value values, Value keyPosition) {
     return AttentionOp::create(b, loc, tensor({rows(x), heads, valueDim}), q,
                                keys, values, pos, keyPosition, /*bias=*/Value(),
+                               relativeTable,
                                b.getF64FloatAttr(attn.getScaleValue()), window,
-                               softcap, alibi)
+                               softcap, alibi, relative)
         .getResult();
   };
 

@@ -33,6 +33,32 @@ struct MarkFlashAttention : OpRewritePattern<AttentionOp> {
   int64_t tile, queryTile;
 };
 
+/// tfc.relative_position_bias feeding `bias` -> the attention's own
+/// `relative_bias`: the flash form reads the table per KV tile instead of a
+/// [heads, n, T] tensor. The op's keys are at positions 0 .. T - 1, so only an
+/// attention without `keys_from` matches.
+struct FoldRelativePositionBias : OpRewritePattern<AttentionOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(AttentionOp op,
+                                PatternRewriter &rewriter) const override {
+    auto bias = op.getBias()
+                    ? op.getBias().getDefiningOp<RelativePositionBiasOp>()
+                    : RelativePositionBiasOp();
+    if (!bias)
+      return rewriter.notifyMatchFailure(op, "no tfc.relative_position_bias");
+    if (op.getRelativeBiasAttr() || op.getKeyPosition() ||
+        bias.getPosition() != op.getPosition())
+      return rewriter.notifyMatchFailure(
+          op, "has its own relative bias, keys_from, or another position");
+    rewriter.modifyOpInPlace(op, [&] {
+      op.getBiasMutable().clear();
+      op.getRelativeBiasTableMutable().assign(bias.getTable());
+      op.setRelativeBiasAttr(bias.getConfig());
+    });
+    return success();
+  }
+};
+
 struct TFCFuseAttentionPass
     : tfc::impl::TFCFuseAttentionBase<TFCFuseAttentionPass> {
   using Base::Base;
@@ -43,6 +69,7 @@ struct TFCFuseAttentionPass
       return signalPassFailure();
     }
     RewritePatternSet patterns(&getContext());
+    patterns.add<FoldRelativePositionBias>(&getContext());
     patterns.add<MarkFlashAttention>(&getContext(), kvTile, queryTile);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

@@ -296,6 +296,14 @@ def TFC_AlibiAttr : TFC_Attr<"Alibi", "alibi"> {
 def TFC_RelativeBiasAttr : TFC_Attr<"RelativeBias", "relative_bias"> {
   let summary = "T5-style bucketed relative position bias";
   let description = [{
+    Head `h` adds `table[bucket(j - p), h]` to the score of the key at
+    position `j` for the query at position `p`, `table [buckets, heads]`
+    being a learned weight. `bucket` is HF `T5Attention._relative_position_bucket`
+    (getBucket): with `bidirectional` half the buckets are for keys after the
+    query; of the buckets of one direction, the first half hold the distances
+    0, 1, ... exactly and the rest distances growing logarithmically up to
+    `max_distance`, beyond which all share the last bucket.
+
     ```mlir
     #tfc.relative_bias<buckets = 32, max_distance = 128>
     ```
@@ -304,6 +312,15 @@ def TFC_RelativeBiasAttr : TFC_Attr<"RelativeBias", "relative_bias"> {
                         TFC_BoolParameter<"both directions">:$bidirectional);
   let assemblyFormat = "`<` struct($buckets, $max_distance, $bidirectional) `>`";
   let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The buckets of one direction whose distances are exact (HF
+    /// `max_exact`): buckets / 2, or buckets / 4 when bidirectional.
+    int64_t getExactBuckets() const;
+    /// The bucket of the key at `relativePosition` = key position - query
+    /// position, as HF T5Attention._relative_position_bucket computes it:
+    /// the logarithm and the products in f32, truncated to an integer.
+    int64_t getBucket(int64_t relativePosition) const;
+  }];
 }
 
 def TFC_NoPositionAttr : TFC_Attr<"NoPosition", "nope"> {

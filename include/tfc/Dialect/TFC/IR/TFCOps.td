@@ -403,10 +403,18 @@ def TFC_AttentionOp : TFC_Op<"attention", [Pure, AttrSizedOperandSegments]> {
     to `key [T, kv_heads, d]` and `value [T, kv_heads, dv]` at positions
     `key_position .. key_position + T - 1` (`key_position` is 0 when absent);
     query head `h` reads kv head `h / (heads / kv_heads)`.
-    Scores are `scale * q.k` (+ ALiBi `slope_h * j` for the key at position
-    `j`, + `bias [heads, n, T]`), then `softcap`ped, then masked: the key at
-    position `j` is visible to the query at position `p` iff `j <= p` and,
-    with a `window`, `p - j < window`.
+    Scores are `scale * q.k`, then `softcap`ped, then biased (+ ALiBi
+    `slope_h * j` for the key at position `j`; + the T5 term
+    `relative_bias_table[bucket(j - p), h]` with `relative_bias`, the table
+    `[buckets, heads]` in its stored dtype; + `bias [heads, n, T]`), then
+    masked: the key at position `j` is visible to the query at position `p`
+    iff `j <= p` and, with a `window`, `p - j < window`.
+
+    The relative bias is an operand of the op rather than a `bias` tensor
+    from `tfc.relative_position_bias` so that both lowerings read the table
+    where they form a score: the flash form then holds no `[heads, n, T]`
+    tensor at all (tfc-fuse-attention folds a `tfc.relative_position_bias`
+    feeding `bias` into this form).
 
     ```mlir
     %o = tfc.attention %q, %k, %v at %pos {scale = 0.088388 : f64}
@@ -414,18 +422,27 @@ def TFC_AttentionOp : TFC_Op<"attention", [Pure, AttrSizedOperandSegments]> {
     // A sliding-window layer: the keys start at position %lo.
     %w = tfc.attention %q, %k, %v at %pos keys_from %lo {scale = 0.088388 : f64, window = 4096 : i64}
         : tensor<?x32x128xf32>, tensor<?x8x128xf32>, tensor<?x8x128xf32> -> tensor<?x32x128xf32>
+    // T5 relative position bias, 8 heads.
+    %t = tfc.attention %q, %k, %v at %pos
+        relative_bias <buckets = 32, max_distance = 128>(%table : tensor<32x8xf32>)
+        {scale = 1.0 : f64}
+        : tensor<?x8x64xf32>, tensor<?x8x64xf32>, tensor<?x8x64xf32> -> tensor<?x8x64xf32>
     ```
   }];
   let arguments = (ins TFC_F32Tensor3D:$query, TFC_F32Tensor3D:$key,
                        TFC_F32Tensor3D:$value, Index:$position,
                        Optional<Index>:$key_position,
                        Optional<TFC_F32Tensor3D>:$bias,
+                       Optional<TFC_WeightMatrix>:$relative_bias_table,
                        F64Attr:$scale, OptionalAttr<I64Attr>:$window,
                        OptionalAttr<F64Attr>:$softcap,
-                       OptionalAttr<TFC_AlibiAttr>:$alibi);
+                       OptionalAttr<TFC_AlibiAttr>:$alibi,
+                       OptionalAttr<TFC_RelativeBiasAttr>:$relative_bias);
   let results = (outs TFC_F32Tensor3D:$result);
   let assemblyFormat = [{
     $query `,` $key `,` $value `at` $position (`keys_from` $key_position^)?
+    (`relative_bias` $relative_bias^ `(` $relative_bias_table `:`
+     type($relative_bias_table) `)`)?
     (`bias` $bias^)? attr-dict `:`
     type($query) `,` type($key) `,` type($value) (`,` type($bias)^)? `->` type($result)
   }];
@@ -435,15 +452,19 @@ def TFC_AttentionOp : TFC_Op<"attention", [Pure, AttrSizedOperandSegments]> {
 def TFC_RelativePositionBiasOp : TFC_Op<"relative_position_bias", [Pure]> {
   let summary = "T5-style bucketed relative position bias";
   let description = [{
-    `table [buckets, heads]`; the result `[heads, n, T]` holds
-    `table[bucket(j - (position + i)), h]`.
+    `table [buckets, heads]` (in its stored dtype); the result
+    `[heads, query_len, key_len]` holds `table[bucket(j - (position + i)), h]`
+    for the query `i` at position `position + i` and the key at position `j`
+    (`RelativeBiasAttr::getBucket`). It is the materialised form of
+    `tfc.attention`'s `relative_bias`, into which tfc-fuse-attention folds it
+    when it feeds an attention's `bias` over keys from position 0.
 
     ```mlir
     %b = tfc.relative_position_bias %table at %pos, %q_len, %kv_len <buckets = 32, max_distance = 128>
         : tensor<32x8xf32> -> tensor<8x?x?xf32>
     ```
   }];
-  let arguments = (ins TFC_F32Tensor2D:$table, Index:$position, Index:$query_len,
+  let arguments = (ins TFC_WeightMatrix:$table, Index:$position, Index:$query_len,
                        Index:$key_len, TFC_RelativeBiasAttr:$config);
   let results = (outs TFC_F32Tensor3D:$result);
   let assemblyFormat = [{
