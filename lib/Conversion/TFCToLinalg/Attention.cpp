@@ -1,7 +1,8 @@
 //===- Attention.cpp - tfc attention ops -> linalg ------------------------===//
 //
 // The split of a fused QKV projection (tensor slices and reshapes, no copy),
-// RoPE (one elementwise map reading its partner dimension), and causal
+// RoPE (one elementwise map reading its partner dimension, emitRope; also
+// attention's prologue when tfc-fuse-rope moved the query's there), and causal
 // attention: q.k contraction, scale / soft-cap / ALiBi / mask in one map, a
 // softmax, the product with v. Query head h reads kv head h / group through
 // the indexing maps.
@@ -99,63 +100,8 @@ struct LowerRope : OpRewritePattern<RopeOp> {
   LogicalResult matchAndRewrite(RopeOp op,
                                 PatternRewriter &rewriter) const override {
     Emitter e{rewriter, op.getLoc()};
-    Value x = op.getInput(), pos = op.getPosition();
-    int64_t headDim = op.getType().getDimSize(2);
-    int64_t rotary = op.getRope().getRotaryDim(headDim);
-    int64_t half = rotary / 2;
-    bool interleaved = op.getRope().isInterleaved();
-    SmallVector<float> inv = op.getRope().getInverseFrequencies(rotary);
-    auto invType = RankedTensorType::get({half}, rewriter.getF32Type());
-    Value invFreq = arith::ConstantOp::create(
-        rewriter, op.getLoc(),
-        DenseElementsAttr::get(invType, ArrayRef<float>(inv)));
-    rewriter.replaceOp(op, e.map(x, [&](OpBuilder &b, Location l,
-                                        ValueRange a) {
-      Value i = linalg::IndexOp::create(b, l, 0);
-      Value h = linalg::IndexOp::create(b, l, 1);
-      Value d = linalg::IndexOp::create(b, l, 2);
-      auto cmp = [&](arith::CmpIPredicate p, Value lhs, Value rhs) {
-        return arith::CmpIOp::create(b, l, p, lhs, rhs).getResult();
-      };
-      Value cRot = e.idx(rotary), cHalf = e.idx(half), cZero = e.idx(0);
-      Value rotated = cmp(arith::CmpIPredicate::ult, d, cRot);
-      // The dimension d pairs with, its frequency index and the sign of the
-      // partner's term.
-      Value partner, freqIndex, negate;
-      if (interleaved) {
-        Value odd = arith::RemUIOp::create(b, l, d, e.idx(2));
-        negate = cmp(arith::CmpIPredicate::eq, odd, cZero);
-        partner = arith::SelectOp::create(
-            b, l, negate, arith::AddIOp::create(b, l, d, e.idx(1)),
-            arith::SubIOp::create(b, l, d, e.idx(1)));
-        freqIndex = arith::DivUIOp::create(b, l, d, e.idx(2));
-      } else {
-        negate = cmp(arith::CmpIPredicate::ult, d, cHalf);
-        partner = arith::SelectOp::create(
-            b, l, negate, arith::AddIOp::create(b, l, d, cHalf),
-            arith::SubIOp::create(b, l, d, cHalf));
-        freqIndex = arith::RemUIOp::create(b, l, d, cHalf);
-      }
-      // Dimensions past the rotated part pass through (index clamped).
-      partner = arith::SelectOp::create(b, l, rotated, partner, d);
-      freqIndex = arith::SelectOp::create(b, l, rotated, freqIndex, cZero);
-      Value p = arith::AddIOp::create(b, l, pos, i);
-      Value pf = arith::UIToFPOp::create(
-          b, l, b.getF32Type(),
-          arith::IndexCastOp::create(b, l, b.getI64Type(), p));
-      Value freq = tensor::ExtractOp::create(b, l, invFreq, freqIndex);
-      Value angle = arith::MulFOp::create(b, l, pf, freq);
-      Value cos = math::CosOp::create(b, l, angle);
-      Value sin = math::SinOp::create(b, l, angle);
-      Value other =
-          tensor::ExtractOp::create(b, l, x, ValueRange{i, h, partner});
-      Value signedOther = arith::SelectOp::create(
-          b, l, negate, arith::NegFOp::create(b, l, other), other);
-      Value y =
-          arith::AddFOp::create(b, l, arith::MulFOp::create(b, l, a[0], cos),
-                                arith::MulFOp::create(b, l, signedOther, sin));
-      return arith::SelectOp::create(b, l, rotated, y, a[0]).getResult();
-    }));
+    rewriter.replaceOp(
+        op, emitRope(e, op.getInput(), op.getPosition(), op.getRope()));
     return success();
   }
 };
@@ -584,6 +530,17 @@ struct LowerAttention : OpRewritePattern<AttentionOp> {
     if (op.getBias())
       return op.emitOpError("with an additive 'bias' is not lowered yet");
     Emitter e{rewriter, op.getLoc()};
+    // The prologue of tfc-fuse-rope: the query rotated once, before the
+    // forms below read it.
+    if (RopeAttr rope = op.getRopeAttr()) {
+      Value q = emitRope(e, op.getQuery(), op.getPosition(), rope,
+                         op.getRopeOffset().value_or(0));
+      rewriter.modifyOpInPlace(op, [&] {
+        op.getQueryMutable().assign(q);
+        op.removeRopeAttr();
+        op.removeRopeOffsetAttr();
+      });
+    }
     // tfc-fuse-attention chooses the flash form (tfc.kv_tile), tfc-tile-kv
     // the split-KV decode (tfc.kv_chunk); the dialect verified both.
     auto tile = op->getAttrOfType<IntegerAttr>(kKVTileAttrName);

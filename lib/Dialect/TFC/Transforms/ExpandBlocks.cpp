@@ -237,14 +237,16 @@ FailureOr<Value> BlockExpander::attention(Value x) {
     return AttentionOp::create(b, loc, tensor({rows(x), heads, valueDim}), q,
                                keys, values, pos, keyPosition, /*bias=*/Value(),
                                b.getF64FloatAttr(attn.getScaleValue()), window,
-                               softcap, alibi)
+                               softcap, alibi, /*rope=*/RopeAttr(),
+                               /*rope_offset=*/IntegerAttr())
         .getResult();
   };
 
   Value out;
   if (!window) {
     // Append this step's keys and values, then attend over the whole cache.
-    KVCacheAppendOp::create(b, loc, k, v, cache, pos);
+    KVCacheAppendOp::create(b, loc, k, v, cache, pos, /*rope=*/RopeAttr(),
+                            /*rope_offset=*/IntegerAttr());
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
     auto read = KVCacheReadOp::create(b, loc, keyType, valueType, cache, zero, end);
     out = attend(read.getKey(), read.getValue(), /*keyPosition=*/Value());
@@ -262,7 +264,8 @@ FailureOr<Value> BlockExpander::attention(Value x) {
     Value values = tensor::ConcatOp::create(b, loc, valueType, /*dim=*/0,
                                             ValueRange{read.getValue(), v});
     out = attend(keys, values, first);
-    KVCacheAppendOp::create(b, loc, k, v, cache, pos);
+    KVCacheAppendOp::create(b, loc, k, v, cache, pos, /*rope=*/RopeAttr(),
+                            /*rope_offset=*/IntegerAttr());
   }
   return linear(mergeHeads(out), WeightRoleKind::OProj);
 }
