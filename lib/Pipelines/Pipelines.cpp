@@ -60,6 +60,7 @@ struct Optimisation {
 static constexpr Optimisation kOptimisations[] = {
     {"tfc-fuse-residual-norm"},
     {"tfc-fuse-glu"},
+    {"tfc-fuse-rope"},
     {"tfc-fuse-attention"},
     // Split-KV decode slows prefill for now (a prefill is one scf.forall
     // iteration, so its loops run on one thread).
@@ -231,6 +232,10 @@ void mlir::tfc::buildTFCToLinalgPipeline(OpPassManager &pm,
     pm.addPass(createTFCFuseResidualNorm());
   if (options.runs("tfc-fuse-glu"))
     pm.addPass(createTFCFuseGLU());
+  // RoPE as attention's prologue (queries) and in the cache write (keys)
+  // (off: a tfc.rope pass over each).
+  if (options.runs("tfc-fuse-rope"))
+    pm.addPass(createTFCFuseRope());
   // Attention over KV tiles with an online softmax (off: the [heads, n, T]
   // scores materialised); then split-KV decode over parallel chunks.
   if (options.runs("tfc-fuse-attention"))

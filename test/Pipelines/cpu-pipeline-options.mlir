@@ -10,6 +10,7 @@
 // PIPE-NEXT:   tfc-set-dtypes{kv-cache=bf16 weights=f16},
 // PIPE-NEXT:   tfc-expand-blocks{outline-layers=false},
 // PIPE-NEXT:   tfc-fuse-residual-norm,
+// PIPE-NEXT:   tfc-fuse-rope,
 // PIPE-NEXT:   tfc-fuse-attention{kv-tile=8 query-tile=16},
 // PIPE-NEXT:   tfc-tile-kv{tile-size=16},
 // PIPE-NEXT:   tfc-create-entry-points,
@@ -23,6 +24,7 @@
 // OFF-NEXT:    tfc-expand-blocks{outline-layers=true},
 // OFF-NEXT:    tfc-fuse-residual-norm,
 // OFF-NEXT:    tfc-fuse-glu,
+// OFF-NEXT:    tfc-fuse-rope,
 // OFF-NEXT:    tfc-create-entry-points,
 // OFF-NOT:     tfc-cpu-vectorize-contractions
 // OFF:         reconcile-unrealized-casts

@@ -24,7 +24,7 @@ func.func @relative_bias(%q: tensor<?x8x16xf32>, %k: tensor<?x2x16xf32>, %v: ten
 // CHECK-LABEL: func.func @fold_relative_position_bias
 // CHECK-SAME: (%{{.*}}: tensor<?x8x16xf32>, %{{.*}}: tensor<?x2x16xf32>, %{{.*}}: tensor<?x2x16xf32>, %[[POS:.*]]: index, %[[T:.*]]: tensor<8x8xbf16>)
 // CHECK-NOT: tfc.relative_position_bias
-// CHECK: tfc.attention %{{.*}}, %{{.*}}, %{{.*}} at %[[POS]] relative_bias <buckets = 8, max_distance = 16, bidirectional = true>(%[[T]] : tensor<8x8xbf16>) {scale = 1.000000e+00 : f64, tfc.kv_tile = 64 : i64} : tensor<?x8x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32> -> tensor<?x8x16xf32>
+// CHECK: tfc.attention %{{.*}}, %{{.*}}, %{{.*}} at %[[POS]] relative_bias <buckets = 8, max_distance = 16, bidirectional = true>(%[[T]] : tensor<8x8xbf16>) {scale = 1.000000e+00 : f64, tfc.kv_tile = 64 : i64, tfc.query_tile = 16 : i64} : tensor<?x8x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32> -> tensor<?x8x16xf32>
 // CHECK-NOT: tensor<8x?x?xf32>
 func.func @fold_relative_position_bias(%q: tensor<?x8x16xf32>, %k: tensor<?x2x16xf32>, %v: tensor<?x2x16xf32>, %pos: index, %t: tensor<8x8xbf16>) -> tensor<?x8x16xf32> {
   %c0 = arith.constant 0 : index

@@ -1,7 +1,8 @@
 //===- Attention.cpp - tfc attention ops -> linalg ------------------------===//
 //
 // The split of a fused QKV projection (tensor slices and reshapes, no copy),
-// RoPE (one elementwise map reading its partner dimension), and causal
+// RoPE (one elementwise map reading its partner dimension, emitRope; also
+// attention's prologue when tfc-fuse-rope moved the query's there), and causal
 // attention: q.k contraction, scale / soft-cap / ALiBi or T5 bias / mask in
 // one map, a softmax, the product with v. Query head h reads kv head h / group
 // through the indexing maps.
@@ -99,63 +100,8 @@ struct LowerRope : OpRewritePattern<RopeOp> {
   LogicalResult matchAndRewrite(RopeOp op,
                                 PatternRewriter &rewriter) const override {
     Emitter e{rewriter, op.getLoc()};
-    Value x = op.getInput(), pos = op.getPosition();
-    int64_t headDim = op.getType().getDimSize(2);
-    int64_t rotary = op.getRope().getRotaryDim(headDim);
-    int64_t half = rotary / 2;
-    bool interleaved = op.getRope().isInterleaved();
-    SmallVector<float> inv = op.getRope().getInverseFrequencies(rotary);
-    auto invType = RankedTensorType::get({half}, rewriter.getF32Type());
-    Value invFreq = arith::ConstantOp::create(
-        rewriter, op.getLoc(),
-        DenseElementsAttr::get(invType, ArrayRef<float>(inv)));
-    rewriter.replaceOp(op, e.map(x, [&](OpBuilder &b, Location l,
-                                        ValueRange a) {
-      Value i = linalg::IndexOp::create(b, l, 0);
-      Value h = linalg::IndexOp::create(b, l, 1);
-      Value d = linalg::IndexOp::create(b, l, 2);
-      auto cmp = [&](arith::CmpIPredicate p, Value lhs, Value rhs) {
-        return arith::CmpIOp::create(b, l, p, lhs, rhs).getResult();
-      };
-      Value cRot = e.idx(rotary), cHalf = e.idx(half), cZero = e.idx(0);
-      Value rotated = cmp(arith::CmpIPredicate::ult, d, cRot);
-      // The dimension d pairs with, its frequency index and the sign of the
-      // partner's term.
-      Value partner, freqIndex, negate;
-      if (interleaved) {
-        Value odd = arith::RemUIOp::create(b, l, d, e.idx(2));
-        negate = cmp(arith::CmpIPredicate::eq, odd, cZero);
-        partner = arith::SelectOp::create(
-            b, l, negate, arith::AddIOp::create(b, l, d, e.idx(1)),
-            arith::SubIOp::create(b, l, d, e.idx(1)));
-        freqIndex = arith::DivUIOp::create(b, l, d, e.idx(2));
-      } else {
-        negate = cmp(arith::CmpIPredicate::ult, d, cHalf);
-        partner = arith::SelectOp::create(
-            b, l, negate, arith::AddIOp::create(b, l, d, cHalf),
-            arith::SubIOp::create(b, l, d, cHalf));
-        freqIndex = arith::RemUIOp::create(b, l, d, cHalf);
-      }
-      // Dimensions past the rotated part pass through (index clamped).
-      partner = arith::SelectOp::create(b, l, rotated, partner, d);
-      freqIndex = arith::SelectOp::create(b, l, rotated, freqIndex, cZero);
-      Value p = arith::AddIOp::create(b, l, pos, i);
-      Value pf = arith::UIToFPOp::create(
-          b, l, b.getF32Type(),
-          arith::IndexCastOp::create(b, l, b.getI64Type(), p));
-      Value freq = tensor::ExtractOp::create(b, l, invFreq, freqIndex);
-      Value angle = arith::MulFOp::create(b, l, pf, freq);
-      Value cos = math::CosOp::create(b, l, angle);
-      Value sin = math::SinOp::create(b, l, angle);
-      Value other =
-          tensor::ExtractOp::create(b, l, x, ValueRange{i, h, partner});
-      Value signedOther = arith::SelectOp::create(
-          b, l, negate, arith::NegFOp::create(b, l, other), other);
-      Value y =
-          arith::AddFOp::create(b, l, arith::MulFOp::create(b, l, a[0], cos),
-                                arith::MulFOp::create(b, l, signedOther, sin));
-      return arith::SelectOp::create(b, l, rotated, y, a[0]).getResult();
-    }));
+    rewriter.replaceOp(
+        op, emitRope(e, op.getInput(), op.getPosition(), op.getRope()));
     return success();
   }
 };
@@ -547,12 +493,6 @@ static Value emitFlashAttention(Emitter &e, AttentionOp op, int64_t tile,
   int64_t dyn = ShapedType::kDynamic;
   SmallVector<Value> qd = e.dims(op.getQuery()), kd = e.dims(op.getKey());
   Value n = qd[0], T = kd[0];
-  auto q4Type = RankedTensorType::get({nStatic, kvh, group, d}, e.f32());
-  Value q4 = tensor::ExpandShapeOp::create(
-      b, loc, q4Type, op.getQuery(),
-      ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}},
-      ArrayRef<OpFoldResult>{n, b.getIndexAttr(kvh), b.getIndexAttr(group),
-                             b.getIndexAttr(d)});
   ScoreEpilogue epi(op, e);
   if (nStatic != dyn)
     queryTile = std::min(queryTile, nStatic);
@@ -591,12 +531,26 @@ static Value emitFlashAttention(Emitter &e, AttentionOp op, int64_t tile,
     Value rows = arith::MinUIOp::create(
         b, loc, ie.idx(queryTile), arith::SubIOp::create(b, loc, n, i0));
     auto one = b.getIndexAttr(1), zero = b.getIndexAttr(0);
-    Value qItem = tensor::ExtractSliceOp::create(
-        b, loc, RankedTensorType::get({fe.rowsStatic, 1, group, d}, e.f32()),
-        q4, ArrayRef<OpFoldResult>{i0, kh, zero, zero},
+    auto qItemType =
+        RankedTensorType::get({fe.rowsStatic, 1, group, d}, e.f32());
+    // The item's query rows of the group's heads, [rows, 1, group, d].
+    Value headBase = arith::MulIOp::create(b, loc, kh, ie.idx(group));
+    Value qRows = tensor::ExtractSliceOp::create(
+        b, loc, RankedTensorType::get({fe.rowsStatic, group, d}, e.f32()),
+        op.getQuery(), ArrayRef<OpFoldResult>{i0, headBase, zero},
+        ArrayRef<OpFoldResult>{rows, b.getIndexAttr(group), b.getIndexAttr(d)},
+        ArrayRef<OpFoldResult>{one, one, one});
+    // tfc-fuse-rope's prologue: each block rotated while it is in cache, no
+    // pass over the whole query.
+    if (RopeAttr rope = op.getRopeAttr())
+      qRows = emitRope(ie, qRows,
+                       arith::AddIOp::create(b, loc, op.getPosition(), i0),
+                       rope, op.getRopeOffset().value_or(0));
+    Value qItem = tensor::ExpandShapeOp::create(
+        b, loc, qItemType, qRows,
+        ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}},
         ArrayRef<OpFoldResult>{rows, one, b.getIndexAttr(group),
-                               b.getIndexAttr(d)},
-        ArrayRef<OpFoldResult>{one, one, one, one});
+                               b.getIndexAttr(d)});
     auto headKeys = [&](Value x, int64_t width) -> Value {
       return tensor::ExtractSliceOp::create(
           b, loc, RankedTensorType::get({dyn, 1, width}, e.f32()), x,
@@ -687,9 +641,21 @@ struct LowerAttention : OpRewritePattern<AttentionOp> {
   LogicalResult matchAndRewrite(AttentionOp op,
                                 PatternRewriter &rewriter) const override {
     Emitter e{rewriter, op.getLoc()};
+    auto tile = op->getAttrOfType<IntegerAttr>(kKVTileAttrName);
+    // The prologue of tfc-fuse-rope: the flash form rotates each work
+    // item's query block; the materialised form rotates the query once.
+    RopeAttr rope = op.getRopeAttr();
+    if (rope && !tile) {
+      Value q = emitRope(e, op.getQuery(), op.getPosition(), rope,
+                         op.getRopeOffset().value_or(0));
+      rewriter.modifyOpInPlace(op, [&] {
+        op.getQueryMutable().assign(q);
+        op.removeRopeAttr();
+        op.removeRopeOffsetAttr();
+      });
+    }
     // tfc-fuse-attention chooses the flash form (tfc.kv_tile), tfc-tile-kv
     // the split-KV decode (tfc.kv_chunk); the dialect verified both.
-    auto tile = op->getAttrOfType<IntegerAttr>(kKVTileAttrName);
     auto queryTile = op->getAttrOfType<IntegerAttr>(kQueryTileAttrName);
     auto chunk = op->getAttrOfType<IntegerAttr>(kKVChunkAttrName);
     Value out =

@@ -231,3 +231,75 @@ Value mlir::tfc::emitSoftmaxLast(Emitter &e, Value x) {
             b, l, arith::DivFOp::create(b, l, v, a[2]).getResult());
       });
 }
+
+RopeRotation::RopeRotation(Emitter &e, RopeAttr rope, int64_t headDim,
+                           int64_t offset)
+    : offset(offset), rotary(rope.getRotaryDim(headDim - offset)),
+      half(rotary / 2), interleaved(rope.isInterleaved()) {
+  SmallVector<float> inv = rope.getInverseFrequencies(rotary);
+  auto invType = RankedTensorType::get({half}, e.f32());
+  invFreq = arith::ConstantOp::create(
+      e.b, e.loc, DenseElementsAttr::get(invType, ArrayRef<float>(inv)));
+}
+
+Value RopeRotation::apply(Emitter &e, OpBuilder &b, Location l, Value x,
+                          Value d, Value p,
+                          function_ref<Value(Value)> partnerAt) const {
+  auto cmp = [&](arith::CmpIPredicate pred, Value lhs, Value rhs) {
+    return arith::CmpIOp::create(b, l, pred, lhs, rhs).getResult();
+  };
+  Value cRot = e.idx(rotary), cHalf = e.idx(half), cZero = e.idx(0);
+  // r: d's index in the rotated span (unsigned: below `offset` it wraps
+  // past `rotary`, so those dimensions pass through too).
+  Value r = offset ? arith::SubIOp::create(b, l, d, e.idx(offset)).getResult()
+                   : d;
+  Value rotated = cmp(arith::CmpIPredicate::ult, r, cRot);
+  // The dimension r pairs with, its frequency index and the sign of the
+  // partner's term.
+  Value partner, freqIndex, negate;
+  if (interleaved) {
+    Value odd = arith::RemUIOp::create(b, l, r, e.idx(2));
+    negate = cmp(arith::CmpIPredicate::eq, odd, cZero);
+    partner = arith::SelectOp::create(
+        b, l, negate, arith::AddIOp::create(b, l, d, e.idx(1)),
+        arith::SubIOp::create(b, l, d, e.idx(1)));
+    freqIndex = arith::DivUIOp::create(b, l, r, e.idx(2));
+  } else {
+    negate = cmp(arith::CmpIPredicate::ult, r, cHalf);
+    partner = arith::SelectOp::create(
+        b, l, negate, arith::AddIOp::create(b, l, d, cHalf),
+        arith::SubIOp::create(b, l, d, cHalf));
+    freqIndex = arith::RemUIOp::create(b, l, r, cHalf);
+  }
+  // Dimensions outside the rotated span pass through (indices clamped).
+  partner = arith::SelectOp::create(b, l, rotated, partner, d);
+  freqIndex = arith::SelectOp::create(b, l, rotated, freqIndex, cZero);
+  Value pf = arith::UIToFPOp::create(
+      b, l, b.getF32Type(),
+      arith::IndexCastOp::create(b, l, b.getI64Type(), p));
+  Value freq = tensor::ExtractOp::create(b, l, invFreq, freqIndex);
+  Value angle = arith::MulFOp::create(b, l, pf, freq);
+  Value cos = math::CosOp::create(b, l, angle);
+  Value sin = math::SinOp::create(b, l, angle);
+  Value other = partnerAt(partner);
+  Value signedOther = arith::SelectOp::create(
+      b, l, negate, arith::NegFOp::create(b, l, other), other);
+  Value y = arith::AddFOp::create(b, l, arith::MulFOp::create(b, l, x, cos),
+                                  arith::MulFOp::create(b, l, signedOther, sin));
+  return arith::SelectOp::create(b, l, rotated, y, x).getResult();
+}
+
+Value mlir::tfc::emitRope(Emitter &e, Value x, Value position, RopeAttr rope,
+                          int64_t offset) {
+  int64_t headDim = cast<RankedTensorType>(x.getType()).getDimSize(2);
+  RopeRotation rotation(e, rope, headDim, offset);
+  return e.map(x, [&](OpBuilder &b, Location l, ValueRange a) {
+    Value i = linalg::IndexOp::create(b, l, 0);
+    Value h = linalg::IndexOp::create(b, l, 1);
+    Value d = linalg::IndexOp::create(b, l, 2);
+    Value p = arith::AddIOp::create(b, l, position, i);
+    return rotation.apply(e, b, l, a[0], d, p, [&](Value partner) -> Value {
+      return tensor::ExtractOp::create(b, l, x, ValueRange{i, h, partner});
+    });
+  });
+}

@@ -72,6 +72,28 @@ Value reduceLast(Emitter &e, Value x,
 /// Softmax over the last dimension (max-subtracted, as torch.softmax).
 Value emitSoftmaxLast(Emitter &e, Value x);
 
+/// One RoPE over the dimensions [offset, headDim) of every head: the leading
+/// `rope.getRotaryDim(headDim - offset)` of them rotate in pairs, the others
+/// pass through. Shared by tfc.rope and the rotations tfc-fuse-rope moves
+/// into tfc.attention (the query) and tfc.kv_cache_append (the keys).
+struct RopeRotation {
+  RopeRotation(Emitter &e, RopeAttr rope, int64_t headDim, int64_t offset);
+  /// In a linalg body: the rotated value of element `x` at dimension `d` of
+  /// its head for the token at position `p`; `partner(dim)` reads the
+  /// element of the same token and head at dimension `dim`.
+  Value apply(Emitter &e, OpBuilder &b, Location l, Value x, Value d, Value p,
+              function_ref<Value(Value)> partner) const;
+
+  int64_t offset, rotary, half;
+  bool interleaved;
+  Value invFreq; // [half] f32
+};
+
+/// `x [tokens, heads, head_dim]` rotated, token `i` at position
+/// `position + i`: one elementwise map reading each element's partner.
+Value emitRope(Emitter &e, Value x, Value position, RopeAttr rope,
+               int64_t offset = 0);
+
 } // namespace mlir::tfc
 
 #endif // TFC_LIB_CONVERSION_TFCTOLINALG_BUILDERS_H

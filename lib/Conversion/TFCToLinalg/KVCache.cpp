@@ -3,7 +3,8 @@
 // A layer's cache is a ring of rows (position p in row p mod rows): appends
 // write through memref subviews, reads return tensors of subviews, in two
 // pieces where the span wraps; 16-bit caches are rounded on write and widened
-// on read.
+// on read. An append with a RoPE (tfc-fuse-rope) rotates the keys in the map
+// that writes them.
 //
 //===----------------------------------------------------------------------===//
 #include "Builders.h"
@@ -19,6 +20,7 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 
+#include <optional>
 #include <tuple>
 
 using namespace mlir;
@@ -41,6 +43,43 @@ static Value convertElements(Emitter &e, Value x, Type to) {
                       ? arith::ExtFOp::create(b, l, to, a[0]).getResult()
                       : arith::TruncFOp::create(b, l, to, a[0]).getResult();
         linalg::YieldOp::create(b, l, v);
+      });
+}
+
+/// The keys `piece [count, kv_heads * head_dim]` of tokens `first ..` (at
+/// positions `position + first ..`) rotated by `rotation` and converted to
+/// `to`, in one map: the rotation tfc-fuse-rope moved into the cache write.
+static Value rotateKeys(Emitter &e, const RopeRotation &rotation, Value piece,
+                        Value position, Value first, int64_t headDim,
+                        Value block) {
+  auto type = cast<RankedTensorType>(piece.getType());
+  Type to = cast<MemRefType>(block.getType()).getElementType();
+  auto outType = RankedTensorType::get(type.getShape(), to);
+  AffineMap id = e.b.getMultiDimIdentityMap(2);
+  // The map's destination is the cache block itself (`restrict`: nothing
+  // else reads it through a tensor), so it writes the rows in place and the
+  // materialisation below copies nothing.
+  Value init = bufferization::ToTensorOp::create(e.b, e.loc, outType, block,
+                                                 /*restrict=*/true,
+                                                 /*writable=*/true);
+  Value base = arith::AddIOp::create(e.b, e.loc, position, first);
+  return e.generic(
+      outType, piece, init, {id, id}, {kPar, kPar},
+      [&](OpBuilder &b, Location l, ValueRange a) {
+        Value t = linalg::IndexOp::create(b, l, 0);
+        Value c = linalg::IndexOp::create(b, l, 1);
+        // Column c is dimension d of head c / head_dim.
+        Value d = arith::RemUIOp::create(b, l, c, e.idx(headDim));
+        Value headStart = arith::SubIOp::create(b, l, c, d);
+        Value p = arith::AddIOp::create(b, l, base, t);
+        Value y = rotation.apply(e, b, l, a[0], d, p, [&](Value partner) {
+          Value column = arith::AddIOp::create(b, l, headStart, partner);
+          return tensor::ExtractOp::create(b, l, piece, ValueRange{t, column})
+              .getResult();
+        });
+        if (!to.isF32())
+          y = arith::TruncFOp::create(b, l, to, y);
+        linalg::YieldOp::create(b, l, y);
       });
 }
 
@@ -105,8 +144,13 @@ struct LowerKVCacheAppend : OpRewritePattern<KVCacheAppendOp> {
         rewriter, loc, rows,
         arith::AddIOp::create(rewriter, loc, op.getPosition(), skip), kept);
     Value afterHead = arith::AddIOp::create(rewriter, loc, skip, span.head);
+    int64_t headDim = op.getKey().getType().getDimSize(2);
+    std::optional<RopeRotation> rotation;
+    if (RopeAttr rope = op.getRopeAttr())
+      rotation.emplace(e, rope, headDim, op.getRopeOffset().value_or(0));
     int64_t column = 0;
-    for (Value part : {op.getKey(), op.getValue()}) {
+    for (auto [isKey, part] : {std::pair{true, op.getKey()},
+                               std::pair{false, op.getValue()}}) {
       auto type = cast<RankedTensorType>(part.getType());
       int64_t width = type.getDimSize(1) * type.getDimSize(2);
       Value flat = flattenHeads(rewriter, loc, part);
@@ -121,12 +165,15 @@ struct LowerKVCacheAppend : OpRewritePattern<KVCacheAppendOp> {
             ArrayRef<OpFoldResult>{count, rewriter.getIndexAttr(width)},
             ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1),
                                    rewriter.getIndexAttr(1)});
-        if (elementType !=
-            cast<RankedTensorType>(piece.getType()).getElementType())
+        Value block = cacheBlock(rewriter, loc, cache, to, count, column, width);
+        if (rotation && isKey)
+          piece = rotateKeys(e, *rotation, piece, op.getPosition(), from,
+                             headDim, block);
+        else if (elementType !=
+                 cast<RankedTensorType>(piece.getType()).getElementType())
           piece = convertElements(e, piece, elementType);
         bufferization::MaterializeInDestinationOp::create(
-            rewriter, loc, TypeRange(), piece,
-            cacheBlock(rewriter, loc, cache, to, count, column, width),
+            rewriter, loc, TypeRange(), piece, block,
             /*restrict=*/false, /*writable=*/true);
       }
       column += width;

@@ -1,20 +1,39 @@
 // RUN: tfc-opt %s -tfc-lower-to-linalg | FileCheck %s
 
-// The flash form: queries [n, kv_heads, group, d], keys in tiles, no
-// [heads, n, T] score tensor and no floordiv maps; with tfc.kv_chunk a decode
-// step splits the keys over an scf.forall and combines.
+// The flash form: one scf.forall over (query blocks of tfc.query_tile rows,
+// kv heads, key chunks); an item takes its rows of the group's 4 query heads
+// ([rows, 1, group, d]: no floordiv maps) and its kv head's keys, walks the
+// keys its rows can see (causal end, window start) in tiles with an online
+// softmax, and writes a partial (max, sum, output) that one combine merges.
+// No [heads, n, T] score tensor. With tfc.kv_chunk a one-row step (decode)
+// splits its keys into chunks of 128; any other step is one chunk.
 // CHECK-LABEL: func.func @flash
 // CHECK-NOT: tensor<8x?x?xf32>
 // CHECK-NOT: floordiv
-// CHECK: tensor.expand_shape {{.*}} into tensor<?x2x4x16xf32>
-// CHECK: scf.forall
-// CHECK: scf.for
+// CHECK: %[[DECODE:.*]] = arith.cmpi eq, %{{.*}}, %c1
+// CHECK: %[[ROWS:.*]] = arith.select %[[DECODE]], %c128, %{{.*}}
+// CHECK: %[[CHUNKS:.*]] = arith.ceildivui
+// CHECK: %[[BLOCKS:.*]] = arith.ceildivui %{{.*}}, %c16
+// CHECK: scf.forall (%[[QB:.*]], %[[KH:.*]], %[[C:.*]]) in (%[[BLOCKS]], 2, %[[CHUNKS]])
+// CHECK: tensor.extract_slice %arg0[%{{.*}}, %{{.*}}, 0] [%{{.*}}, 4, 16] [1, 1, 1] : tensor<?x8x16xf32> to tensor<?x4x16xf32>
+// CHECK: tensor.expand_shape {{.*}} into tensor<?x1x4x16xf32>
+// CHECK: tensor.extract_slice %arg1[0, %[[KH]], 0] [%{{.*}}, 1, 16]
+// CHECK: tensor.extract_slice %arg2[0, %[[KH]], 0] [%{{.*}}, 1, 16]
+// The keys the block sees: up to its last row (causal), from its first
+// row's window.
+// CHECK: %[[END:.*]] = arith.minsi
+// CHECK: %[[START:.*]] = arith.maxsi
+// CHECK: scf.for %{{.*}} = %[[START]] to %[[END]] step %c64
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<?x1x4x?xf32>)
 // CHECK: math.exp
-// CHECK: scf.for
+// CHECK: scf.forall.in_parallel
+// CHECK: tensor.parallel_insert_slice {{.*}}[%[[C]], %{{.*}}, %[[KH]], 0]
+// CHECK: math.exp
+// CHECK: arith.divf
 // CHECK-NOT: tensor<8x?x?xf32>
 // CHECK-NOT: floordiv
 func.func @flash(%q: tensor<?x8x16xf32>, %k: tensor<?x2x16xf32>, %v: tensor<?x2x16xf32>, %pos: index, %lo: index) -> tensor<?x8x16xf32> {
-  %o = tfc.attention %q, %k, %v at %pos keys_from %lo {scale = 0.25 : f64, window = 8 : i64, softcap = 50.0 : f64, tfc.kv_tile = 64 : i64, tfc.kv_chunk = 128 : i64} : tensor<?x8x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32> -> tensor<?x8x16xf32>
+  %o = tfc.attention %q, %k, %v at %pos keys_from %lo {scale = 0.25 : f64, window = 8 : i64, softcap = 50.0 : f64, tfc.kv_tile = 64 : i64, tfc.query_tile = 16 : i64, tfc.kv_chunk = 128 : i64} : tensor<?x8x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32> -> tensor<?x8x16xf32>
   return %o : tensor<?x8x16xf32>
 }
 
@@ -26,7 +45,7 @@ func.func @flash(%q: tensor<?x8x16xf32>, %k: tensor<?x2x16xf32>, %v: tensor<?x2x
 // CHECK: %[[BUCKETS:.*]] = arith.constant dense<{{.*}}> : tensor<257xi32>
 // CHECK-NOT: tensor<8x?x?xf32>
 // CHECK: scf.for
-// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<?x2x4x?xf32>)
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<?x1x4x?xf32>)
 // CHECK: tensor.extract %[[BUCKETS]]
 // CHECK: tensor.extract %{{.*}} : tensor<32x8xf32>
 // CHECK: math.exp

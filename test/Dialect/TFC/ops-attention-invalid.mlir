@@ -164,6 +164,33 @@ func.func @f(%x: tensor<?x4x8xf32>, %pos: index) -> tensor<?x4x8xf32> {
 
 // -----
 
+// tfc-fuse-rope's query rotation: an offset needs a rope.
+func.func @f(%q: tensor<?x4x8xf32>, %k: tensor<?x4x8xf32>, %pos: index) -> tensor<?x4x8xf32> {
+  // expected-error@+1 {{'tfc.attention' op 'rope_offset' without 'rope'}}
+  %o = tfc.attention %q, %k, %k at %pos {scale = 0.5 : f64, rope_offset = 4 : i64} : tensor<?x4x8xf32>, tensor<?x4x8xf32>, tensor<?x4x8xf32> -> tensor<?x4x8xf32>
+  return %o : tensor<?x4x8xf32>
+}
+
+// -----
+
+// The rotated span starts inside the head.
+func.func @f(%q: tensor<?x4x8xf32>, %k: tensor<?x4x8xf32>, %pos: index) -> tensor<?x4x8xf32> {
+  // expected-error@+1 {{'tfc.attention' op 'rope_offset' (8) must be in [0, head_dim = 8)}}
+  %o = tfc.attention %q, %k, %k at %pos {scale = 0.5 : f64, rope = #tfc.rope<theta = 1.0e4>, rope_offset = 8 : i64} : tensor<?x4x8xf32>, tensor<?x4x8xf32>, tensor<?x4x8xf32> -> tensor<?x4x8xf32>
+  return %o : tensor<?x4x8xf32>
+}
+
+// -----
+
+// The rotated span's dimensions come in pairs.
+func.func @f(%q: tensor<?x4x8xf32>, %k: tensor<?x4x8xf32>, %pos: index) -> tensor<?x4x8xf32> {
+  // expected-error@+1 {{'tfc.attention' op rotated dimensions (fraction 1.000000e+00 of head_dim - rope_offset 5 = 5) must be even and positive}}
+  %o = tfc.attention %q, %k, %k at %pos {scale = 0.5 : f64, rope = #tfc.rope<theta = 1.0e4>, rope_offset = 3 : i64} : tensor<?x4x8xf32>, tensor<?x4x8xf32>, tensor<?x4x8xf32> -> tensor<?x4x8xf32>
+  return %o : tensor<?x4x8xf32>
+}
+
+// -----
+
 // The result has the input's type.
 func.func @f(%x: tensor<?x4x8xf32>, %pos: index) -> tensor<1x4x8xf32> {
   // expected-error@+1 {{'tfc.rope' op failed to verify that all of {input, result} have same type}}

@@ -133,3 +133,12 @@ func.func @f(%cache: memref<256x128xf32>, %start: index, %end: index) {
   %k, %v = tfc.kv_cache_read %cache[%start, %end] : memref<256x128xf32> -> tensor<?x2x16xf32>, tensor<?x2x16xf32>
   return
 }
+
+// -----
+
+// tfc-fuse-rope's key rotation: a fraction that leaves no pair.
+func.func @f(%k: tensor<?x2x8xf32>, %cache: memref<?x32xf32>, %pos: index) {
+  // expected-error@+1 {{'tfc.kv_cache_append' op rotated dimensions (fraction 1.000000e-01 of head_dim 8 = 0) must be even and positive}}
+  tfc.kv_cache_append %k, %k into %cache at %pos {rope = #tfc.rope<theta = 1.0e4, fraction = 0.1>} : tensor<?x2x8xf32>, tensor<?x2x8xf32>, memref<?x32xf32>
+  return
+}

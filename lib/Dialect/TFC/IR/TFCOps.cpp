@@ -225,17 +225,42 @@ LogicalResult SplitQKVOp::verify() {
   return success();
 }
 
-LogicalResult RopeOp::verify() {
-  int64_t headDim = getInput().getType().getDimSize(2);
+/// RoPE over the dimensions [offset, headDim) of a head: that span's rotated
+/// leading dimensions must be even and positive in number.
+static LogicalResult verifyRotation(Operation *op, RopeAttr rope,
+                                    int64_t headDim,
+                                    std::optional<int64_t> offset) {
   if (ShapedType::isDynamic(headDim))
-    return emitOpError() << "head_dim must be static";
-  int64_t rotary = getRope().getRotaryDim(headDim);
+    return op->emitOpError() << "head_dim must be static";
+  if (offset && (*offset < 0 || *offset >= headDim))
+    return op->emitOpError() << "'rope_offset' (" << *offset
+                             << ") must be in [0, head_dim = " << headDim
+                             << ")";
+  int64_t span = headDim - offset.value_or(0);
+  int64_t rotary = rope.getRotaryDim(span);
   if (rotary <= 0 || rotary % 2)
-    return emitOpError() << "rotated dimensions (fraction "
-                         << getRope().getFractionValue() << " of head_dim "
-                         << headDim << " = " << rotary
-                         << ") must be even and positive";
+    return op->emitOpError()
+           << "rotated dimensions (fraction " << rope.getFractionValue()
+           << (offset ? " of head_dim - rope_offset " : " of head_dim ")
+           << span << " = " << rotary << ") must be even and positive";
   return success();
+}
+
+/// The fused rotation of tfc.attention / tfc.kv_cache_append (tfc-fuse-rope).
+static LogicalResult verifyFusedRotation(Operation *op, RopeAttr rope,
+                                         std::optional<int64_t> offset,
+                                         int64_t headDim) {
+  if (!rope) {
+    if (offset)
+      return op->emitOpError() << "'rope_offset' without 'rope'";
+    return success();
+  }
+  return verifyRotation(op, rope, headDim, offset);
+}
+
+LogicalResult RopeOp::verify() {
+  return verifyRotation(*this, getRope(), getInput().getType().getDimSize(2),
+                        std::nullopt);
 }
 
 LogicalResult AttentionOp::verify() {
@@ -293,7 +318,7 @@ LogicalResult AttentionOp::verify() {
   if (getSoftcap() &&
       failed(checkPositive(op, "softcap", getSoftcap()->convertToDouble())))
     return failure();
-  return success();
+  return verifyFusedRotation(op, getRopeAttr(), getRopeOffset(), q[2]);
 }
 
 LogicalResult RelativePositionBiasOp::verify() {
@@ -335,8 +360,11 @@ static LogicalResult verifyCacheRow(Operation *op, Type keyType,
 }
 
 LogicalResult KVCacheAppendOp::verify() {
-  return verifyCacheRow(*this, getKey().getType(), getValue().getType(),
-                        getCache().getType());
+  if (failed(verifyCacheRow(*this, getKey().getType(), getValue().getType(),
+                            getCache().getType())))
+    return failure();
+  return verifyFusedRotation(*this, getRopeAttr(), getRopeOffset(),
+                             getKey().getType().getDimSize(2));
 }
 
 LogicalResult KVCacheReadOp::verify() {

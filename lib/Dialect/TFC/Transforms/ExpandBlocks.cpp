@@ -242,14 +242,16 @@ FailureOr<Value> BlockExpander::attention(Value x) {
                                keys, values, pos, keyPosition, /*bias=*/Value(),
                                relativeTable,
                                b.getF64FloatAttr(attn.getScaleValue()), window,
-                               softcap, alibi, relative)
+                               softcap, alibi, relative, /*rope=*/RopeAttr(),
+                               /*rope_offset=*/IntegerAttr())
         .getResult();
   };
 
   Value out;
   if (!window) {
     // Append this step's keys and values, then attend over the whole cache.
-    KVCacheAppendOp::create(b, loc, k, v, cache, pos);
+    KVCacheAppendOp::create(b, loc, k, v, cache, pos, /*rope=*/RopeAttr(),
+                            /*rope_offset=*/IntegerAttr());
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
     auto read = KVCacheReadOp::create(b, loc, keyType, valueType, cache, zero, end);
     out = attend(read.getKey(), read.getValue(), /*keyPosition=*/Value());
@@ -267,7 +269,8 @@ FailureOr<Value> BlockExpander::attention(Value x) {
     Value values = tensor::ConcatOp::create(b, loc, valueType, /*dim=*/0,
                                             ValueRange{read.getValue(), v});
     out = attend(keys, values, first);
-    KVCacheAppendOp::create(b, loc, k, v, cache, pos);
+    KVCacheAppendOp::create(b, loc, k, v, cache, pos, /*rope=*/RopeAttr(),
+                            /*rope_offset=*/IntegerAttr());
   }
   return linear(mergeHeads(out), WeightRoleKind::OProj);
 }

@@ -416,6 +416,11 @@ def TFC_AttentionOp : TFC_Op<"attention", [Pure, AttrSizedOperandSegments]> {
     tensor at all (tfc-fuse-attention folds a `tfc.relative_position_bias`
     feeding `bias` into this form).
 
+    With `rope` (tfc-fuse-rope), the query is first rotated as `tfc.rope`
+    would rotate it at `position`, over the dimensions from `rope_offset` (0
+    when absent; MLA's decoupled part starts after `qk_nope_head_dim`) to
+    the end of each head; the keys come rotated already.
+
     ```mlir
     %o = tfc.attention %q, %k, %v at %pos {scale = 0.088388 : f64}
         : tensor<?x32x128xf32>, tensor<?x8x128xf32>, tensor<?x8x128xf32> -> tensor<?x32x128xf32>
@@ -437,7 +442,9 @@ def TFC_AttentionOp : TFC_Op<"attention", [Pure, AttrSizedOperandSegments]> {
                        F64Attr:$scale, OptionalAttr<I64Attr>:$window,
                        OptionalAttr<F64Attr>:$softcap,
                        OptionalAttr<TFC_AlibiAttr>:$alibi,
-                       OptionalAttr<TFC_RelativeBiasAttr>:$relative_bias);
+                       OptionalAttr<TFC_RelativeBiasAttr>:$relative_bias,
+                       OptionalAttr<TFC_RopeAttr>:$rope,
+                       OptionalAttr<I64Attr>:$rope_offset);
   let results = (outs TFC_F32Tensor3D:$result);
   let assemblyFormat = [{
     $query `,` $key `,` $value `at` $position (`keys_from` $key_position^)?
@@ -488,15 +495,23 @@ def TFC_KVCacheAppendOp : TFC_Op<"kv_cache_append"> {
     `key [n, kv_heads, head_dim]` and `value [n, kv_heads, value_dim]` are at
     positions `position .. position + n - 1`; when `n > rows`, only the last
     `rows` of them are kept.
+    With `rope` (tfc-fuse-rope), the keys are rotated as `tfc.rope` would
+    rotate them at `position`, over the dimensions from `rope_offset` (0
+    when absent) to the end of each head, as they are written: the cache
+    holds rotated keys, as it does when a `tfc.rope` precedes the append.
 
     ```mlir
     tfc.kv_cache_append %k, %v into %cache at %pos
+        : tensor<?x8x128xf32>, tensor<?x8x128xf32>, memref<?x2048xf32>
+    // The keys rotated as they are written.
+    tfc.kv_cache_append %k, %v into %cache at %pos {rope = #tfc.rope<theta = 1.000000e+04>}
         : tensor<?x8x128xf32>, tensor<?x8x128xf32>, memref<?x2048xf32>
     ```
   }];
   let arguments = (ins TFC_F32Tensor3D:$key, TFC_F32Tensor3D:$value,
                        Arg<TFC_KVCache, "the cache", [MemWrite]>:$cache,
-                       Index:$position);
+                       Index:$position, OptionalAttr<TFC_RopeAttr>:$rope,
+                       OptionalAttr<I64Attr>:$rope_offset);
   let assemblyFormat = [{
     $key `,` $value `into` $cache `at` $position attr-dict `:` type($key) `,`
     type($value) `,` type($cache)

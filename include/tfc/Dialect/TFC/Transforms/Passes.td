@@ -108,6 +108,54 @@ def TFCFuseGLU : Pass<"tfc-fuse-glu"> {
   }];
 }
 
+def TFCFuseRope : Pass<"tfc-fuse-rope"> {
+  let summary = "Fuse RoPE into attention (queries) and the KV-cache write (keys)";
+  let description = [{
+    A `tfc.rope` is an elementwise map of its own: a pass over the queries
+    or keys between their projection and their one consumer. This pass moves
+    each rotation into that consumer, so that no standalone `tfc.rope`
+    remains in a layer:
+
+    - the keys' into `tfc.kv_cache_append` (`rope` attribute): the map that
+      writes the new keys into their cache rows (converting them to a 16-bit
+      cache type where there is one) rotates them on the way, one pass over
+      the keys instead of a rotation and then a copy;
+    - the queries' into `tfc.attention` as its prologue: the query is read
+      once per attention anyway (reshaped `[n, kv_heads, group, d]` in the
+      flash form); attention owns the rotation, so a later tiling of the
+      query rows computes it per tile.
+
+    The rotation must have the consumer's position and the consumer must be
+    its only user. It is found through the concatenations that
+    `tfc-expand-blocks` builds for MLA (deepseek_v2): there only the
+    decoupled `qk_rope_head_dim` part of a head rotates, which the fused op
+    records as `rope_offset` (the first rotated dimension;
+    `qk_nope_head_dim`), and the shared rotated key broadcast over the heads
+    (a concatenation along heads) is rotated as it is cached. A
+    concatenation of slices that together are their source (MLA's query
+    split into its nope and rope parts and put back) folds to the source.
+    Rotate-half and interleaved pairing and a partial rotary fraction are
+    the `#tfc.rope`'s and carry over unchanged.
+
+    A rotation with other users, or whose consumer is neither (e.g. the keys
+    of a sliding-window layer, which attention reads before they are
+    cached), stays a `tfc.rope`. Same arithmetic as `tfc.rope`, per element:
+    results are bitwise those of the unfused form.
+
+    ```mlir
+    %qr = tfc.rope %q at %pos <theta = 1.000000e+04> : tensor<?x8x64xf32>
+    %kr = tfc.rope %k at %pos <theta = 1.000000e+04> : tensor<?x2x64xf32>
+    tfc.kv_cache_append %kr, %v into %cache at %pos : ...
+    %o = tfc.attention %qr, %keys, %values at %pos {scale = 0.125 : f64} : ...
+    // becomes
+    tfc.kv_cache_append %k, %v into %cache at %pos {rope = #tfc.rope<theta = 1.000000e+04>} : ...
+    %o = tfc.attention %q, %keys, %values at %pos
+        {rope = #tfc.rope<theta = 1.000000e+04>, scale = 0.125 : f64} : ...
+    ```
+  }];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+}
+
 def TFCDispatchExperts : Pass<"tfc-dispatch-experts", "::mlir::ModuleOp"> {
   let summary = "Run each token through its routed experts only";
   let description = [{
