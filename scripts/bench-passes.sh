@@ -13,7 +13,7 @@ model=${1:-${BENCH_MODEL:-/tmp/tfc-bench/m100}}
 shift || true
 threads=("${@:-1}")
 [ -f "$model/config.json" ] || /usr/bin/python3 "$peer/make_bench_model.py" "$model"
-passes=$(build/bin/tfc-compile --help | sed -n 's/.*--disable-pass=.*reassociation): //p' | tr -d ',')
+passes=$(build/bin/tfc-compile --help | sed -n 's/.*--disable-pass=.*exp): //p' | tr -d ',')
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

@@ -62,11 +62,11 @@ static constexpr Optimisation kOptimisations[] = {
     {"tfc-fuse-glu"},
     {"tfc-fuse-rope"},
     {"tfc-fuse-attention"},
-    // Split-KV decode slows prefill for now (a prefill is one scf.forall
-    // iteration, so its loops run on one thread).
-    {"tfc-tile-kv", /*offByDefault=*/true},
+    {"tfc-tile-kv"},
     {"tfc-dispatch-experts"},
+    {"tfc-cpu-fuse-widening"},
     {"tfc-cpu-vectorize-contractions"},
+    {"tfc-cpu-approximate-math"},
 };
 
 static const Optimisation *findOptimisation(StringRef name) {
@@ -110,10 +110,10 @@ PipelineOptions::PipelineOptions()
     : disabledPasses(*this, "disable-pass",
                      llvm::cl::desc("Optimisation passes to leave out (the "
                                     "model computes the same, up to "
-                                    "reassociation)")),
+                                    "rounding)")),
       enabledPasses(*this, "enable-pass",
                     llvm::cl::desc("Optimisation passes that are off by "
-                                   "default to run: tfc-tile-kv")),
+                                   "default to run (none is, today)")),
       weightDType(*this, "weight-dtype",
                   llvm::cl::desc("Element type the model reads its weights in "
                                  "(default: as imported)"),
@@ -268,6 +268,8 @@ static void buildBufferizationPipeline(OpPassManager &pm) {
 
 void mlir::tfc::buildLinalgToLLVMCPUPipeline(OpPassManager &pm,
                                              const PipelineOptions &options) {
+  if (options.runs("tfc-cpu-fuse-widening"))
+    pm.addNestedPass<func::FuncOp>(createTFCCPUFuseWidening());
   buildBufferizationPipeline(pm);
   // The projections as register-blocked vector kernels; every other
   // generic becomes parallel loops below.
@@ -287,6 +289,8 @@ void mlir::tfc::buildLinalgToLLVMCPUPipeline(OpPassManager &pm,
   arith::ArithExpandOpsPassOptions expand;
   expand.includeBf16 = true;
   pm.addPass(arith::createArithExpandOpsPass(expand));
+  if (options.runs("tfc-cpu-approximate-math"))
+    pm.addNestedPass<func::FuncOp>(createTFCCPUApproximateMath());
   // Parallel loops run on libomp's team; reductions stay sequential loops
   // inside them.
   pm.addPass(createConvertLinalgToParallelLoopsPass());

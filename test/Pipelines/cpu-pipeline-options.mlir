@@ -19,12 +19,14 @@
 // PIPE:        reconcile-unrealized-casts
 // PIPE-NEXT: )
 
-// Without options: no dtype pass and no split-KV; the disabled passes gone.
+// Without options: no dtype pass; the disabled passes gone (split-KV too:
+// it needs the flash form).
 // OFF:       builtin.module(
 // OFF-NEXT:    tfc-expand-blocks{outline-layers=true},
 // OFF-NEXT:    tfc-fuse-residual-norm,
 // OFF-NEXT:    tfc-fuse-glu,
 // OFF-NEXT:    tfc-fuse-rope,
+// OFF-NEXT:    tfc-tile-kv{tile-size=256},
 // OFF-NEXT:    tfc-create-entry-points,
 // OFF-NOT:     tfc-cpu-vectorize-contractions
 // OFF:         reconcile-unrealized-casts

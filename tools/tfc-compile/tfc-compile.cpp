@@ -120,8 +120,15 @@ static cl::list<std::string> disabledPasses(
 static cl::list<std::string> enabledPasses(
     "enable-pass", cl::cat(category), cl::CommaSeparated,
     cl::value_desc("name[,name...]"),
-    cl::desc("Run optimisation passes that are off by default: tfc-tile-kv "
-             "(split-KV decode; it slows prefill for now)"));
+    cl::desc("Run optimisation passes that are off by default (none is, "
+             "today; the option stays for passes that do not pay everywhere "
+             "yet)"));
+static cl::opt<std::string> pipelineOptionsText(
+    "pipeline-options", cl::cat(category), cl::value_desc("'key=value ...'"),
+    cl::desc("Options of the pipelines, as tfc-opt's --tfc-cpu-pipeline takes "
+             "them (kv-tile, query-tile, kv-chunk, vector-width, tile-rows, "
+             "tile-cols, block-bytes, threads, ...; see docs/benchmarks.md); "
+             "the flags above override their keys"));
 static cl::opt<bool> quiet("quiet", cl::cat(category),
                            cl::desc("Do not print progress to stderr"));
 
@@ -252,7 +259,8 @@ int main(int argc, char **argv) {
   cl::HideUnrelatedOptions(category);
   static std::string disableHelp =
       "Leave out optimisation passes (the model computes the same, up to "
-      "reassociation): " +
+      "rounding: reassociation, and tfc-cpu-approximate-math's polynomial "
+      "exp): " +
       llvm::join(tfc::getOptionalPasses(), ", ");
   disabledPasses.setDescription(disableHelp);
   cl::ParseCommandLineOptions(
@@ -279,11 +287,24 @@ int main(int argc, char **argv) {
       return fail("--gpu-arch applies to --target=cuda only");
   }
   tfc::PipelineOptions pipelineOptions;
-  pipelineOptions.gpuChip = gpuArch;
-  pipelineOptions.disabledPasses = llvm::ArrayRef<std::string>(disabledPasses);
-  pipelineOptions.enabledPasses = llvm::ArrayRef<std::string>(enabledPasses);
-  pipelineOptions.weightDType = weightDType;
-  pipelineOptions.kvDType = kvDType;
+  {
+    std::string error;
+    llvm::raw_string_ostream errorStream(error);
+    if (failed(pipelineOptions.parseFromString(pipelineOptionsText,
+                                               errorStream)))
+      return fail("--pipeline-options: " + llvm::StringRef(error).trim());
+  }
+  if (gpuArch.getNumOccurrences())
+    pipelineOptions.gpuChip = gpuArch;
+  if (disabledPasses.getNumOccurrences())
+    pipelineOptions.disabledPasses =
+        llvm::ArrayRef<std::string>(disabledPasses);
+  if (enabledPasses.getNumOccurrences())
+    pipelineOptions.enabledPasses = llvm::ArrayRef<std::string>(enabledPasses);
+  if (weightDType.getNumOccurrences())
+    pipelineOptions.weightDType = weightDType;
+  if (kvDType.getNumOccurrences())
+    pipelineOptions.kvDType = kvDType;
   if (failed(pipelineOptions.verify(
           [](const llvm::Twine &message) { fail("--" + message); })))
     return 1;

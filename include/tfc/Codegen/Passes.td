@@ -70,6 +70,48 @@ def TFCCPUVectorizeContractions
                            "::mlir::memref::MemRefDialect"];
 }
 
+def TFCCPUFuseWidening : Pass<"tfc-cpu-fuse-widening", "::mlir::func::FuncOp"> {
+  let summary = "16-bit reads widened inside the tiles that consume them";
+  let description = [{
+    A 16-bit KV cache is read as `bf16`/`f16` and widened to f32 by one
+    elementwise `linalg.generic` over the whole `[T, kv_heads, d]` view.
+    Left alone, that map is a pass over the cache that writes an f32 copy
+    twice its size, which attention then reads again. This pass moves the
+    widening to where the values are used: a `tensor.extract_slice` of a
+    widening map becomes the map of a slice (so the flash form's KV tiles
+    widen only their own rows), and a widening map that feeds a
+    `linalg.generic` is fused into it (the widening happens in registers as
+    the contraction loads each element). Only pure widenings (one `arith.extf`,
+    identity maps, parallel loops) move; nothing else changes.
+
+    ```mlir
+    %w = linalg.generic {identity maps, parallel} ins(%cache : tensor<?x4x64xbf16>) ... { arith.extf }
+    %t = tensor.extract_slice %w[%j, 0, 0] [%n, 4, 64] [1, 1, 1]
+    %s = linalg.generic ... ins(%q, %t : ...) { mulf, addf }
+    // becomes
+    %c = tensor.extract_slice %cache[%j, 0, 0] [%n, 4, 64] [1, 1, 1]
+    %s = linalg.generic ... ins(%q, %c : ...) { extf, mulf, addf }
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+def TFCCPUApproximateMath
+    : Pass<"tfc-cpu-approximate-math", "::mlir::func::FuncOp"> {
+  let summary = "math.exp as a polynomial that vectorises, not a libm call";
+  let description = [{
+    `math.exp` becomes a `expf` call per element on the CPU, which keeps
+    LLVM from vectorising the loops of the online softmax, the softmaxes and
+    SiLU. This pass rewrites f32 `math.exp` into MLIR's polynomial
+    approximation (range reduction and a polynomial: plain arithmetic that
+    vectorises, a few ulp from libm; the end-to-end tests bound the effect).
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 def TFCCPUSerializeNestedParallel
     : Pass<"tfc-cpu-serialize-nested-parallel", "::mlir::func::FuncOp"> {
   let summary = "Parallel loops inside a parallel loop become sequential";

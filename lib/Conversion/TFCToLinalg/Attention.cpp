@@ -265,16 +265,16 @@ static Value emitMaterialisedAttention(Emitter &e, AttentionOp op) {
 /// query head of the group): the running max m, the sum l of exp(s - m) and
 /// the unnormalised output acc = sum exp(s - m) v.
 struct FlashState {
-  Value m, l, acc; // [rows, 1, g], [rows, 1, g], [rows, 1, g, dv]
+  Value m, l, acc; // [rows, kvi, g], [rows, kvi, g], [rows, kvi, g, dv]
 };
 
-/// One work item of the flash form: query rows [i0, i0 + rows) of one kv
-/// head kh with the `group` query heads that share it, over a range of its
-/// keys. Every item is independent; its tiles are small enough to stay in
-/// cache, and its loops run on one thread.
+/// One work item of the flash form: query rows [i0, i0 + rows) of kv heads
+/// [kh, kh + kvi) with the `group` query heads that share each, over a range
+/// of their keys. Every item is independent; its tiles are small enough to
+/// stay in cache, and its loops run on one thread.
 struct FlashItem {
-  Value q;         // [rows, 1, group, d]
-  Value k, v;      // [T, 1, d], [T, 1, dv]: kv head kh, all keys
+  Value q;         // [rows, kvi, group, d]
+  Value k, v;      // [T, kvi, d], [T, kvi, dv]: the item's kv heads
   Value i0, kh, rows;
 };
 
@@ -282,20 +282,20 @@ struct FlashEmitter {
   Emitter &e;
   AttentionOp op;
   ScoreEpilogue &epi;
-  int64_t group, dv, tile;
+  int64_t kvi, group, dv, tile;
   int64_t rowsStatic; // the item's query rows when static (decode: 1)
 
   RankedTensorType rowType() {
-    return RankedTensorType::get({rowsStatic, 1, group}, e.f32());
+    return RankedTensorType::get({rowsStatic, kvi, group}, e.f32());
   }
   RankedTensorType accType() {
-    return RankedTensorType::get({rowsStatic, 1, group, dv}, e.f32());
+    return RankedTensorType::get({rowsStatic, kvi, group, dv}, e.f32());
   }
   SmallVector<Value> rowDims(Emitter &te, Value rows) {
-    return {rows, te.idx(1), te.idx(group)};
+    return {rows, te.idx(kvi), te.idx(group)};
   }
   SmallVector<Value> accDims(Emitter &te, Value rows) {
-    return {rows, te.idx(1), te.idx(group), te.idx(dv)};
+    return {rows, te.idx(kvi), te.idx(group), te.idx(dv)};
   }
   FlashState initial(Emitter &te, Value rows) {
     return {te.filled(rowType(), rowDims(te, rows),
@@ -328,13 +328,13 @@ struct FlashEmitter {
           Value rest = arith::SubIOp::create(b, l, hi, j0);
           Value tsz = arith::MinSIOp::create(b, l, rest, te.idx(tile));
           auto slice = [&](Value x, int64_t width) {
-            auto type = RankedTensorType::get({ShapedType::kDynamic, 1, width},
-                                              te.f32());
+            auto type = RankedTensorType::get(
+                {ShapedType::kDynamic, kvi, width}, te.f32());
             return tensor::ExtractSliceOp::create(
                        b, l, type, x,
                        ArrayRef<OpFoldResult>{j0, b.getIndexAttr(0),
                                               b.getIndexAttr(0)},
-                       ArrayRef<OpFoldResult>{tsz, b.getIndexAttr(1),
+                       ArrayRef<OpFoldResult>{tsz, b.getIndexAttr(kvi),
                                               b.getIndexAttr(width)},
                        ArrayRef<OpFoldResult>{b.getIndexAttr(1),
                                               b.getIndexAttr(1),
@@ -343,10 +343,10 @@ struct FlashEmitter {
           };
           Value kt = slice(item.k, d), vt = slice(item.v, dv);
           auto sType = RankedTensorType::get(
-              {rowsStatic, 1, group, ShapedType::kDynamic}, te.f32());
-          SmallVector<Value> sDims = {item.rows, te.idx(1), te.idx(group),
+              {rowsStatic, kvi, group, ShapedType::kDynamic}, te.f32());
+          SmallVector<Value> sDims = {item.rows, te.idx(kvi), te.idx(group),
                                       tsz};
-          // s[i, 0, g, t] = q[i, 0, g, :] . k[j0 + t, 0, :]
+          // s[i, h, g, t] = q[i, h, g, :] . k[j0 + t, h, :]
           Value dots = te.generic(
               sType, ValueRange{item.q, kt}, te.filled(sType, sDims, 0.0),
               {te.map(5, {te.d(0), te.d(1), te.d(2), te.d(4)}),
@@ -357,11 +357,12 @@ struct FlashEmitter {
             return epi.apply(te, bb, ll, a[0], [&]() -> std::array<Value, 3> {
               Value i = arith::AddIOp::create(
                   bb, ll, item.i0, linalg::IndexOp::create(bb, ll, 0));
+              Value kh = arith::AddIOp::create(
+                  bb, ll, item.kh, linalg::IndexOp::create(bb, ll, 1));
               Value g = linalg::IndexOp::create(bb, ll, 2);
               Value t = linalg::IndexOp::create(bb, ll, 3);
               Value h = arith::AddIOp::create(
-                  bb, ll, arith::MulIOp::create(bb, ll, item.kh, te.idx(group)),
-                  g);
+                  bb, ll, arith::MulIOp::create(bb, ll, kh, te.idx(group)), g);
               Value j = arith::AddIOp::create(bb, ll, j0, t);
               return {h, i, j};
             });
@@ -472,10 +473,12 @@ struct FlashEmitter {
 /// tiles of `tile` rows with an online softmax (the decomposition of IREE's
 /// OnlineAttentionOp), no [heads, n, T] score tensor.
 ///
-/// The work is one scf.forall over (query blocks of `queryTile` rows, kv
-/// heads, key chunks): the group's query heads read each KV tile once, a
-/// block of causal rows walks only the keys its last row sees, and each item
-/// keeps a partial (max, sum, output). With `chunk` (tfc-tile-kv), a step of
+/// The work is one scf.forall over (query blocks of `queryTile` rows, key
+/// chunks): an item takes every kv head, so that it walks whole cache rows
+/// (one position's keys and values are contiguous; a single head's would be
+/// a strided strip the prefetchers lose), the group's query heads read each
+/// KV tile once, a block of causal rows walks only the keys its last row
+/// sees, and each item keeps a partial (max, sum, output). With `chunk` (tfc-tile-kv), a step of
 /// one query row (decode) splits its keys into chunks of `chunk` rows so that
 /// a single sequence uses every thread (flash-decoding); otherwise every
 /// item walks all its keys. One combine rescales and sums the chunks.
@@ -496,7 +499,9 @@ static Value emitFlashAttention(Emitter &e, AttentionOp op, int64_t tile,
   ScoreEpilogue epi(op, e);
   if (nStatic != dyn)
     queryTile = std::min(queryTile, nStatic);
-  FlashEmitter fe{e, op, epi, group, dv, tile,
+  // Kv heads per item: all of them (see above).
+  int64_t kvi = kvh;
+  FlashEmitter fe{e, op, epi, kvi, group, dv, tile,
                   nStatic == 1 ? int64_t(1) : dyn};
 
   // Decode (one row) splits its keys into chunks; everything else is one
@@ -517,7 +522,8 @@ static Value emitFlashAttention(Emitter &e, AttentionOp op, int64_t tile,
   SmallVector<Value> pAccDims = {numChunks, n, e.idx(kvh), e.idx(group),
                                  e.idx(dv)};
   auto forall = scf::ForallOp::create(
-      b, loc, ArrayRef<OpFoldResult>{numBlocks, b.getIndexAttr(kvh), numChunks},
+      b, loc,
+      ArrayRef<OpFoldResult>{numBlocks, b.getIndexAttr(kvh / kvi), numChunks},
       ValueRange{e.empty(pRowType, pRowDims), e.empty(pRowType, pRowDims),
                  e.empty(pAccType, pAccDims)},
       std::nullopt);
@@ -525,20 +531,22 @@ static Value emitFlashAttention(Emitter &e, AttentionOp op, int64_t tile,
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPoint(forall.getTerminator());
     Emitter ie{b, loc};
-    Value qb = forall.getInductionVar(0), kh = forall.getInductionVar(1),
-          c = forall.getInductionVar(2);
+    Value qb = forall.getInductionVar(0), c = forall.getInductionVar(2);
+    Value kh = arith::MulIOp::create(b, loc, forall.getInductionVar(1),
+                                     ie.idx(kvi));
     Value i0 = arith::MulIOp::create(b, loc, qb, ie.idx(queryTile));
     Value rows = arith::MinUIOp::create(
         b, loc, ie.idx(queryTile), arith::SubIOp::create(b, loc, n, i0));
     auto one = b.getIndexAttr(1), zero = b.getIndexAttr(0);
     auto qItemType =
-        RankedTensorType::get({fe.rowsStatic, 1, group, d}, e.f32());
-    // The item's query rows of the group's heads, [rows, 1, group, d].
+        RankedTensorType::get({fe.rowsStatic, kvi, group, d}, e.f32());
+    // The item's query rows of its heads, [rows, kvi, group, d].
     Value headBase = arith::MulIOp::create(b, loc, kh, ie.idx(group));
     Value qRows = tensor::ExtractSliceOp::create(
-        b, loc, RankedTensorType::get({fe.rowsStatic, group, d}, e.f32()),
+        b, loc, RankedTensorType::get({fe.rowsStatic, kvi * group, d}, e.f32()),
         op.getQuery(), ArrayRef<OpFoldResult>{i0, headBase, zero},
-        ArrayRef<OpFoldResult>{rows, b.getIndexAttr(group), b.getIndexAttr(d)},
+        ArrayRef<OpFoldResult>{rows, b.getIndexAttr(kvi * group),
+                               b.getIndexAttr(d)},
         ArrayRef<OpFoldResult>{one, one, one});
     // tfc-fuse-rope's prologue: each block rotated while it is in cache, no
     // pass over the whole query.
@@ -549,13 +557,13 @@ static Value emitFlashAttention(Emitter &e, AttentionOp op, int64_t tile,
     Value qItem = tensor::ExpandShapeOp::create(
         b, loc, qItemType, qRows,
         ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}},
-        ArrayRef<OpFoldResult>{rows, one, b.getIndexAttr(group),
-                               b.getIndexAttr(d)});
+        ArrayRef<OpFoldResult>{rows, b.getIndexAttr(kvi),
+                               b.getIndexAttr(group), b.getIndexAttr(d)});
     auto headKeys = [&](Value x, int64_t width) -> Value {
       return tensor::ExtractSliceOp::create(
-          b, loc, RankedTensorType::get({dyn, 1, width}, e.f32()), x,
+          b, loc, RankedTensorType::get({dyn, kvi, width}, e.f32()), x,
           ArrayRef<OpFoldResult>{zero, kh, zero},
-          ArrayRef<OpFoldResult>{T, one, b.getIndexAttr(width)},
+          ArrayRef<OpFoldResult>{T, b.getIndexAttr(kvi), b.getIndexAttr(width)},
           ArrayRef<OpFoldResult>{one, one, one});
     };
     FlashItem item{qItem, headKeys(op.getKey(), d), headKeys(op.getValue(), dv),
@@ -568,7 +576,7 @@ static Value emitFlashAttention(Emitter &e, AttentionOp op, int64_t tile,
     b.setInsertionPointToStart(forall.getTerminator().getBody());
     auto insert = [&](Value src, Value dest, bool withValueDim) {
       SmallVector<OpFoldResult> offsets = {c, i0, kh, zero};
-      SmallVector<OpFoldResult> sizes = {one, rows, one,
+      SmallVector<OpFoldResult> sizes = {one, rows, b.getIndexAttr(kvi),
                                          b.getIndexAttr(group)};
       if (withValueDim) {
         offsets.push_back(zero);

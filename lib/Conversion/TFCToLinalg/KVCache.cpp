@@ -214,13 +214,10 @@ struct LowerKVCacheRead : OpRewritePattern<KVCacheReadOp> {
       // `restrict`: the tensor is the only way this block of the cache is
       // read; kv_cache_append writes to memref subviews, never through it,
       // and not while an in-place read is live (checked above).
-      Value block = bufferization::ToTensorOp::create(
+      return bufferization::ToTensorOp::create(
           rewriter, loc, type,
           cacheBlock(rewriter, loc, cache, first, rows, column, width),
           /*restrict=*/true, /*writable=*/false);
-      return elementType.isF32()
-                 ? block
-                 : convertElements(e, block, rewriter.getF32Type());
     };
     SmallVector<Value> results;
     int64_t column = 0;
@@ -235,7 +232,14 @@ struct LowerKVCacheRead : OpRewritePattern<KVCacheReadOp> {
         flat = tensor::ConcatOp::create(rewriter, loc, /*dim=*/0,
                                         ValueRange{head, tail});
       }
-      results.push_back(splitCachedHeads(rewriter, loc, type, flat, count));
+      // A 16-bit cache is widened last, as one elementwise map of the
+      // [T, kv_heads, dim] view: tfc-cpu-fuse-widening moves it into the
+      // tiles that read it, so the cache is read once in its own type.
+      auto cachedType = RankedTensorType::get(type.getShape(), elementType);
+      Value heads = splitCachedHeads(rewriter, loc, cachedType, flat, count);
+      results.push_back(elementType.isF32()
+                            ? heads
+                            : convertElements(e, heads, rewriter.getF32Type()));
       column += width;
     }
     rewriter.replaceOp(op, results);

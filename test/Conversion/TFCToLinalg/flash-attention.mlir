@@ -1,8 +1,9 @@
 // RUN: tfc-opt %s -tfc-lower-to-linalg | FileCheck %s
 
 // The flash form: one scf.forall over (query blocks of tfc.query_tile rows,
-// kv heads, key chunks); an item takes its rows of the group's 4 query heads
-// ([rows, 1, group, d]: no floordiv maps) and its kv head's keys, walks the
+// key chunks; the middle dimension is 1: an item takes every kv head, whole
+// cache rows); an item takes its rows of every query head ([rows, kv_heads,
+// group, d]: no floordiv maps) and the keys of its chunk, walks the
 // keys its rows can see (causal end, window start) in tiles with an online
 // softmax, and writes a partial (max, sum, output) that one combine merges.
 // No [heads, n, T] score tensor. With tfc.kv_chunk a one-row step (decode)
@@ -14,17 +15,17 @@
 // CHECK: %[[ROWS:.*]] = arith.select %[[DECODE]], %c128, %{{.*}}
 // CHECK: %[[CHUNKS:.*]] = arith.ceildivui
 // CHECK: %[[BLOCKS:.*]] = arith.ceildivui %{{.*}}, %c16
-// CHECK: scf.forall (%[[QB:.*]], %[[KH:.*]], %[[C:.*]]) in (%[[BLOCKS]], 2, %[[CHUNKS]])
-// CHECK: tensor.extract_slice %arg0[%{{.*}}, %{{.*}}, 0] [%{{.*}}, 4, 16] [1, 1, 1] : tensor<?x8x16xf32> to tensor<?x4x16xf32>
-// CHECK: tensor.expand_shape {{.*}} into tensor<?x1x4x16xf32>
-// CHECK: tensor.extract_slice %arg1[0, %[[KH]], 0] [%{{.*}}, 1, 16]
-// CHECK: tensor.extract_slice %arg2[0, %[[KH]], 0] [%{{.*}}, 1, 16]
+// CHECK: scf.forall (%[[QB:.*]], %{{.*}}, %[[C:.*]]) in (%[[BLOCKS]], 1, %[[CHUNKS]])
+// CHECK: tensor.extract_slice %arg0[%{{.*}}, %{{.*}}, 0] [%{{.*}}, 8, 16] [1, 1, 1] : tensor<?x8x16xf32> to tensor<?x8x16xf32>
+// CHECK: tensor.expand_shape {{.*}} into tensor<?x2x4x16xf32>
+// CHECK: tensor.extract_slice %arg1[0, %[[KH:.*]], 0] [%{{.*}}, 2, 16]
+// CHECK: tensor.extract_slice %arg2[0, %[[KH]], 0] [%{{.*}}, 2, 16]
 // The keys the block sees: up to its last row (causal), from its first
 // row's window.
 // CHECK: %[[END:.*]] = arith.minsi
 // CHECK: %[[START:.*]] = arith.maxsi
 // CHECK: scf.for %{{.*}} = %[[START]] to %[[END]] step %c64
-// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<?x1x4x?xf32>)
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<?x2x4x?xf32>)
 // CHECK: math.exp
 // CHECK: scf.forall.in_parallel
 // CHECK: tensor.parallel_insert_slice {{.*}}[%[[C]], %{{.*}}, %[[KH]], 0]
@@ -45,7 +46,7 @@ func.func @flash(%q: tensor<?x8x16xf32>, %k: tensor<?x2x16xf32>, %v: tensor<?x2x
 // CHECK: %[[BUCKETS:.*]] = arith.constant dense<{{.*}}> : tensor<257xi32>
 // CHECK-NOT: tensor<8x?x?xf32>
 // CHECK: scf.for
-// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<?x1x4x?xf32>)
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<?x2x4x?xf32>)
 // CHECK: tensor.extract %[[BUCKETS]]
 // CHECK: tensor.extract %{{.*}} : tensor<32x8xf32>
 // CHECK: math.exp

@@ -99,23 +99,23 @@ func.func @rope_llama31(%q: tensor<?x2x128xf32>, %pos: index) -> tensor<?x2x128x
 }
 
 // tfc-fuse-rope's forms. Attention's prologue: in the flash form, each work
-// item's query rows [rows, group, d] are rotated by the same map inside the
+// item's query rows [rows, heads, d] are rotated by the same map inside the
 // scf.forall (at position pos + the block's first row), here over dimensions
 // [4, 6) of each head (MLA's decoupled part: one pair, frequency 1;
 // r = d - 4, unsigned, so d < 4 passes through), then viewed
-// [rows, 1, group, d] for the KV-tile loop.
+// [rows, kv_heads, group, d] for the KV-tile loop.
 // CHECK-LABEL: func.func @attention_rope
 // CHECK-SAME: (%[[Q:[a-z0-9]+]]: tensor<?x2x6xf32>
 // CHECK: scf.forall
-// CHECK: %[[QS:.*]] = tensor.extract_slice %[[Q]]{{.*}} : tensor<?x2x6xf32> to tensor<?x1x6xf32>
+// CHECK: %[[QS:.*]] = tensor.extract_slice %[[Q]]{{.*}} : tensor<?x2x6xf32> to tensor<?x2x6xf32>
 // CHECK: arith.constant dense<1.000000e+00> : tensor<1xf32>
-// CHECK: %[[QR:.*]] = linalg.generic {{.*}} ins(%[[QS]] : tensor<?x1x6xf32>)
+// CHECK: %[[QR:.*]] = linalg.generic {{.*}} ins(%[[QS]] : tensor<?x2x6xf32>)
 // CHECK: %[[D:.*]] = linalg.index 2 : index
 // CHECK: %[[OFF:.*]] = arith.constant 4 : index
 // CHECK-NEXT: %[[R:.*]] = arith.subi %[[D]], %[[OFF]] : index
 // CHECK-NEXT: arith.cmpi ult, %[[R]], %{{.*}} : index
 // CHECK: math.cos
-// CHECK: tensor.expand_shape %[[QR]] {{.*}} into tensor<?x1x1x6xf32>
+// CHECK: tensor.expand_shape %[[QR]] {{.*}} into tensor<?x2x1x6xf32>
 // CHECK: scf.for
 // CHECK-NOT: tfc.
 func.func @attention_rope(%q: tensor<?x2x6xf32>, %k: tensor<?x2x6xf32>, %v: tensor<?x2x4xf32>, %pos: index) -> tensor<?x2x4xf32> {

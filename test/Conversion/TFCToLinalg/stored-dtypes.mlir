@@ -19,9 +19,11 @@
 // CHECK: %[[NARROW:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<?x32xf32>) outs(%{{.*}} : tensor<?x32xbf16>)
 // CHECK: arith.truncf %{{.*}} : f32 to bf16
 // CHECK: bufferization.materialize_in_destination %[[NARROW]] in writable %{{.*}} : (tensor<?x32xbf16>, memref<?x32xbf16, strided<[64, 1], offset: ?>>) -> ()
-// Cached keys are read as bf16 and widened.
+// Cached keys are read as bf16, split into heads, and widened (as the last
+// map, which tfc-cpu-fuse-widening moves into the tiles that read it).
 // CHECK: %[[READ:.*]] = bufferization.to_tensor %{{.*}} restrict : memref<?x32xbf16, strided<[64, 1]>> to tensor<?x32xbf16>
-// CHECK: linalg.generic {{.*}} ins(%[[READ]] : tensor<?x32xbf16>) outs(%{{.*}} : tensor<?x32xf32>)
+// CHECK: %[[HEADS:.*]] = tensor.expand_shape %[[READ]] {{.*}} into tensor<?x2x16xbf16>
+// CHECK: linalg.generic {{.*}} ins(%[[HEADS]] : tensor<?x2x16xbf16>) outs(%{{.*}} : tensor<?x2x16xf32>)
 // CHECK: arith.extf %{{.*}} : bf16 to f32
 
 func.func @f(%x: tensor<?x64xf32>, %w: tensor<32x64xbf16>, %n: tensor<64xf16>, %k: tensor<?x2x16xf32>, %cache: memref<?x64xbf16>, %pos: index) -> tensor<?x32xf32> {

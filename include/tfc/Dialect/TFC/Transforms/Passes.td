@@ -189,22 +189,28 @@ def TFCFuseAttention : Pass<"tfc-fuse-attention"> {
   let description = [{
     Marks every `tfc.attention` without an additive bias `tfc.kv_tile = N`
     and `tfc.query_tile = Q`; `tfc-lower-to-linalg` then lowers it
-    flash-style instead of materialising
-    the `[heads, n, T]` score matrix: the queries are reshaped
-    `[n, kv_heads, group, d]` (the query heads of a GQA/MQA group are a batch
-    dimension, no `floordiv` indexing maps), and an `scf.for` walks the keys
-    in tiles of N rows carrying the running max, the running sum and the
-    rescaled output accumulator (the online softmax of IREE's
-    OnlineAttentionOp decomposition). Scale, soft-cap, ALiBi and the causal
-    and sliding-window masks are applied per tile; the largest score tensor
-    is `[n, kv_heads, group, N]`. Same terms as the materialised form, summed
-    in another order (reassociation only).
+    flash-style instead of materialising the `[heads, n, T]` score matrix.
+    The work is one `scf.forall` over (blocks of Q query rows, key chunks);
+    an item takes its rows of every query head as `[rows, kv_heads, group,
+    d]` (the query heads of a GQA/MQA group are a batch dimension, no
+    `floordiv` indexing maps) and walks its keys in tiles of N rows with an
+    `scf.for` carrying the running max, the running sum and the rescaled
+    output accumulator (the online softmax of IREE's OnlineAttentionOp
+    decomposition); each KV tile is read once for all the rows and heads
+    that use it. A block of causal rows walks only the keys its last row
+    sees, and a sliding-window block starts at its first row's window, so
+    fully masked tiles are skipped. Scale, soft-cap, ALiBi, the T5 bias and
+    the masks are applied per tile; the largest score tensor is `[Q,
+    kv_heads, group, N]`. One combine merges the items' partial results.
+    Same terms as the materialised form, summed in another order
+    (reassociation only).
 
     ```mlir
     %o = tfc.attention %q, %k, %v at %pos {scale = 0.125 : f64}
         : tensor<?x8x64xf32>, tensor<?x2x64xf32>, tensor<?x2x64xf32> -> tensor<?x8x64xf32>
     // becomes
-    %o = tfc.attention %q, %k, %v at %pos {scale = 0.125 : f64, tfc.kv_tile = 64 : i64}
+    %o = tfc.attention %q, %k, %v at %pos {scale = 0.125 : f64, tfc.kv_tile = 64 : i64,
+                                            tfc.query_tile = 16 : i64}
         : tensor<?x8x64xf32>, tensor<?x2x64xf32>, tensor<?x2x64xf32> -> tensor<?x8x64xf32>
     ```
   }];
@@ -221,13 +227,13 @@ def TFCTileKV : Pass<"tfc-tile-kv"> {
   let description = [{
     Marks every `tfc.attention` that `tfc-fuse-attention` put in the flash
     form `tfc.kv_chunk = tile-size`: a step of one query row (decode) then
-    splits the keys into chunks of `tile-size` rows, run in parallel
-    (`scf.forall`, which the CPU pipeline hands to OpenMP), each chunk's
-    online softmax over its KV tiles with all query heads of a group reading
-    each tile once; one combine rescales and sums the chunks' partial
-    results. A single sequence's decode thus uses every thread even with few
-    kv heads. Steps of several rows (prefill) stay sequential over the keys:
-    their rows already give every thread work.
+    splits its keys into chunks of `tile-size` rows, which are items of the
+    flash form's `scf.forall` (handed to OpenMP on the CPU), each with its
+    own online softmax over its KV tiles and all query heads reading each
+    tile once; the combine rescales and sums the chunks' partial results. A
+    single sequence's decode thus uses every thread however few kv heads
+    and query rows it has. A step of several rows (prefill) is one chunk:
+    its query blocks already give every thread work.
 
     ```mlir
     %o = tfc.attention %q, %k, %v at %pos {scale = 0.125 : f64, tfc.kv_tile = 64 : i64} : ...
