@@ -120,8 +120,8 @@ static cl::list<std::string> disabledPasses(
 static cl::list<std::string> enabledPasses(
     "enable-pass", cl::cat(category), cl::CommaSeparated,
     cl::value_desc("name[,name...]"),
-    cl::desc("Run optimisation passes that are off by default: tfc-tile-kv "
-             "(split-KV decode; it slows prefill for now)"));
+    cl::desc("Run optimisation passes that are off by default (set in main "
+             "from the pipelines)"));
 static cl::opt<bool> quiet("quiet", cl::cat(category),
                            cl::desc("Do not print progress to stderr"));
 
@@ -255,6 +255,17 @@ int main(int argc, char **argv) {
       "reassociation): " +
       llvm::join(tfc::getOptionalPasses(), ", ");
   disabledPasses.setDescription(disableHelp);
+  // Generated, like the list above: test/e2e/check-passes-off.sh reads both
+  // lists from --help to know which passes to switch off and which on.
+  llvm::SmallVector<llvm::StringRef> offByDefault =
+      tfc::getOffByDefaultPasses();
+  static std::string enableHelp =
+      offByDefault.empty()
+          ? std::string("Run optimisation passes that are off by default "
+                        "(none at present)")
+          : "Run optimisation passes that are off by default: " +
+                llvm::join(offByDefault, ", ");
+  enabledPasses.setDescription(enableHelp);
   cl::ParseCommandLineOptions(
       argc, argv,
       "tfc-compile: compiles a decoder-only Transformer described by a Hugging "
