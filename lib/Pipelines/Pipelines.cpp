@@ -83,6 +83,14 @@ SmallVector<StringRef> mlir::tfc::getOptionalPasses() {
   return names;
 }
 
+SmallVector<StringRef> mlir::tfc::getOffByDefaultPasses() {
+  SmallVector<StringRef> names;
+  for (const Optimisation &o : kOptimisations)
+    if (o.offByDefault)
+      names.push_back(o.name);
+  return names;
+}
+
 llvm::cl::ValuesClass mlir::tfc::getElementTypeValues() {
   return llvm::cl::values(
       clEnumValN(ElementType::F32, "f32", "32-bit float"),
@@ -113,7 +121,8 @@ PipelineOptions::PipelineOptions()
                                     "rounding)")),
       enabledPasses(*this, "enable-pass",
                     llvm::cl::desc("Optimisation passes that are off by "
-                                   "default to run (none is, today)")),
+                                   "default to run (tfc-compile --help "
+                                   "lists them)")),
       weightDType(*this, "weight-dtype",
                   llvm::cl::desc("Element type the model reads its weights in "
                                  "(default: as imported)"),

@@ -120,9 +120,8 @@ static cl::list<std::string> disabledPasses(
 static cl::list<std::string> enabledPasses(
     "enable-pass", cl::cat(category), cl::CommaSeparated,
     cl::value_desc("name[,name...]"),
-    cl::desc("Run optimisation passes that are off by default (none is, "
-             "today; the option stays for passes that do not pay everywhere "
-             "yet)"));
+    cl::desc("Run optimisation passes that are off by default (set in main "
+             "from the pipelines)"));
 static cl::opt<std::string> pipelineOptionsText(
     "pipeline-options", cl::cat(category), cl::value_desc("'key=value ...'"),
     cl::desc("Options of the pipelines, as tfc-opt's --tfc-cpu-pipeline takes "
@@ -263,6 +262,17 @@ int main(int argc, char **argv) {
       "exp): " +
       llvm::join(tfc::getOptionalPasses(), ", ");
   disabledPasses.setDescription(disableHelp);
+  // Generated, like the list above: test/e2e/check-passes-off.sh reads both
+  // lists from --help to know which passes to switch off and which on.
+  llvm::SmallVector<llvm::StringRef> offByDefault =
+      tfc::getOffByDefaultPasses();
+  static std::string enableHelp =
+      offByDefault.empty()
+          ? std::string("Run optimisation passes that are off by default "
+                        "(none at present)")
+          : "Run optimisation passes that are off by default: " +
+                llvm::join(offByDefault, ", ");
+  enabledPasses.setDescription(enableHelp);
   cl::ParseCommandLineOptions(
       argc, argv,
       "tfc-compile: compiles a decoder-only Transformer described by a Hugging "

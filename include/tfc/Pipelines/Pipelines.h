@@ -62,6 +62,8 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
 /// disable (or enable, when off by default): the model computes the same (up
 /// to reassociation) without them.
 SmallVector<StringRef> getOptionalPasses();
+/// Those of getOptionalPasses() that are off unless enabled.
+SmallVector<StringRef> getOffByDefaultPasses();
 
 /// The model-level choices: tfc-set-dtypes when a dtype is set, else nothing.
 void buildTFCModelPipeline(OpPassManager &pm, const PipelineOptions &options);
