@@ -315,35 +315,56 @@ struct FlashEmitter {
     });
   }
 
-  /// Keys [lo, hi) of `item` walked in tiles of `tile` rows, from `state`.
+  /// Keys [lo, hi) of `item` walked in tiles of `tile` rows, from `state`:
+  /// the whole tiles with static shapes (which LLVM unrolls and vectorises
+  /// better), then the rest as one tile of dynamic size.
   FlashState range(Emitter &ie, const FlashItem &item, Value lo, Value hi,
                    FlashState state) {
+    OpBuilder &b = ie.b;
+    Location l = ie.loc;
+    Value count = arith::MaxSIOp::create(
+        b, l, arith::SubIOp::create(b, l, hi, lo), ie.idx(0));
+    Value whole = arith::AddIOp::create(
+        b, l, lo,
+        arith::MulIOp::create(
+            b, l, arith::DivUIOp::create(b, l, count, ie.idx(tile)),
+            ie.idx(tile)));
+    state = tiles(ie, item, lo, whole, state, /*staticTile=*/true);
+    return tiles(ie, item, whole, hi, state, /*staticTile=*/false);
+  }
+
+  FlashState tiles(Emitter &ie, const FlashItem &item, Value lo, Value hi,
+                   FlashState state, bool staticTile) {
     OpBuilder &rb = ie.b;
     Location loc = ie.loc;
     int64_t d = op.getKey().getType().getDimSize(2);
+    int64_t tileDim = staticTile ? tile : ShapedType::kDynamic;
     auto loop = scf::ForOp::create(
         rb, loc, lo, hi, ie.idx(tile), ValueRange{state.m, state.l, state.acc},
         [&](OpBuilder &b, Location l, Value j0, ValueRange it) {
           Emitter te{b, l};
-          Value rest = arith::SubIOp::create(b, l, hi, j0);
-          Value tsz = arith::MinSIOp::create(b, l, rest, te.idx(tile));
+          Value tsz = te.idx(tile);
+          if (!staticTile)
+            tsz = arith::MinSIOp::create(
+                b, l, arith::SubIOp::create(b, l, hi, j0), tsz);
           auto slice = [&](Value x, int64_t width) {
-            auto type = RankedTensorType::get(
-                {ShapedType::kDynamic, kvi, width}, te.f32());
+            auto type = RankedTensorType::get({tileDim, kvi, width}, te.f32());
             return tensor::ExtractSliceOp::create(
                        b, l, type, x,
                        ArrayRef<OpFoldResult>{j0, b.getIndexAttr(0),
                                               b.getIndexAttr(0)},
-                       ArrayRef<OpFoldResult>{tsz, b.getIndexAttr(kvi),
-                                              b.getIndexAttr(width)},
+                       ArrayRef<OpFoldResult>{
+                           staticTile ? OpFoldResult(b.getIndexAttr(tile))
+                                      : OpFoldResult(tsz),
+                           b.getIndexAttr(kvi), b.getIndexAttr(width)},
                        ArrayRef<OpFoldResult>{b.getIndexAttr(1),
                                               b.getIndexAttr(1),
                                               b.getIndexAttr(1)})
                 .getResult();
           };
           Value kt = slice(item.k, d), vt = slice(item.v, dv);
-          auto sType = RankedTensorType::get(
-              {rowsStatic, kvi, group, ShapedType::kDynamic}, te.f32());
+          auto sType =
+              RankedTensorType::get({rowsStatic, kvi, group, tileDim}, te.f32());
           SmallVector<Value> sDims = {item.rows, te.idx(kvi), te.idx(group),
                                       tsz};
           // s[i, h, g, t] = q[i, h, g, :] . k[j0 + t, h, :]
