@@ -82,7 +82,9 @@ def TFCCPUFuseWidening : Pass<"tfc-cpu-fuse-widening", "::mlir::func::FuncOp"> {
     widen only their own rows), and a widening map that feeds a
     `linalg.generic` is fused into it (the widening happens in registers as
     the contraction loads each element). Only pure widenings (one `arith.extf`,
-    identity maps, parallel loops) move; nothing else changes.
+    identity maps, parallel loops) of buffer reads (`bufferization.to_tensor`
+    through reshapes, slices and concatenations: the KV cache) move; others
+    (of weights, which are function arguments) stay where they are.
 
     ```mlir
     %w = linalg.generic {identity maps, parallel} ins(%cache : tensor<?x4x64xbf16>) ... { arith.extf }

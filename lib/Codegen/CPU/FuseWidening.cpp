@@ -8,6 +8,7 @@
 #include "tfc/Codegen/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -40,14 +41,37 @@ bool isWidening(linalg::GenericOp op) {
          body.getTerminator()->getOperand(0) == ext.getResult();
 }
 
+/// Whether `v` is a view of buffers (bufferization.to_tensor through
+/// reshapes, slices and concatenations): a KV-cache read. Weights are
+/// function arguments; their widening stays where the kernels expect it.
+bool isBufferRead(Value v) {
+  Operation *def = v.getDefiningOp();
+  if (!def)
+    return false;
+  if (isa<bufferization::ToTensorOp>(def))
+    return true;
+  if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp,
+          tensor::ExtractSliceOp>(def))
+    return isBufferRead(def->getOperand(0));
+  if (auto concat = dyn_cast<tensor::ConcatOp>(def))
+    return llvm::all_of(concat.getInputs(), isBufferRead);
+  return false;
+}
+
+/// A widening of a buffer read (see isBufferRead).
+bool isReadWidening(linalg::GenericOp op) {
+  return isWidening(op) && isBufferRead(op.getDpsInputs()[0]);
+}
+
 /// extract_slice(widen(x)) -> widen(extract_slice(x)).
 struct SwapSliceWithWidening : OpRewritePattern<tensor::ExtractSliceOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(tensor::ExtractSliceOp slice,
                                 PatternRewriter &rewriter) const override {
     auto widen = slice.getSource().getDefiningOp<linalg::GenericOp>();
-    if (!widen || !isWidening(widen))
-      return rewriter.notifyMatchFailure(slice, "not a slice of a widening");
+    if (!widen || !isReadWidening(widen))
+      return rewriter.notifyMatchFailure(slice,
+                                         "not a slice of a read's widening");
     if (slice.getType().getRank() != slice.getSourceType().getRank())
       return rewriter.notifyMatchFailure(slice, "rank-reducing slice");
     Location loc = slice.getLoc();
@@ -83,7 +107,7 @@ struct TFCCPUFuseWideningPass
     linalg::populateElementwiseOpsFusionPatterns(
         patterns, [](OpOperand *use) {
           auto producer = use->get().getDefiningOp<linalg::GenericOp>();
-          return producer && isWidening(producer);
+          return producer && isReadWidening(producer);
         });
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

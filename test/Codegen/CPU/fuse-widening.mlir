@@ -5,14 +5,16 @@
 // (the 16-bit elements are widened as they are loaded; no f32 copy of the
 // cache remains).
 // CHECK-LABEL: func.func @tile_of_widened_cache
-// CHECK-SAME: (%[[CACHE:.*]]: tensor<?x4x64xbf16>, %[[Q:.*]]: tensor<4x64xf32>
+// CHECK-SAME: (%[[BUF:.*]]: memref<?x4x64xbf16>, %[[Q:.*]]: tensor<4x64xf32>
+// CHECK: %[[CACHE:.*]] = bufferization.to_tensor %[[BUF]]
 // CHECK-NOT: tensor<?x4x64xf32>
 // CHECK: %[[TILE:.*]] = tensor.extract_slice %[[CACHE]][%{{.*}}, 0, 0] [16, 4, 64] [1, 1, 1] : tensor<?x4x64xbf16> to tensor<16x4x64xbf16>
 // CHECK: linalg.generic {{.*}} ins(%[[Q]], %[[TILE]] : tensor<4x64xf32>, tensor<16x4x64xbf16>)
 // CHECK: arith.extf
 // CHECK: arith.mulf
 // CHECK: arith.addf
-func.func @tile_of_widened_cache(%cache: tensor<?x4x64xbf16>, %q: tensor<4x64xf32>, %j: index) -> tensor<4x16xf32> {
+func.func @tile_of_widened_cache(%buf: memref<?x4x64xbf16>, %q: tensor<4x64xf32>, %j: index) -> tensor<4x16xf32> {
+  %cache = bufferization.to_tensor %buf restrict : memref<?x4x64xbf16> to tensor<?x4x64xbf16>
   %c0 = arith.constant 0 : index
   %t = tensor.dim %cache, %c0 : tensor<?x4x64xbf16>
   %e = tensor.empty(%t) : tensor<?x4x64xf32>
@@ -34,7 +36,8 @@ func.func @tile_of_widened_cache(%cache: tensor<?x4x64xbf16>, %q: tensor<4x64xf3
   return %s : tensor<4x16xf32>
 }
 
-// Anything but a pure widening stays where it is.
+// Anything but a pure widening of a buffer read stays where it is: here a
+// widening with arithmetic, and a widening of a function argument (a weight).
 // CHECK-LABEL: func.func @not_a_widening
 // CHECK: %[[SCALED:.*]] = linalg.generic
 // CHECK: arith.mulf
@@ -48,5 +51,19 @@ func.func @not_a_widening(%x: tensor<8x4xbf16>) -> tensor<2x4xf32> {
     linalg.yield %s : f32
   } -> tensor<8x4xf32>
   %t = tensor.extract_slice %w[2, 0] [2, 4] [1, 1] : tensor<8x4xf32> to tensor<2x4xf32>
+  return %t : tensor<2x4xf32>
+}
+
+// CHECK-LABEL: func.func @weight_widening
+// CHECK: %[[WIDE:.*]] = linalg.generic
+// CHECK: tensor.extract_slice %[[WIDE]]
+func.func @weight_widening(%w: tensor<8x4xbf16>) -> tensor<2x4xf32> {
+  %e = tensor.empty() : tensor<8x4xf32>
+  %x = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%w : tensor<8x4xbf16>) outs(%e : tensor<8x4xf32>) {
+  ^bb0(%in: bf16, %out: f32):
+    %v = arith.extf %in : bf16 to f32
+    linalg.yield %v : f32
+  } -> tensor<8x4xf32>
+  %t = tensor.extract_slice %x[2, 0] [2, 4] [1, 1] : tensor<8x4xf32> to tensor<2x4xf32>
   return %t : tensor<2x4xf32>
 }
