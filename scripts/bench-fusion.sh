@@ -15,10 +15,10 @@ threads=("${@:-1}"); [ $# -gt 0 ] || threads=(1 2)
 root=${BENCH_ROOT:-/tmp/tfc-bench}
 peer=../shared/peers/llamacpp
 [ -f "$root/m100/model.safetensors" ] || /usr/bin/python3 "$peer/make_bench_model.py" "$root/m100"
-make() { /usr/bin/python3 scripts/make-bench-model.py "$@"; }
-make "$root/gqa16" --hidden 1024 --heads 16 --kv-heads 1 --intermediate 2816
-make "$root/moe8x2" --layers 8 --intermediate 1024 --experts 8 --top-k 2 --dtype bf16
-make "$root/moe-dense" --layers 8 --intermediate 2048 --dtype bf16
+make_model() { /usr/bin/python3 scripts/make-bench-model.py "$@"; }
+make_model "$root/gqa16" --hidden 1024 --heads 16 --kv-heads 1 --intermediate 2816
+make_model "$root/moe8x2" --layers 8 --intermediate 1024 --experts 8 --top-k 2 --dtype bf16
+make_model "$root/moe-dense" --layers 8 --intermediate 2048 --dtype bf16
 
 for m in m100 gqa16 moe8x2 moe-dense; do
   echo "## $m"
