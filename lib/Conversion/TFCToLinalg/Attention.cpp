@@ -367,12 +367,15 @@ struct FlashEmitter {
               RankedTensorType::get({rowsStatic, kvi, group, tileDim}, te.f32());
           SmallVector<Value> sDims = {item.rows, te.idx(kvi), te.idx(group),
                                       tsz};
-          // s[i, h, g, t] = q[i, h, g, :] . k[j0 + t, h, :]
+          // s[i, h, g, t] = q[i, h, g, :] . k[j0 + t, h, :], with the key
+          // loop outside the heads': the tile is read once, row after row
+          // (one position's heads are contiguous), not once per query head
+          // down a strided column.
           Value dots = te.generic(
               sType, ValueRange{item.q, kt}, te.filled(sType, sDims, 0.0),
-              {te.map(5, {te.d(0), te.d(1), te.d(2), te.d(4)}),
-               te.map(5, {te.d(3), te.d(1), te.d(4)}),
-               te.map(5, {te.d(0), te.d(1), te.d(2), te.d(3)})},
+              {te.map(5, {te.d(0), te.d(2), te.d(3), te.d(4)}),
+               te.map(5, {te.d(1), te.d(2), te.d(4)}),
+               te.map(5, {te.d(0), te.d(2), te.d(3), te.d(1)})},
               {kPar, kPar, kPar, kPar, kRed}, yieldMulAdd);
           Value s = te.map(dots, [&](OpBuilder &bb, Location ll, ValueRange a) {
             return epi.apply(te, bb, ll, a[0], [&]() -> std::array<Value, 3> {
@@ -442,9 +445,9 @@ struct FlashEmitter {
                 linalg::YieldOp::create(
                     bb, ll, arith::AddFOp::create(bb, ll, a[0], a[1]).getResult());
               });
-          // acc' = acc alpha + p v, the key loop outside the value dim so
-          // that the inner loop runs along v's rows (unit stride), not down
-          // its columns.
+          // acc' = acc alpha + p v, the key loop outermost (after the rows)
+          // so that v's tile is read once, row after row, and the inner loop
+          // runs along a row (unit stride).
           Value accScaled = te.generic(
               accType(), ValueRange{alpha}, ValueRange{it[2]}, {row4, id4},
               {kPar, kPar, kPar, kPar},
@@ -454,10 +457,10 @@ struct FlashEmitter {
               });
           Value accNew = te.generic(
               accType(), ValueRange{p, vt}, ValueRange{accScaled},
-              {te.map(5, {te.d(0), te.d(1), te.d(2), te.d(3)}),
-               te.map(5, {te.d(3), te.d(1), te.d(4)}),
-               te.map(5, {te.d(0), te.d(1), te.d(2), te.d(4)})},
-              {kPar, kPar, kPar, kRed, kPar}, yieldMulAdd);
+              {te.map(5, {te.d(0), te.d(2), te.d(3), te.d(1)}),
+               te.map(5, {te.d(1), te.d(2), te.d(4)}),
+               te.map(5, {te.d(0), te.d(2), te.d(3), te.d(4)})},
+              {kPar, kRed, kPar, kPar, kPar}, yieldMulAdd);
           Value mNew = te.generic(rowType(), ValueRange{mTile},
                                   ValueRange{it[0]}, {id3, id3},
                                   {kPar, kPar, kPar}, maxBody);
