@@ -175,6 +175,13 @@ PipelineOptions::PipelineOptions()
                 llvm::cl::desc("Accumulators per output along the depth for "
                                "those rows"),
                 llvm::cl::init(TFCCPUVectorizeContractionsOptions().rowUnroll)),
+      fuseEpilogues(
+          *this, "fuse-epilogues",
+          llvm::cl::desc("Fuse the elementwise map that consumes a "
+                         "projection's outputs (the GLU, a residual add) into "
+                         "its kernel"),
+          llvm::cl::init(
+              TFCCPUVectorizeContractionsOptions().fuseEpilogues)),
       threads(*this, "threads",
               llvm::cl::desc("Threads of every parallel region (0: the "
                              "runtime's team, tfc-run --threads)"),
@@ -291,6 +298,7 @@ void mlir::tfc::buildLinalgToLLVMCPUPipeline(OpPassManager &pm,
     kernels.prefetchBytes = options.prefetchBytes;
     kernels.rowCols = options.rowCols;
     kernels.rowUnroll = options.rowUnroll;
+    kernels.fuseEpilogues = options.fuseEpilogues;
     pm.addNestedPass<func::FuncOp>(createTFCCPUVectorizeContractions(kernels));
   }
   // bf16 <-> f32 as integer shifts, which LLVM vectorises 16 wide (it

@@ -1,7 +1,7 @@
 // The registered pipelines take typed options (tfc/Pipelines/Pipelines.h):
 // each goes to the pass it configures, optimisations are left out or added
 // by name, and the pipeline with options runs to the LLVM dialect.
-// RUN: tfc-opt %S/Inputs/tiny-model.mlir --tfc-cpu-pipeline="weight-dtype=f16 kv-dtype=bf16 disable-pass=tfc-fuse-glu enable-pass=tfc-tile-kv outline-layers=false kv-tile=8 kv-chunk=16 vector-width=8 tile-rows=2 threads=2" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=PIPE
+// RUN: tfc-opt %S/Inputs/tiny-model.mlir --tfc-cpu-pipeline="weight-dtype=f16 kv-dtype=bf16 disable-pass=tfc-fuse-glu enable-pass=tfc-tile-kv outline-layers=false kv-tile=8 kv-chunk=16 vector-width=8 tile-rows=2 fuse-epilogues=false threads=2" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=PIPE
 // RUN: tfc-opt %S/Inputs/tiny-model.mlir --tfc-cpu-pipeline="disable-pass=tfc-cpu-vectorize-contractions,tfc-fuse-attention" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=OFF
 // RUN: tfc-opt %S/Inputs/tiny-model.mlir --tfc-to-linalg="weight-dtype=f16 kv-dtype=bf16 enable-pass=tfc-tile-kv kv-tile=8 kv-chunk=16" | FileCheck %s --check-prefix=LINALG
 // RUN: tfc-opt %S/Inputs/tiny-model.mlir --tfc-cpu-pipeline="threads=2 vector-width=8" | FileCheck %s --check-prefix=LLVM
@@ -14,7 +14,7 @@
 // PIPE-NEXT:   tfc-fuse-attention{kv-tile=8 query-tile=16},
 // PIPE-NEXT:   tfc-tile-kv{tile-size=16},
 // PIPE-NEXT:   tfc-create-entry-points,
-// PIPE:        tfc-cpu-vectorize-contractions{block-bytes=262144 prefetch-bytes=0 row-cols=1 row-unroll=4 tile-cols=4 tile-rows=2 vector-width=8}
+// PIPE:        tfc-cpu-vectorize-contractions{block-bytes=262144 fuse-epilogues=false prefetch-bytes=0 row-cols=1 row-unroll=4 tile-cols=4 tile-rows=2 vector-width=8}
 // PIPE:        convert-scf-to-openmp{num-threads=2}
 // PIPE:        reconcile-unrealized-casts
 // PIPE-NEXT: )

@@ -31,6 +31,12 @@ def TFCCPUVectorizeContractions
       product is bound by;
     - one horizontal add per output at the end, added to what `y` held (the
       bias or zero).
+    With `fuse-epilogues`, an elementwise generic right after the
+    contraction that reads its zero-initialised outputs (tfc.gated_linear's
+    GLU map, a residual add; identity maps, plain arithmetic) becomes the
+    kernel's epilogue: each output goes from the accumulators through that
+    map into the map's result, and the contraction's own output buffers (two
+    `[n, d_ff]` for a GLU) are removed.
     Contractions of any other form are left as they are.
 
     ```mlir
@@ -63,6 +69,9 @@ def TFCCPUVectorizeContractions
            "Weight rows per tile for the rows of x left over (decode)">,
     Option<"rowUnroll", "row-unroll", "int64_t", /*default=*/"4",
            "Accumulators per output along the depth for those rows">,
+    Option<"fuseEpilogues", "fuse-epilogues", "bool", /*default=*/"true",
+           "Fuse the elementwise map that consumes a contraction's outputs "
+           "into its kernel">,
   ];
   let dependentDialects = ["::mlir::scf::SCFDialect",
                            "::mlir::vector::VectorDialect",

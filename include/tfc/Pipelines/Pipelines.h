@@ -44,6 +44,7 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
   Option<int64_t> prefetchBytes;
   Option<int64_t> rowCols;
   Option<int64_t> rowUnroll;
+  Option<bool> fuseEpilogues;
   Option<unsigned> threads;
 
   // GPU code generation (nvvm-attach-target, scf-parallel-loop-tiling).

@@ -16,7 +16,11 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::tfc {
@@ -138,12 +142,144 @@ std::optional<Projection> matchProjection(linalg::GenericOp op,
   return p;
 }
 
+/// The root of a buffer through views (subview, cast, reshapes).
+Value viewRoot(Value v) {
+  while (Operation *def = v.getDefiningOp()) {
+    if (auto view = dyn_cast<ViewLikeOpInterface>(def))
+      v = view.getViewSource();
+    else
+      break;
+  }
+  return v;
+}
+
+/// Whether `a` and `b` may be the same memory: only two distinct
+/// allocations, or an allocation and a function argument, are known apart.
+bool mayAlias(Value a, Value b) {
+  a = viewRoot(a);
+  b = viewRoot(b);
+  if (a == b)
+    return true;
+  return !a.getDefiningOp<memref::AllocOp>() &&
+         !b.getDefiningOp<memref::AllocOp>();
+}
+
+bool isZeroFill(Operation *op, Value buffer) {
+  auto fill = dyn_cast<linalg::FillOp>(op);
+  return fill && fill.getDpsInits()[0] == buffer &&
+         matchPattern(fill.getInputs()[0], m_AnyZeroFloat());
+}
+
+/// The op that sets `y` to zero before `projection` reads it, its only
+/// use before it: a zero fill of `y`, or (after CSE shared one zero tensor)
+/// a copy from a buffer whose only writer before `projection` is a zero fill.
+Operation *zeroInitOf(Value y, Operation *projection) {
+  Operation *init = nullptr;
+  for (Operation *user : y.getUsers()) {
+    Operation *at = projection->getBlock()->findAncestorOpInBlock(*user);
+    if (!at)
+      return nullptr;
+    if (at == projection || !at->isBeforeInBlock(projection))
+      continue;
+    if (init || at != user)
+      return nullptr;
+    init = user;
+  }
+  if (!init || isZeroFill(init, y))
+    return init;
+  auto copy = dyn_cast<linalg::CopyOp>(init);
+  if (!copy || copy.getDpsInits()[0] != y)
+    return nullptr;
+  Value src = copy.getInputs()[0];
+  if (!src.getDefiningOp<memref::AllocOp>())
+    return nullptr;
+  bool filled = false;
+  for (Operation *user : src.getUsers()) {
+    Operation *at = projection->getBlock()->findAncestorOpInBlock(*user);
+    if (!at)
+      return nullptr;
+    if (isZeroFill(user, src) && at->isBeforeInBlock(copy)) {
+      filled = true;
+      continue;
+    }
+    auto reads = dyn_cast<linalg::CopyOp>(user);
+    if ((reads && reads.getInputs()[0] == src) || isa<memref::DeallocOp>(user))
+      continue;
+    // Any other use comes after the projection.
+    if (at == projection || at->isBeforeInBlock(projection))
+      return nullptr;
+  }
+  return filled ? init : nullptr;
+}
+
+/// The elementwise generic right after a projection that reads its outputs
+/// (tfc.gated_linear's GLU map; a residual add): it becomes the kernel's
+/// epilogue, so each output goes from the accumulators through the map
+/// straight into the map's result, and the projection's outputs (zero-filled
+/// buffers nothing else reads) are never written.
+struct Epilogue {
+  linalg::GenericOp op;
+  SmallVector<int64_t> pairOf; // per input of `op`: the output j it reads, or -1
+  SmallVector<Operation *> inits; // per output j: the op zeroing it
+};
+
+std::optional<Epilogue> matchEpilogue(linalg::GenericOp projection,
+                                      const Projection &p) {
+  auto op = dyn_cast_or_null<linalg::GenericOp>(projection->getNextNode());
+  if (!op || !op.hasPureBufferSemantics() || op.getNumLoops() != 2 ||
+      op.getNumDpsInits() != 1 || op.getNumReductionLoops() != 0 ||
+      !llvm::all_of(op.getIndexingMapsArray(),
+                    [](AffineMap m) { return m.isIdentity(); }))
+    return std::nullopt;
+  Block &body = op.getRegion().front();
+  // The body is cloned per output: plain arithmetic, not the output's old
+  // value nor the iteration index.
+  if (!body.getArguments().back().use_empty() ||
+      llvm::any_of(body.without_terminator(), [](Operation &inner) {
+        return isa<linalg::IndexOp>(inner) || inner.getNumRegions() != 0 ||
+               !isMemoryEffectFree(&inner);
+      }))
+    return std::nullopt;
+  auto isF32Matrix = [](Value v) {
+    auto type = dyn_cast<MemRefType>(v.getType());
+    return type && type.getRank() == 2 && type.getElementType().isF32();
+  };
+  Value out = op.getDpsInits()[0];
+  if (!isF32Matrix(out) || mayAlias(out, p.x))
+    return std::nullopt;
+  Epilogue e{op, {}, {}};
+  SmallVector<bool> read(p.ys.size(), false);
+  for (Value in : op.getDpsInputs()) {
+    auto y = llvm::find(p.ys, in);
+    int64_t j = y == p.ys.end() ? -1 : y - p.ys.begin();
+    if (j >= 0 ? read[j] : !isF32Matrix(in))
+      return std::nullopt;
+    if (j >= 0)
+      read[j] = true;
+    e.pairOf.push_back(j);
+  }
+  for (auto [j, y] : llvm::enumerate(p.ys)) {
+    if (!read[j] || !y.getDefiningOp<memref::AllocOp>() ||
+        mayAlias(out, y))
+      return std::nullopt;
+    // Nothing but the zeroing, the projection, the map and a dealloc.
+    Operation *init = zeroInitOf(y, projection);
+    if (!init || llvm::any_of(y.getUsers(), [&](Operation *user) {
+          return user != init && user != projection && user != op &&
+                 !isa<memref::DeallocOp>(user);
+        }))
+      return std::nullopt;
+    e.inits.push_back(init);
+  }
+  return e;
+}
+
 /// Emits the loop nest of one projection in place of its generic.
 class KernelEmitter {
 public:
   KernelEmitter(OpBuilder &b, Location loc, const Projection &p,
-                const KernelConfig &config)
-      : b(b), loc(loc), p(p), config(config) {}
+                const KernelConfig &config, const Epilogue *epilogue)
+      : b(b), loc(loc), p(p), config(config), epilogue(epilogue) {}
 
   void emit() {
     auto wType = cast<MemRefType>(p.ws[0].getType());
@@ -280,45 +416,98 @@ private:
     auto reassoc = arith::FastMathFlagsAttr::get(
         b.getContext(),
         arith::FastMathFlags::reassoc | arith::FastMathFlags::contract);
-    auto add = vector::CombiningKindAttr::get(b.getContext(),
-                                              vector::CombiningKind::ADD);
     for (int64_t r = 0; r < rows; ++r)
-      for (int64_t c = 0; c < cols; ++c)
+      for (int64_t c = 0; c < cols; ++c) {
+        SmallVector<Value, 2> totals;
         for (int64_t j = 0; j < pairs; ++j) {
-          ValueRange at{xRows[r], wRows[c]};
           int64_t first = chain(r, c, j, 0);
           Value total = loop.getResult(first);
           for (int64_t u = 1; u < unroll; ++u)
             total = arith::AddFOp::create(b, loc, total,
                                           loop.getResult(first + u), reassoc);
-          Value old = memref::LoadOp::create(b, loc, p.ys[j], at);
-          Value sum = vector::ReductionOp::create(b, loc, b.getF32Type(), add,
-                                                  total, old, reassoc);
-          memref::StoreOp::create(b, loc, sum, p.ys[j], at);
+          totals.push_back(total);
         }
+        store(totals, ValueRange{xRows[r], wRows[c]});
+      }
+  }
+
+  /// The sum of output (n, o) for each weight, through the epilogue into
+  /// its result, or added to what each `y` held.
+  void store(ArrayRef<Value> totals, ValueRange at) {
+    auto reassoc = arith::FastMathFlagsAttr::get(
+        b.getContext(),
+        arith::FastMathFlags::reassoc | arith::FastMathFlags::contract);
+    auto add = vector::CombiningKindAttr::get(b.getContext(),
+                                              vector::CombiningKind::ADD);
+    if (!epilogue) {
+      for (auto [total, y] : llvm::zip_equal(totals, p.ys)) {
+        Value old = memref::LoadOp::create(b, loc, y, at);
+        Value sum = vector::ReductionOp::create(b, loc, b.getF32Type(), add,
+                                                total, old, reassoc);
+        memref::StoreOp::create(b, loc, sum, y, at);
+      }
+      return;
+    }
+    // The outputs start at zero (matchEpilogue checked).
+    IRMapping map;
+    linalg::GenericOp op = epilogue->op;
+    Block &body = op.getRegion().front();
+    for (auto [arg, in, j] : llvm::zip(body.getArguments(),
+                                       op.getDpsInputs(),
+                                       epilogue->pairOf))
+      map.map(arg, j >= 0 ? vector::ReductionOp::create(
+                                b, loc, b.getF32Type(), add, totals[j],
+                                Value(), reassoc)
+                                .getResult()
+                          : memref::LoadOp::create(b, loc, in, at)
+                                .getResult());
+    for (Operation &inner : body.without_terminator())
+      b.clone(inner, map);
+    memref::StoreOp::create(
+        b, loc, map.lookup(body.getTerminator()->getOperand(0)),
+        op.getDpsInits()[0], at);
   }
 
   OpBuilder &b;
   Location loc;
   const Projection &p;
   const KernelConfig &config;
+  const Epilogue *epilogue;
 };
 
 struct VectorizeProjection : OpRewritePattern<linalg::GenericOp> {
-  VectorizeProjection(MLIRContext *ctx, KernelConfig config)
-      : OpRewritePattern(ctx), config(config) {}
+  VectorizeProjection(MLIRContext *ctx, KernelConfig config,
+                      bool fuseEpilogues)
+      : OpRewritePattern(ctx), config(config), fuseEpilogues(fuseEpilogues) {}
 
   LogicalResult matchAndRewrite(linalg::GenericOp op,
                                 PatternRewriter &rewriter) const override {
     std::optional<Projection> projection = matchProjection(op, config);
     if (!projection)
       return rewriter.notifyMatchFailure(op, "not a vectorisable projection");
-    KernelEmitter(rewriter, op.getLoc(), *projection, config).emit();
+    std::optional<Epilogue> epilogue;
+    if (fuseEpilogues)
+      epilogue = matchEpilogue(op, *projection);
+    KernelEmitter(rewriter, op.getLoc(), *projection, config,
+                  epilogue ? &*epilogue : nullptr)
+        .emit();
     rewriter.eraseOp(op);
+    if (epilogue) {
+      rewriter.eraseOp(epilogue->op);
+      // The outputs the kernel no longer writes: their zeroing, deallocs
+      // and allocations.
+      for (auto [y, init] : llvm::zip_equal(projection->ys, epilogue->inits)) {
+        rewriter.eraseOp(init);
+        for (Operation *user : llvm::make_early_inc_range(y.getUsers()))
+          rewriter.eraseOp(user);
+        rewriter.eraseOp(y.getDefiningOp());
+      }
+    }
     return success();
   }
 
   KernelConfig config;
+  bool fuseEpilogues;
 };
 
 struct TFCCPUVectorizeContractionsPass
@@ -339,7 +528,8 @@ struct TFCCPUVectorizeContractionsPass
     patterns.add<VectorizeProjection>(
         &getContext(),
         KernelConfig{vectorWidth, tileRows, tileCols, blockBytes,
-                     prefetchBytes, rowCols, rowUnroll});
+                     prefetchBytes, rowCols, rowUnroll},
+        fuseEpilogues);
     GreedyRewriteConfig greedy;
     greedy.setStrictness(GreedyRewriteStrictness::ExistingOps);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
