@@ -273,10 +273,39 @@ struct FlashState {
 /// of their keys. Every item is independent; its tiles are small enough to
 /// stay in cache, and its loops run on one thread.
 struct FlashItem {
-  Value q;         // [rows, kvi, group, d]
-  Value k, v;      // [T, kvi, d], [T, kvi, dv]: the item's kv heads
+  Value q; // [rows, kvi, group, d]
+  /// The item's kv heads of each key segment: [size, kvi, d], [size, kvi, dv]
+  /// holding keys [offset, offset + size).
+  struct Segment {
+    Value k, v, offset, size;
+  };
+  SmallVector<Segment> segments;
   Value i0, kh, rows;
 };
+
+/// The keys and values of `op` as the pieces they are joined from, in order,
+/// read where they lie: through tensor.concat along the keys (a
+/// sliding-window layer joins the window read from its cache to the step's
+/// new keys) and through tfc.kv_cache_read into the views of its ring's
+/// pieces, so that the flash form copies no key. The value's concatenations
+/// must split at the same keys as the key's; otherwise it is one piece.
+static void collectKeySegments(OpBuilder &b, Location loc, Value k, Value v,
+                               SmallVectorImpl<std::pair<Value, Value>> &out) {
+  auto kc = k.getDefiningOp<tensor::ConcatOp>();
+  auto vc = v.getDefiningOp<tensor::ConcatOp>();
+  if (kc && vc && kc.getDim() == 0 && vc.getDim() == 0 &&
+      kc.getInputs().size() == vc.getInputs().size()) {
+    for (auto [ki, vi] : llvm::zip_equal(kc.getInputs(), vc.getInputs()))
+      collectKeySegments(b, loc, ki, vi, out);
+    return;
+  }
+  auto read = k.getDefiningOp<KVCacheReadOp>();
+  if (read && k == read.getKey() && v == read.getValue()) {
+    llvm::append_range(out, readCachePieces(b, loc, read, /*mayWrap=*/true));
+    return;
+  }
+  out.push_back({k, v});
+}
 
 struct FlashEmitter {
   Emitter &e;
@@ -318,22 +347,34 @@ struct FlashEmitter {
   /// Keys [lo, hi) of `item` walked in tiles of `tile` rows, from `state`:
   /// the whole tiles with static shapes (which LLVM unrolls and vectorises
   /// better), then the rest as one tile of dynamic size.
+  /// Keys [lo, hi) of `item` walked segment by segment (each the part of
+  /// [lo, hi) it holds, in its own indices), each in tiles of `tile` rows,
+  /// from `state`: the whole tiles with static shapes (which LLVM unrolls and
+  /// vectorises better), then the rest as one tile of dynamic size.
   FlashState range(Emitter &ie, const FlashItem &item, Value lo, Value hi,
                    FlashState state) {
     OpBuilder &b = ie.b;
     Location l = ie.loc;
-    Value count = arith::MaxSIOp::create(
-        b, l, arith::SubIOp::create(b, l, hi, lo), ie.idx(0));
-    Value whole = arith::AddIOp::create(
-        b, l, lo,
-        arith::MulIOp::create(
-            b, l, arith::DivUIOp::create(b, l, count, ie.idx(tile)),
-            ie.idx(tile)));
-    state = tiles(ie, item, lo, whole, state, /*staticTile=*/true);
-    return tiles(ie, item, whole, hi, state, /*staticTile=*/false);
+    for (const FlashItem::Segment &seg : item.segments) {
+      Value segLo = arith::MaxSIOp::create(
+          b, l, ie.idx(0), arith::SubIOp::create(b, l, lo, seg.offset));
+      Value segHi = arith::MinSIOp::create(
+          b, l, seg.size, arith::SubIOp::create(b, l, hi, seg.offset));
+      Value count = arith::MaxSIOp::create(
+          b, l, arith::SubIOp::create(b, l, segHi, segLo), ie.idx(0));
+      Value whole = arith::AddIOp::create(
+          b, l, segLo,
+          arith::MulIOp::create(
+              b, l, arith::DivUIOp::create(b, l, count, ie.idx(tile)),
+              ie.idx(tile)));
+      state = tiles(ie, item, seg, segLo, whole, state, /*staticTile=*/true);
+      state = tiles(ie, item, seg, whole, segHi, state, /*staticTile=*/false);
+    }
+    return state;
   }
 
-  FlashState tiles(Emitter &ie, const FlashItem &item, Value lo, Value hi,
+  FlashState tiles(Emitter &ie, const FlashItem &item,
+                   const FlashItem::Segment &seg, Value lo, Value hi,
                    FlashState state, bool staticTile) {
     OpBuilder &rb = ie.b;
     Location loc = ie.loc;
@@ -362,7 +403,7 @@ struct FlashEmitter {
                                               b.getIndexAttr(1)})
                 .getResult();
           };
-          Value kt = slice(item.k, d), vt = slice(item.v, dv);
+          Value kt = slice(seg.k, d), vt = slice(seg.v, dv);
           auto sType =
               RankedTensorType::get({rowsStatic, kvi, group, tileDim}, te.f32());
           SmallVector<Value> sDims = {item.rows, te.idx(kvi), te.idx(group),
@@ -387,7 +428,9 @@ struct FlashEmitter {
               Value t = linalg::IndexOp::create(bb, ll, 3);
               Value h = arith::AddIOp::create(
                   bb, ll, arith::MulIOp::create(bb, ll, kh, te.idx(group)), g);
-              Value j = arith::AddIOp::create(bb, ll, j0, t);
+              // The key's index in the whole key list.
+              Value j = arith::AddIOp::create(
+                  bb, ll, seg.offset, arith::AddIOp::create(bb, ll, j0, t));
               return {h, i, j};
             });
           });
@@ -518,8 +561,19 @@ static Value emitFlashAttention(Emitter &e, AttentionOp op, int64_t tile,
   int64_t dv = op.getType().getDimSize(2);
   int64_t nStatic = qType.getDimSize(0);
   int64_t dyn = ShapedType::kDynamic;
-  SmallVector<Value> qd = e.dims(op.getQuery()), kd = e.dims(op.getKey());
-  Value n = qd[0], T = kd[0];
+  SmallVector<Value> qd = e.dims(op.getQuery());
+  // The keys where they lie (no tensor.dim of the joined keys either, which
+  // would keep their copy alive).
+  SmallVector<std::pair<Value, Value>> pieces;
+  collectKeySegments(b, loc, op.getKey(), op.getValue(), pieces);
+  SmallVector<FlashItem::Segment> segments;
+  Value T = e.idx(0);
+  for (auto [k, v] : pieces) {
+    Value size = tensor::DimOp::create(b, loc, k, 0);
+    segments.push_back({k, v, T, size});
+    T = arith::AddIOp::create(b, loc, T, size);
+  }
+  Value n = qd[0];
   ScoreEpilogue epi(op, e);
   if (nStatic != dyn)
     queryTile = std::min(queryTile, nStatic);
@@ -583,15 +637,19 @@ static Value emitFlashAttention(Emitter &e, AttentionOp op, int64_t tile,
         ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}},
         ArrayRef<OpFoldResult>{rows, b.getIndexAttr(kvi),
                                b.getIndexAttr(group), b.getIndexAttr(d)});
-    auto headKeys = [&](Value x, int64_t width) -> Value {
+    auto headKeys = [&](Value x, Value size, int64_t width) -> Value {
       return tensor::ExtractSliceOp::create(
           b, loc, RankedTensorType::get({dyn, kvi, width}, e.f32()), x,
           ArrayRef<OpFoldResult>{zero, kh, zero},
-          ArrayRef<OpFoldResult>{T, b.getIndexAttr(kvi), b.getIndexAttr(width)},
+          ArrayRef<OpFoldResult>{size, b.getIndexAttr(kvi),
+                                 b.getIndexAttr(width)},
           ArrayRef<OpFoldResult>{one, one, one});
     };
-    FlashItem item{qItem, headKeys(op.getKey(), d), headKeys(op.getValue(), dv),
-                   i0, kh, rows};
+    FlashItem item{qItem, {}, i0, kh, rows};
+    for (const FlashItem::Segment &seg : segments)
+      item.segments.push_back({headKeys(seg.k, seg.size, d),
+                               headKeys(seg.v, seg.size, dv), seg.offset,
+                               seg.size});
     Value chunkLo = arith::MulIOp::create(b, loc, c, chunkRows);
     Value chunkHi = arith::MinUIOp::create(
         b, loc, arith::AddIOp::create(b, loc, chunkLo, chunkRows), T);

@@ -94,6 +94,16 @@ struct RopeRotation {
 Value emitRope(Emitter &e, Value x, Value position, RopeAttr rope,
                int64_t offset = 0);
 
+class KVCacheReadOp;
+
+/// What `read` returns, as [rows, kv_heads, dim] f32 (key, value) pairs of
+/// views of its cache, in position order: one piece, or with `mayWrap` the
+/// two pieces of the ring its span covers (the second empty unless it wraps).
+/// Shared by tfc.kv_cache_read, which joins them, and the flash attention,
+/// which walks them in place.
+SmallVector<std::pair<Value, Value>>
+readCachePieces(OpBuilder &b, Location loc, KVCacheReadOp read, bool mayWrap);
+
 } // namespace mlir::tfc
 
 #endif // TFC_LIB_CONVERSION_TFCTOLINALG_BUILDERS_H

@@ -125,6 +125,51 @@ static Value splitCachedHeads(OpBuilder &b, Location loc, RankedTensorType type,
                              b.getIndexAttr(type.getDimSize(2))});
 }
 
+SmallVector<std::pair<Value, Value>>
+mlir::tfc::readCachePieces(OpBuilder &b, Location loc, KVCacheReadOp read,
+                           bool mayWrap) {
+  Value cache = read.getCache();
+  Value count = arith::SubIOp::create(b, loc, read.getEnd(), read.getStart());
+  SmallVector<std::pair<OpFoldResult, Value>> spans; // first row, rows
+  if (mayWrap) {
+    RingSpan span = ringSpan(b, loc, memref::DimOp::create(b, loc, cache, 0),
+                             read.getStart(), count);
+    spans = {{span.start, span.head}, {b.getIndexAttr(0), span.tail}};
+  } else {
+    spans = {{b.getIndexAttr(0), count}};
+  }
+  Type elementType = cast<MemRefType>(cache.getType()).getElementType();
+  Emitter e{b, loc};
+  SmallVector<std::pair<Value, Value>> pieces;
+  for (auto [first, rows] : spans) {
+    SmallVector<Value> kv;
+    int64_t column = 0;
+    for (auto type : {read.getKey().getType(), read.getValue().getType()}) {
+      int64_t width = type.getDimSize(1) * type.getDimSize(2);
+      auto flatType =
+          RankedTensorType::get({ShapedType::kDynamic, width}, elementType);
+      // `restrict`: the tensor is the only way this block of the cache is
+      // read; kv_cache_append writes to memref subviews, never through it,
+      // and only after the reads (see LowerKVCacheRead).
+      Value flat = bufferization::ToTensorOp::create(
+          b, loc, flatType,
+          cacheBlock(b, loc, cache, first, rows, column, width),
+          /*restrict=*/true, /*writable=*/false);
+      // A 16-bit cache is widened last, as one elementwise map of the
+      // [T, kv_heads, dim] view: tfc-cpu-fuse-widening moves it into the
+      // tiles that read it, so the cache is read once in its own type.
+      auto cachedType = RankedTensorType::get(type.getShape(), elementType);
+      Value heads = splitCachedHeads(b, loc, cachedType, flat, rows);
+      kv.push_back(elementType.isF32()
+                       ? heads
+                       : convertElements(e, heads, b.getF32Type()));
+      column += width;
+    }
+    pieces.push_back({kv[0], kv[1]});
+  }
+  return pieces;
+}
+
 namespace {
 struct LowerKVCacheAppend : OpRewritePattern<KVCacheAppendOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -189,60 +234,32 @@ struct LowerKVCacheRead : OpRewritePattern<KVCacheReadOp> {
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value cache = op.getCache();
-    Value count =
-        arith::SubIOp::create(rewriter, loc, op.getEnd(), op.getStart());
     // From position 0 the span cannot wrap (count <= rows): read the cache in
     // place, unless a later append may overwrite it while the keys are in
-    // use. Otherwise copy the two pieces of the ring out in order.
+    // use. Otherwise copy the two pieces of the ring out in order (the flash
+    // attention reads them in place instead: readCachePieces).
     bool inPlace = matchPattern(op.getStart(), m_Zero()) &&
                    llvm::none_of(cache.getUsers(), [&](Operation *user) {
                      return isa<KVCacheAppendOp>(user) &&
                             (user->getBlock() != op->getBlock() ||
                              op->isBeforeInBlock(user));
                    });
-    RingSpan span;
-    if (!inPlace)
-      span = ringSpan(rewriter, loc,
-                      memref::DimOp::create(rewriter, loc, cache, 0),
-                      op.getStart(), count);
-    Type elementType = cast<MemRefType>(cache.getType()).getElementType();
-    Emitter e{rewriter, loc};
-    auto read = [&](OpFoldResult first, OpFoldResult rows, int64_t column,
-                    int64_t width) -> Value {
-      auto type =
-          RankedTensorType::get({ShapedType::kDynamic, width}, elementType);
-      // `restrict`: the tensor is the only way this block of the cache is
-      // read; kv_cache_append writes to memref subviews, never through it,
-      // and not while an in-place read is live (checked above).
-      return bufferization::ToTensorOp::create(
-          rewriter, loc, type,
-          cacheBlock(rewriter, loc, cache, first, rows, column, width),
-          /*restrict=*/true, /*writable=*/false);
-    };
-    SmallVector<Value> results;
-    int64_t column = 0;
-    for (auto type : {op.getKey().getType(), op.getValue().getType()}) {
-      int64_t width = type.getDimSize(1) * type.getDimSize(2);
-      Value flat;
-      if (inPlace) {
-        flat = read(rewriter.getIndexAttr(0), count, column, width);
-      } else {
-        Value head = read(span.start, span.head, column, width);
-        Value tail = read(rewriter.getIndexAttr(0), span.tail, column, width);
-        flat = tensor::ConcatOp::create(rewriter, loc, /*dim=*/0,
-                                        ValueRange{head, tail});
-      }
-      // A 16-bit cache is widened last, as one elementwise map of the
-      // [T, kv_heads, dim] view: tfc-cpu-fuse-widening moves it into the
-      // tiles that read it, so the cache is read once in its own type.
-      auto cachedType = RankedTensorType::get(type.getShape(), elementType);
-      Value heads = splitCachedHeads(rewriter, loc, cachedType, flat, count);
-      results.push_back(elementType.isF32()
-                            ? heads
-                            : convertElements(e, heads, rewriter.getF32Type()));
-      column += width;
+    SmallVector<std::pair<Value, Value>> pieces =
+        readCachePieces(rewriter, loc, op, /*mayWrap=*/!inPlace);
+    if (pieces.size() == 1) {
+      rewriter.replaceOp(op, {pieces[0].first, pieces[0].second});
+      return success();
     }
-    rewriter.replaceOp(op, results);
+    SmallVector<Value> keys, values;
+    for (auto [key, value] : pieces) {
+      keys.push_back(key);
+      values.push_back(value);
+    }
+    rewriter.replaceOp(
+        op, {tensor::ConcatOp::create(rewriter, loc, op.getKey().getType(),
+                                      /*dim=*/0, keys),
+             tensor::ConcatOp::create(rewriter, loc, op.getValue().getType(),
+                                      /*dim=*/0, values)});
     return success();
   }
 };

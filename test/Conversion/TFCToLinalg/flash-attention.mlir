@@ -22,9 +22,12 @@
 // CHECK: tensor.extract_slice %arg2[0, %[[KH]], 0] [%{{.*}}, 2, 16]
 // The keys the block sees: up to its last row (causal), from its first
 // row's window.
-// Whole tiles with static shapes, then the rest as one dynamic tile.
+// Whole tiles with static shapes, then the rest as one dynamic tile (the
+// keys are one segment here: its part of the range is the range).
+// CHECK: arith.minsi
+// CHECK: arith.maxsi
+// CHECK: %[[START:.*]] = arith.maxsi %c0
 // CHECK: %[[END:.*]] = arith.minsi
-// CHECK: %[[START:.*]] = arith.maxsi
 // CHECK: %[[WHOLE:.*]] = arith.addi %[[START]],
 // CHECK: scf.for %{{.*}} = %[[START]] to %[[WHOLE]] step %c64
 // CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<?x2x4x64xf32>)

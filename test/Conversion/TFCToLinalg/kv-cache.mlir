@@ -60,10 +60,11 @@ func.func @read_from_start(%cache: memref<?x16xf32>, %end: index) -> (tensor<?x2
 // CHECK: %[[T1:.*]] = bufferization.to_tensor %[[P1]]
 // CHECK: %[[P2:.*]] = memref.subview %[[CACHE]][0, 0] [%[[TAIL]], 8] [1, 1]
 // CHECK: %[[T2:.*]] = bufferization.to_tensor %[[P2]]
-// CHECK: %[[KEYS:.*]] = tensor.concat dim(0) %[[T1]], %[[T2]]
-// CHECK: tensor.expand_shape %[[KEYS]] {{\[}}[0], [1, 2]] output_shape [%[[COUNT]], 2, 4]
+// CHECK: %[[E1:.*]] = tensor.expand_shape %[[T1]] {{\[}}[0], [1, 2]] output_shape [%[[HEAD]], 2, 4]
+// CHECK: %[[E2:.*]] = tensor.expand_shape %[[T2]] {{\[}}[0], [1, 2]] output_shape [%[[TAIL]], 2, 4]
 // CHECK: memref.subview %[[CACHE]][%[[START]], 8] [%[[HEAD]], 8] [1, 1]
 // CHECK: memref.subview %[[CACHE]][0, 8] [%[[TAIL]], 8] [1, 1]
+// CHECK: tensor.concat dim(0) %[[E1]], %[[E2]]
 // CHECK: tensor.concat dim(0)
 func.func @read_ring(%cache: memref<?x16xf32>, %start: index, %end: index) -> (tensor<?x2x4xf32>, tensor<?x2x4xf32>) {
   %k, %v = tfc.kv_cache_read %cache[%start, %end] : memref<?x16xf32> -> tensor<?x2x4xf32>, tensor<?x2x4xf32>
