@@ -58,11 +58,11 @@ func.func @read_from_start(%cache: memref<?x16xf32>, %end: index) -> (tensor<?x2
 // CHECK: %[[TAIL:.*]] = arith.subi %[[COUNT]], %[[HEAD]]
 // CHECK: %[[P1:.*]] = memref.subview %[[CACHE]][%[[START]], 0] [%[[HEAD]], 8] [1, 1]
 // CHECK: %[[T1:.*]] = bufferization.to_tensor %[[P1]]
+// CHECK: %[[E1:.*]] = tensor.expand_shape %[[T1]] {{\[}}[0], [1, 2]] output_shape [%[[HEAD]], 2, 4]
+// CHECK: memref.subview %[[CACHE]][%[[START]], 8] [%[[HEAD]], 8] [1, 1]
 // CHECK: %[[P2:.*]] = memref.subview %[[CACHE]][0, 0] [%[[TAIL]], 8] [1, 1]
 // CHECK: %[[T2:.*]] = bufferization.to_tensor %[[P2]]
-// CHECK: %[[E1:.*]] = tensor.expand_shape %[[T1]] {{\[}}[0], [1, 2]] output_shape [%[[HEAD]], 2, 4]
 // CHECK: %[[E2:.*]] = tensor.expand_shape %[[T2]] {{\[}}[0], [1, 2]] output_shape [%[[TAIL]], 2, 4]
-// CHECK: memref.subview %[[CACHE]][%[[START]], 8] [%[[HEAD]], 8] [1, 1]
 // CHECK: memref.subview %[[CACHE]][0, 8] [%[[TAIL]], 8] [1, 1]
 // CHECK: tensor.concat dim(0) %[[E1]], %[[E2]]
 // CHECK: tensor.concat dim(0)
