@@ -4,7 +4,8 @@
 // write through memref subviews, reads return tensors of subviews, in two
 // pieces where the span wraps; 16-bit caches are rounded on write and widened
 // on read. An append with a RoPE (tfc-fuse-rope) rotates the keys in the map
-// that writes them.
+// that writes them. A keys-only cache (MLA) reads its values as a slice of
+// the keys' rows.
 //
 //===----------------------------------------------------------------------===//
 #include "Builders.h"
@@ -151,6 +152,8 @@ struct LowerKVCacheAppend : OpRewritePattern<KVCacheAppendOp> {
     int64_t column = 0;
     for (auto [isKey, part] : {std::pair{true, op.getKey()},
                                std::pair{false, op.getValue()}}) {
+      if (!part)
+        continue; // A keys-only cache.
       auto type = cast<RankedTensorType>(part.getType());
       int64_t width = type.getDimSize(1) * type.getDimSize(2);
       Value flat = flattenHeads(rewriter, loc, part);
@@ -221,7 +224,10 @@ struct LowerKVCacheRead : OpRewritePattern<KVCacheReadOp> {
     };
     SmallVector<Value> results;
     int64_t column = 0;
-    for (auto type : {op.getKey().getType(), op.getValue().getType()}) {
+    SmallVector<RankedTensorType, 2> parts = {op.getKey().getType()};
+    if (!op.getValueInKey())
+      parts.push_back(op.getValue().getType());
+    for (RankedTensorType type : parts) {
       int64_t width = type.getDimSize(1) * type.getDimSize(2);
       Value flat;
       if (inPlace) {
@@ -237,9 +243,27 @@ struct LowerKVCacheRead : OpRewritePattern<KVCacheReadOp> {
       // tiles that read it, so the cache is read once in its own type.
       auto cachedType = RankedTensorType::get(type.getShape(), elementType);
       Value heads = splitCachedHeads(rewriter, loc, cachedType, flat, count);
-      results.push_back(elementType.isF32()
-                            ? heads
-                            : convertElements(e, heads, rewriter.getF32Type()));
+      SmallVector<Value, 2> views = {heads};
+      // value_in_key: the values are the leading dims of the same rows.
+      if (op.getValueInKey()) {
+        RankedTensorType valueType = op.getValue().getType();
+        views.push_back(tensor::ExtractSliceOp::create(
+            rewriter, loc,
+            RankedTensorType::get(valueType.getShape(), elementType), heads,
+            ArrayRef<OpFoldResult>{rewriter.getIndexAttr(0),
+                                   rewriter.getIndexAttr(0),
+                                   rewriter.getIndexAttr(0)},
+            ArrayRef<OpFoldResult>{count,
+                                   rewriter.getIndexAttr(valueType.getDimSize(1)),
+                                   rewriter.getIndexAttr(valueType.getDimSize(2))},
+            ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1),
+                                   rewriter.getIndexAttr(1),
+                                   rewriter.getIndexAttr(1)}));
+      }
+      for (Value view : views)
+        results.push_back(elementType.isF32()
+                              ? view
+                              : convertElements(e, view, rewriter.getF32Type()));
       column += width;
     }
     rewriter.replaceOp(op, results);
