@@ -121,8 +121,7 @@ OwningOpRef<ModuleOp> ModelEmitter::emit() {
   // position; how many rows is the caller's choice (docs/ABI.md).
   SmallVector<Type> argTypes = {tokensType, b.getIndexType()};
   for (const LayerSpec &layer : spec.layers) {
-    AttentionAttr attn = layer.block.getAttention();
-    int64_t row = attn.getKvHeads() * (attn.getHeadDim() + attn.getValueHeadDim());
+    int64_t row = layer.block.getAttention().getKVFloatsPerToken();
     argTypes.push_back(MemRefType::get({ShapedType::kDynamic, row}, f32));
   }
 

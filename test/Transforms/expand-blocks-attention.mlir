@@ -204,38 +204,29 @@ module {
 
 // -----
 
-// MLA without a query bottleneck (q_lora_rank = 0, DeepSeek-V2-Lite): q_proj
-// gives each head 4 unrotated + 2 rotated dims; kv_a_proj gives the latent
-// (4, RMS-normalised by kv_a_norm) and one rotated key (2) shared by all
-// heads; kv_b_proj expands the normed latent into per-head keys (4) and
-// values (4). Keys are [nope | shared rope], queries [nope | rope].
+// MLA without a query bottleneck (q_lora_rank = 0, DeepSeek-V2-Lite), in the
+// absorbed form: q_proj gives each head 4 unrotated + 2 rotated dims; kv_a_proj
+// gives the latent (4, RMS-normalised by kv_a_norm) and one rotated key (2).
+// The cache row is that one kv head [latent | rope] = 6 floats, read back with
+// the latent as the value; kv_b_proj [2 * (4 + 4), 4] is never applied to the
+// latent: its W_uk rows take the query's nope part to the latent and its W_uv
+// rows take attention's latent output to the value heads.
 // CHECK-LABEL: func.func @mla
-// CHECK: %[[WN:.*]] = tfc.weight @attn_norm
-// CHECK-NEXT: %[[N:.*]] = tfc.rms_norm %{{.*}}, %[[WN]]
-// CHECK-NEXT: %[[WQ:.*]] = tfc.weight @q_proj : tensor<12x8xf32>
-// CHECK-NEXT: %[[QP:.*]] = tfc.linear %[[N]], %[[WQ]]
-// CHECK: %[[QH:.*]] = tensor.expand_shape %[[QP]] {{.*}} into tensor<?x2x6xf32>
-// CHECK: %[[QNOPE:.*]] = tensor.extract_slice %[[QH]][0, 0, 0] [%{{.*}}, 2, 4]
+// CHECK: %[[QH:.*]] = tensor.expand_shape %{{.*}} into tensor<?x2x6xf32>
 // CHECK: %[[QROT:.*]] = tensor.extract_slice %[[QH]][0, 0, 4] [%{{.*}}, 2, 2]
 // CHECK-NEXT: %[[QROPE:.*]] = tfc.rope %[[QROT]]
-// CHECK-NEXT: %[[WKVA:.*]] = tfc.weight @kv_a_proj : tensor<6x8xf32>
-// CHECK-NEXT: %[[KVA:.*]] = tfc.linear %[[N]], %[[WKVA]]
-// CHECK: %[[LAT:.*]] = tensor.extract_slice %[[KVA]][0, 0] [%{{.*}}, 4]
-// CHECK-NEXT: %[[WLN:.*]] = tfc.weight @kv_a_norm : tensor<4xf32>
-// CHECK-NEXT: %[[LATN:.*]] = tfc.rms_norm %[[LAT]], %[[WLN]]
-// CHECK: %[[KROT:.*]] = tensor.extract_slice %[[KVA]][0, 4] [%{{.*}}, 2]
-// CHECK-NEXT: %[[KROTH:.*]] = tensor.expand_shape %[[KROT]] {{.*}} into tensor<?x1x2xf32>
-// CHECK-NEXT: %[[KROPE:.*]] = tfc.rope %[[KROTH]]
+// CHECK: %[[LATN:.*]] = tfc.rms_norm
+// CHECK: %[[KROPE:.*]] = tfc.rope %{{.*}} : tensor<?x1x2xf32>
 // CHECK-NEXT: %[[WKVB:.*]] = tfc.weight @kv_b_proj : tensor<16x4xf32>
-// CHECK-NEXT: %[[KV:.*]] = tfc.linear %[[LATN]], %[[WKVB]]
-// CHECK: %[[KVH:.*]] = tensor.expand_shape %[[KV]] {{.*}} into tensor<?x2x8xf32>
-// CHECK: %[[KNOPE:.*]] = tensor.extract_slice %[[KVH]][0, 0, 0] [%{{.*}}, 2, 4]
-// CHECK: %[[V:.*]] = tensor.extract_slice %[[KVH]][0, 0, 4] [%{{.*}}, 2, 4]
-// CHECK-NEXT: %[[KROPES:.*]] = tensor.concat dim(1) %[[KROPE]], %[[KROPE]]
-// CHECK-NEXT: %[[Q:.*]] = tensor.concat dim(2) %[[QNOPE]], %[[QROPE]]
-// CHECK-NEXT: %[[K:.*]] = tensor.concat dim(2) %[[KNOPE]], %[[KROPES]]
-// CHECK: tfc.kv_cache_append %[[K]], %[[V]] into
-// CHECK: tfc.attention %[[Q]],
+// CHECK-NOT: tfc.linear %[[LATN]]
+// CHECK: %[[QNOPE:.*]] = tensor.extract_slice %[[QH]][0, 0, 0] [%{{.*}}, 2, 4]
+// CHECK-NEXT: %[[QLAT:.*]] = tfc.head_linear %[[QNOPE]], %[[WKVB]] {head_rows = 8 : i64, layout = #tfc.layout<in_out>, row_offset = 0 : i64} : tensor<?x2x4xf32>, tensor<16x4xf32> -> tensor<?x2x4xf32>
+// CHECK-NEXT: %[[Q:.*]] = tensor.concat dim(2) %[[QLAT]], %[[QROPE]] {{.*}} -> tensor<?x2x6xf32>
+// CHECK: %[[K:.*]] = tensor.concat dim(2) %{{.*}}, %[[KROPE]] {{.*}} -> tensor<?x1x6xf32>
+// CHECK: tfc.kv_cache_append %[[K]] into %{{.*}} at %{{.*}} : tensor<?x1x6xf32>, memref<?x6xf32>
+// CHECK: %[[KS:.*]], %[[VS:.*]] = tfc.kv_cache_read %{{.*}} value_in_key : memref<?x6xf32> -> tensor<?x1x6xf32>, tensor<?x1x4xf32>
+// CHECK-NEXT: %[[O:.*]] = tfc.attention %[[Q]], %[[KS]], %[[VS]] {{.*}} : tensor<?x2x6xf32>, tensor<?x1x6xf32>, tensor<?x1x4xf32> -> tensor<?x2x4xf32>
+// CHECK-NEXT: %{{.*}} = tfc.head_linear %[[O]], %[[WKVB]] {head_rows = 8 : i64, row_offset = 4 : i64} : tensor<?x2x4xf32>, tensor<16x4xf32> -> tensor<?x2x4xf32>
 module {
   tfc.weight_decl @attn_norm : tensor<8xf32>
   tfc.weight_decl @ffn_norm : tensor<8xf32>
@@ -246,13 +237,13 @@ module {
   tfc.weight_decl @kv_a_norm : tensor<4xf32>
   tfc.weight_decl @kv_b_proj : tensor<16x4xf32>
   tfc.weight_decl @o_proj : tensor<8x8xf32>
-  func.func @mla(%x: tensor<?x8xf32>, %pos: index, %cache: memref<?x20xf32>) -> tensor<?x8xf32> {
+  func.func @mla(%x: tensor<?x8xf32>, %pos: index, %cache: memref<?x6xf32>) -> tensor<?x8xf32> {
     %y = tfc.decoder_block %x at %pos cache %cache {layer = 0 : i64,
         norm = #tfc.norm<rms_norm, eps = 1.0e-5>, placement = #tfc.norm_placement<pre>,
         shape = #tfc.block_shape<serial>, position_encoding = #tfc.rope<theta = 1.0e4>,
         attention = #tfc.attention<mla, heads = 2, kv_heads = 2, head_dim = 6, mla = #tfc.mla<q_lora_rank = 0, kv_lora_rank = 4, qk_nope_head_dim = 4, qk_rope_head_dim = 2, v_head_dim = 4>>,
         ffn = #tfc.ffn<relu, intermediate = 16>,
-        weights = {attn_norm = @attn_norm, ffn_norm = @ffn_norm, up_proj = @up_proj, down_proj = @down_proj, q_proj = @q_proj, kv_a_proj = @kv_a_proj, kv_a_norm = @kv_a_norm, kv_b_proj = @kv_b_proj, o_proj = @o_proj}} : tensor<?x8xf32>, memref<?x20xf32>
+        weights = {attn_norm = @attn_norm, ffn_norm = @ffn_norm, up_proj = @up_proj, down_proj = @down_proj, q_proj = @q_proj, kv_a_proj = @kv_a_proj, kv_a_norm = @kv_a_norm, kv_b_proj = @kv_b_proj, o_proj = @o_proj}} : tensor<?x8xf32>, memref<?x6xf32>
     return %y : tensor<?x8xf32>
   }
 }
@@ -288,13 +279,13 @@ module {
   tfc.weight_decl @kv_a_norm : tensor<4xf32>
   tfc.weight_decl @kv_b_proj : tensor<16x4xf32>
   tfc.weight_decl @o_proj : tensor<8x8xf32>
-  func.func @mla_q_lora(%x: tensor<?x8xf32>, %pos: index, %cache: memref<?x20xf32>) -> tensor<?x8xf32> {
+  func.func @mla_q_lora(%x: tensor<?x8xf32>, %pos: index, %cache: memref<?x6xf32>) -> tensor<?x8xf32> {
     %y = tfc.decoder_block %x at %pos cache %cache {layer = 0 : i64,
         norm = #tfc.norm<rms_norm, eps = 1.0e-5>, placement = #tfc.norm_placement<pre>,
         shape = #tfc.block_shape<serial>, position_encoding = #tfc.rope<theta = 1.0e4>,
         attention = #tfc.attention<mla, heads = 2, kv_heads = 2, head_dim = 6, mla = #tfc.mla<q_lora_rank = 3, kv_lora_rank = 4, qk_nope_head_dim = 4, qk_rope_head_dim = 2, v_head_dim = 4>>,
         ffn = #tfc.ffn<relu, intermediate = 16>,
-        weights = {attn_norm = @attn_norm, ffn_norm = @ffn_norm, up_proj = @up_proj, down_proj = @down_proj, q_a_proj = @q_a_proj, q_a_norm = @q_a_norm, q_b_proj = @q_b_proj, kv_a_proj = @kv_a_proj, kv_a_norm = @kv_a_norm, kv_b_proj = @kv_b_proj, o_proj = @o_proj}} : tensor<?x8xf32>, memref<?x20xf32>
+        weights = {attn_norm = @attn_norm, ffn_norm = @ffn_norm, up_proj = @up_proj, down_proj = @down_proj, q_a_proj = @q_a_proj, q_a_norm = @q_a_norm, q_b_proj = @q_b_proj, kv_a_proj = @kv_a_proj, kv_a_norm = @kv_a_norm, kv_b_proj = @kv_b_proj, o_proj = @o_proj}} : tensor<?x8xf32>, memref<?x6xf32>
     return %y : tensor<?x8xf32>
   }
 }

@@ -4,7 +4,9 @@
 // dimension, the bias broadcast into its initial accumulator; a 16-bit weight
 // is widened inside the body. tfc.gated_linear: one contraction with a gate
 // and an up accumulator (one CPU kernel, tfc-cpu-vectorize-contractions),
-// then the GLU as an elementwise epilogue.
+// then the GLU as an elementwise epilogue. tfc.head_linear: a contraction
+// batched over heads, against each head's block of rows viewed in place in the
+// stored weight (expand_shape + extract_slice, no copy).
 //
 //===----------------------------------------------------------------------===//
 #include "Builders.h"
@@ -14,6 +16,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 
 using namespace mlir;
@@ -74,11 +77,57 @@ struct LowerGatedLinear : OpRewritePattern<GatedLinearOp> {
     return success();
   }
 };
+struct LowerHeadLinear : OpRewritePattern<HeadLinearOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(HeadLinearOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Emitter e{rewriter, loc};
+    RankedTensorType type = op.getType();
+    auto wType = cast<RankedTensorType>(op.getWeight().getType());
+    int64_t heads = type.getDimSize(1), headRows = op.getHeadRows();
+    int64_t cols = wType.getDimSize(1);
+    bool outIn = op.getLayout() == WeightLayout::OutIn;
+    int64_t blockRows = outIn ? type.getDimSize(2)
+                              : op.getInput().getType().getDimSize(2);
+    // [heads * head_rows, cols] -> [heads, head_rows, cols] -> each head's
+    // rows [row_offset, row_offset + blockRows), still in the stored dtype.
+    Type elementType = wType.getElementType();
+    Value perHead = tensor::ExpandShapeOp::create(
+        rewriter, loc,
+        RankedTensorType::get({heads, headRows, cols}, elementType),
+        op.getWeight(), ArrayRef<ReassociationIndices>{{0, 1}, {2}});
+    Value block = tensor::ExtractSliceOp::create(
+        rewriter, loc,
+        RankedTensorType::get({heads, blockRows, cols}, elementType), perHead,
+        ArrayRef<OpFoldResult>{rewriter.getIndexAttr(0),
+                               rewriter.getIndexAttr(op.getRowOffset()),
+                               rewriter.getIndexAttr(0)},
+        ArrayRef<OpFoldResult>{rewriter.getIndexAttr(heads),
+                               rewriter.getIndexAttr(blockRows),
+                               rewriter.getIndexAttr(cols)},
+        ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1),
+                               rewriter.getIndexAttr(1),
+                               rewriter.getIndexAttr(1)});
+    // Loops (token, head, out, k): y[t, h, o] += x[t, h, k] * W_h(o, k).
+    AffineMap wMap = outIn ? e.map(4, {e.d(1), e.d(2), e.d(3)})
+                           : e.map(4, {e.d(1), e.d(3), e.d(2)});
+    SmallVector<Value> dims = {e.dims(op.getInput())[0], e.idx(heads),
+                               e.idx(type.getDimSize(2))};
+    rewriter.replaceOp(
+        op, e.generic(type, ValueRange{op.getInput(), block},
+                      e.filled(type, dims, 0.0),
+                      {e.map(4, {e.d(0), e.d(1), e.d(3)}), wMap,
+                       e.map(4, {e.d(0), e.d(1), e.d(2)})},
+                      {kPar, kPar, kPar, kRed}, yieldMulAdd));
+    return success();
+  }
+};
 } // namespace
 
 void mlir::tfc::populateTFCContractionToLinalgPatterns(
     RewritePatternSet &patterns) {
   patterns.add<LowerProjection<LinearOp>, LowerProjection<LMHeadOp>,
-               LowerGatedLinear>(
+               LowerGatedLinear, LowerHeadLinear>(
       patterns.getContext());
 }

@@ -4,7 +4,8 @@
 // write through memref subviews, reads return tensors of subviews, in two
 // pieces where the span wraps; 16-bit caches are rounded on write and widened
 // on read. An append with a RoPE (tfc-fuse-rope) rotates the keys in the map
-// that writes them.
+// that writes them. A keys-only cache (MLA) reads its values as a slice of
+// the keys' rows.
 //
 //===----------------------------------------------------------------------===//
 #include "Builders.h"
@@ -141,10 +142,15 @@ mlir::tfc::readCachePieces(OpBuilder &b, Location loc, KVCacheReadOp read,
   Type elementType = cast<MemRefType>(cache.getType()).getElementType();
   Emitter e{b, loc};
   SmallVector<std::pair<Value, Value>> pieces;
+  // value_in_key: the row holds keys only; the values are the leading dims
+  // of each key head (MLA's latent), a view of the same rows.
+  SmallVector<RankedTensorType, 2> parts = {read.getKey().getType()};
+  if (!read.getValueInKey())
+    parts.push_back(read.getValue().getType());
   for (auto [first, rows] : spans) {
     SmallVector<Value> kv;
     int64_t column = 0;
-    for (auto type : {read.getKey().getType(), read.getValue().getType()}) {
+    for (RankedTensorType type : parts) {
       int64_t width = type.getDimSize(1) * type.getDimSize(2);
       auto flatType =
           RankedTensorType::get({ShapedType::kDynamic, width}, elementType);
@@ -160,9 +166,24 @@ mlir::tfc::readCachePieces(OpBuilder &b, Location loc, KVCacheReadOp read,
       // tiles that read it, so the cache is read once in its own type.
       auto cachedType = RankedTensorType::get(type.getShape(), elementType);
       Value heads = splitCachedHeads(b, loc, cachedType, flat, rows);
-      kv.push_back(elementType.isF32()
-                       ? heads
-                       : convertElements(e, heads, b.getF32Type()));
+      SmallVector<Value, 2> views = {heads};
+      if (read.getValueInKey()) {
+        RankedTensorType valueType = read.getValue().getType();
+        views.push_back(tensor::ExtractSliceOp::create(
+            b, loc, RankedTensorType::get(valueType.getShape(), elementType),
+            heads,
+            ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(0),
+                                   b.getIndexAttr(0)},
+            ArrayRef<OpFoldResult>{rows,
+                                   b.getIndexAttr(valueType.getDimSize(1)),
+                                   b.getIndexAttr(valueType.getDimSize(2))},
+            ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1),
+                                   b.getIndexAttr(1)}));
+      }
+      for (Value view : views)
+        kv.push_back(elementType.isF32()
+                         ? view
+                         : convertElements(e, view, b.getF32Type()));
       column += width;
     }
     pieces.push_back({kv[0], kv[1]});
@@ -196,6 +217,8 @@ struct LowerKVCacheAppend : OpRewritePattern<KVCacheAppendOp> {
     int64_t column = 0;
     for (auto [isKey, part] : {std::pair{true, op.getKey()},
                                std::pair{false, op.getValue()}}) {
+      if (!part)
+        continue; // A keys-only cache.
       auto type = cast<RankedTensorType>(part.getType());
       int64_t width = type.getDimSize(1) * type.getDimSize(2);
       Value flat = flattenHeads(rewriter, loc, part);

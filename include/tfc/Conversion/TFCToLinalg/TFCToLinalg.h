@@ -28,7 +28,8 @@ void populateTFCEmbeddingToLinalgPatterns(RewritePatternSet &patterns);
 void populateTFCNormToLinalgPatterns(RewritePatternSet &patterns);
 
 /// tfc.linear, tfc.lm_head: contractions over the input dimension (bias as
-/// the initial accumulator).
+/// the initial accumulator); tfc.gated_linear; tfc.head_linear, batched over
+/// heads.
 void populateTFCContractionToLinalgPatterns(RewritePatternSet &patterns);
 
 /// tfc.split_qkv, tfc.rope, tfc.attention, and tfc.relative_position_bias

@@ -149,9 +149,7 @@ DecoderBlockOp::getExpectedWeights(const Properties &block, int64_t hidden) {
 }
 
 int64_t DecoderBlockOp::getKVFloatsPerToken() {
-  AttentionAttr attn = getAttention();
-  // MLA caches the expanded per-head keys and values, as HF does.
-  return attn.getKvHeads() * (attn.getHeadDim() + attn.getValueHeadDim());
+  return getAttention().getKVFloatsPerToken();
 }
 
 LogicalResult DecoderBlockOp::verify() {
@@ -218,7 +216,11 @@ LogicalResult DecoderBlockOp::verify() {
     return emitOpError() << "the cache row holds " << cacheRow
                          << " floats but the layer caches "
                          << getKVFloatsPerToken()
-                         << " per position (kv_heads * (head_dim + value_dim))";
+                         << " per position ("
+                         << (getAttention().getMla()
+                                 ? "kv_lora_rank + qk_rope_head_dim"
+                                 : "kv_heads * (head_dim + value_dim)")
+                         << ")";
 
   for (NamedAttribute entry : getWeights())
     if (!isa<FlatSymbolRefAttr>(entry.getValue()))

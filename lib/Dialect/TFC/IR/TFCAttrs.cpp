@@ -344,6 +344,14 @@ int64_t AttentionAttr::getValueHeadDim() const {
   return getMla() ? getMla().getVHeadDim() : getHeadDim();
 }
 
+int64_t AttentionAttr::getKVFloatsPerToken() const {
+  // MLA attends in the absorbed form over one cached [c | k_rope] per
+  // position, the value being c (tfc-expand-blocks).
+  if (MLAAttr mla = getMla())
+    return mla.getKvLoraRank() + mla.getQkRopeHeadDim();
+  return getKvHeads() * (getHeadDim() + getValueHeadDim());
+}
+
 LogicalResult FFNAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                               Activation activation, bool gated,
                               int64_t intermediate, bool bias) {

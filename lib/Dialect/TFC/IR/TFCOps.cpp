@@ -64,6 +64,37 @@ static void printActivationKind(OpAsmPrinter &printer, Operation *,
   printer << stringifyActivation(kind.getValue());
 }
 
+//===----------------------------------------------------------------------===//
+// Custom directive: the types of a cache write, the value's when there is one
+//===----------------------------------------------------------------------===//
+
+/// `key-type, value-type, cache-type` or, for a keys-only cache, `key-type,
+/// cache-type`: the last type is always the cache's.
+static ParseResult parseCacheTypes(OpAsmParser &parser, Type &key, Type &value,
+                                   Type &cache) {
+  SmallVector<Type, 3> types;
+  SMLoc loc = parser.getCurrentLocation();
+  if (parser.parseTypeList(types))
+    return failure();
+  if (types.size() != 2 && types.size() != 3)
+    return parser.emitError(loc) << "expected the key, value (if any) and "
+                                    "cache types, got "
+                                 << types.size() << " types";
+  key = types.front();
+  cache = types.back();
+  if (types.size() == 3)
+    value = types[1];
+  return success();
+}
+
+static void printCacheTypes(OpAsmPrinter &printer, Operation *, Type key,
+                            Type value, Type cache) {
+  printer << key << ", ";
+  if (value)
+    printer << value << ", ";
+  printer << cache;
+}
+
 #define GET_OP_CLASSES
 #include "tfc/Dialect/TFC/IR/TFCOps.cpp.inc"
 
@@ -184,6 +215,39 @@ LogicalResult LinearOp::verify() {
 LogicalResult LMHeadOp::verify() {
   return verifyProjection(*this, getInput(), getWeight(), getBias(),
                           getLayout(), getType());
+}
+
+LogicalResult HeadLinearOp::verify() {
+  Operation *op = getOperation();
+  RankedTensorType input = getInput().getType(), result = getType();
+  auto weight = cast<RankedTensorType>(getWeight().getType());
+  int64_t heads = input.getDimSize(1), headRows = getHeadRows();
+  int64_t rowOffset = getRowOffset();
+  if (ShapedType::isDynamic(heads) || ShapedType::isDynamic(input.getDimSize(2)) ||
+      ShapedType::isDynamic(result.getDimSize(2)))
+    return emitOpError() << "heads and head dims must be static";
+  if (headRows <= 0 || rowOffset < 0)
+    return emitOpError() << "'head_rows' must be positive and 'row_offset' "
+                            "not negative, got "
+                         << headRows << " and " << rowOffset;
+  bool outIn = getLayout() == WeightLayout::OutIn;
+  // The dims a head's block spans in rows, and the weight's other dimension.
+  int64_t blockRows = outIn ? result.getDimSize(2) : input.getDimSize(2);
+  int64_t cols = outIn ? input.getDimSize(2) : result.getDimSize(2);
+  if (rowOffset + blockRows > headRows)
+    return emitOpError() << "a head's block, rows [" << rowOffset << ", "
+                         << rowOffset + blockRows
+                         << "), must lie within its 'head_rows' (" << headRows
+                         << ")";
+  if (failed(checkDim(op, "weight", weight, 0, heads * headRows,
+                      "heads * head_rows")) ||
+      failed(checkDim(op, "weight", weight, 1, cols,
+                      outIn ? "the input head dim" : "the result head dim")) ||
+      failed(checkDim(op, "result", result, 0, input.getDimSize(0),
+                      "the number of tokens")) ||
+      failed(checkDim(op, "result", result, 1, heads, "the number of heads")))
+    return failure();
+  return success();
 }
 
 LogicalResult ClampOp::verify() {
@@ -337,31 +401,44 @@ LogicalResult RelativePositionBiasOp::verify() {
 //===----------------------------------------------------------------------===//
 
 /// A cache row holds one position's keys then values:
-/// `kv_heads * (head_dim + value_dim)` floats, the row width when static.
+/// `kv_heads * (head_dim + value_dim)` floats, the row width when static;
+/// `kv_heads * head_dim` when the values are in the keys (`valueInKey`, or no
+/// `valueType` at all: an append of keys only).
 static LogicalResult verifyCacheRow(Operation *op, Type keyType,
-                                    Type valueType, MemRefType cache) {
-  auto key = cast<ShapedType>(keyType), value = cast<ShapedType>(valueType);
+                                    Type valueType, MemRefType cache,
+                                    bool valueInKey) {
+  auto key = cast<ShapedType>(keyType);
+  auto value = cast_if_present<ShapedType>(valueType);
   if (ShapedType::isDynamic(key.getDimSize(1)) ||
       ShapedType::isDynamic(key.getDimSize(2)) ||
-      ShapedType::isDynamic(value.getDimSize(2)))
+      (value && ShapedType::isDynamic(value.getDimSize(2))))
     return op->emitOpError() << "key and value heads and dims must be static";
-  if (failed(checkDim(op, "value", valueType, 0, key.getDimSize(0),
-                      "the number of keys")) ||
-      failed(checkDim(op, "value", valueType, 1, key.getDimSize(1),
-                      "the number of key heads")))
+  if (value &&
+      (failed(checkDim(op, "value", valueType, 0, key.getDimSize(0),
+                       "the number of keys")) ||
+       failed(checkDim(op, "value", valueType, 1, key.getDimSize(1),
+                       "the number of key heads"))))
     return failure();
-  int64_t floats = key.getDimSize(1) * (key.getDimSize(2) + value.getDimSize(2));
+  if (valueInKey && value.getDimSize(2) > key.getDimSize(2))
+    return op->emitOpError()
+           << "with 'value_in_key' the value is the leading dims of each key "
+              "head: value_dim ("
+           << value.getDimSize(2) << ") must not exceed head_dim ("
+           << key.getDimSize(2) << ")";
+  int64_t valueDim = value && !valueInKey ? value.getDimSize(2) : 0;
+  int64_t floats = key.getDimSize(1) * (key.getDimSize(2) + valueDim);
   int64_t row = cache.getDimSize(1);
   if (!ShapedType::isDynamic(row) && floats != row)
-    return op->emitOpError() << "keys and values take " << floats
-                             << " floats per position but a cache row has "
-                             << row;
+    return op->emitOpError()
+           << (valueDim ? "keys and values take " : "keys (the values in them) take ")
+           << floats << " floats per position but a cache row has " << row;
   return success();
 }
 
 LogicalResult KVCacheAppendOp::verify() {
-  if (failed(verifyCacheRow(*this, getKey().getType(), getValue().getType(),
-                            getCache().getType())))
+  if (failed(verifyCacheRow(*this, getKey().getType(),
+                            getValue() ? getValue().getType() : Type(),
+                            getCache().getType(), /*valueInKey=*/false)))
     return failure();
   return verifyFusedRotation(*this, getRopeAttr(), getRopeOffset(),
                              getKey().getType().getDimSize(2));
@@ -369,7 +446,7 @@ LogicalResult KVCacheAppendOp::verify() {
 
 LogicalResult KVCacheReadOp::verify() {
   return verifyCacheRow(*this, getKey().getType(), getValue().getType(),
-                        getCache().getType());
+                        getCache().getType(), getValueInKey());
 }
 
 //===----------------------------------------------------------------------===//

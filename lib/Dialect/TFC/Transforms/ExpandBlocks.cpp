@@ -107,6 +107,7 @@ private:
   }
   Value slice(Value x, int64_t dim, int64_t offset, int64_t size);
   FailureOr<Value> attention(Value x);
+  Value mlaAttention(Value x, MLAAttr mla);
   FailureOr<Value> feedForward(Value x);
   Value mlp(Value x, WeightScope scope);
   FailureOr<Value> sublayer(Value x, const SublayerNormSlots &norms,
@@ -145,6 +146,8 @@ Value BlockExpander::slice(Value x, int64_t dim, int64_t offset, int64_t size) {
 
 FailureOr<Value> BlockExpander::attention(Value x) {
   AttentionAttr attn = block.getAttention();
+  if (MLAAttr mla = attn.getMla())
+    return mlaAttention(x, mla);
   int64_t heads = attn.getHeads(), kvHeads = attn.getKvHeads();
   int64_t headDim = attn.getHeadDim(), valueDim = attn.getValueHeadDim();
   Value pos = block.getPosition();
@@ -158,65 +161,36 @@ FailureOr<Value> BlockExpander::attention(Value x) {
                            b.getF64FloatAttr(attn.getClipQkv()->convertToDouble()));
   };
   Value q, k, v;
-  if (MLAAttr mla = attn.getMla()) {
-    int64_t nope = mla.getQkNopeHeadDim(), ropeDim = mla.getQkRopeHeadDim();
-    Value qFlat = mla.getQLoraRank() == 0
-                      ? linear(x, WeightRoleKind::QProj)
-                      : linear(rmsNorm(linear(x, WeightRoleKind::QAProj),
-                                       WeightRoleKind::QANorm),
-                               WeightRoleKind::QBProj);
-    q = splitHeads(qFlat, heads, headDim);
-    Value qNope = slice(q, 2, 0, nope);
-    Value qRope = RopeOp::create(b, loc, tensor({rows(x), heads, ropeDim}),
-                                 slice(q, 2, nope, ropeDim), pos, rope);
-    Value kvA = linear(x, WeightRoleKind::KVAProj);
-    Value latent =
-        rmsNorm(slice(kvA, 1, 0, mla.getKvLoraRank()), WeightRoleKind::KVANorm);
-    Value kRope = RopeOp::create(
-        b, loc, tensor({rows(x), 1, ropeDim}),
-        splitHeads(slice(kvA, 1, mla.getKvLoraRank(), ropeDim), 1, ropeDim),
-        pos, rope);
-    Value kv = splitHeads(linear(latent, WeightRoleKind::KVBProj), heads,
-                          nope + valueDim);
-    Value kNope = slice(kv, 2, 0, nope);
-    v = slice(kv, 2, nope, valueDim);
-    // The rotated key is shared by every head.
-    SmallVector<Value> copies(heads, kRope);
-    Value kRopeAll = tensor::ConcatOp::create(b, loc, 1, copies);
-    q = tensor::ConcatOp::create(b, loc, 2, ValueRange{qNope, qRope});
-    k = tensor::ConcatOp::create(b, loc, 2, ValueRange{kNope, kRopeAll});
+  if (auto packing = block.getQkvPacking()) {
+    Value qkv = clip(linear(x, WeightRoleKind::QKVProj));
+    auto split = SplitQKVOp::create(
+        b, loc, tensor({rows(x), heads, headDim}),
+        tensor({rows(x), kvHeads, headDim}), tensor({rows(x), kvHeads, headDim}),
+        qkv, QKVPackingAttr::get(b.getContext(), *packing),
+        b.getI64IntegerAttr(heads), b.getI64IntegerAttr(kvHeads));
+    q = split.getQ();
+    k = split.getK();
+    v = split.getV();
   } else {
-    if (auto packing = block.getQkvPacking()) {
-      Value qkv = clip(linear(x, WeightRoleKind::QKVProj));
-      auto split = SplitQKVOp::create(
-          b, loc, tensor({rows(x), heads, headDim}),
-          tensor({rows(x), kvHeads, headDim}), tensor({rows(x), kvHeads, headDim}),
-          qkv, QKVPackingAttr::get(b.getContext(), *packing),
-          b.getI64IntegerAttr(heads), b.getI64IntegerAttr(kvHeads));
-      q = split.getQ();
-      k = split.getK();
-      v = split.getV();
-    } else {
-      q = clip(linear(x, WeightRoleKind::QProj));
-      k = clip(linear(x, WeightRoleKind::KProj));
-      v = splitHeads(clip(linear(x, WeightRoleKind::VProj)), kvHeads, valueDim);
-      // olmo2 normalises the whole projection before splitting heads.
-      if (attn.getQkNorm() == QKNorm::Full) {
-        q = rmsNorm(q, WeightRoleKind::QNorm);
-        k = rmsNorm(k, WeightRoleKind::KNorm);
-      }
-      q = splitHeads(q, heads, headDim);
-      k = splitHeads(k, kvHeads, headDim);
-    }
-    // qwen3 normalises each head over head_dim.
-    if (attn.getQkNorm() == QKNorm::PerHead) {
+    q = clip(linear(x, WeightRoleKind::QProj));
+    k = clip(linear(x, WeightRoleKind::KProj));
+    v = splitHeads(clip(linear(x, WeightRoleKind::VProj)), kvHeads, valueDim);
+    // olmo2 normalises the whole projection before splitting heads.
+    if (attn.getQkNorm() == QKNorm::Full) {
       q = rmsNorm(q, WeightRoleKind::QNorm);
       k = rmsNorm(k, WeightRoleKind::KNorm);
     }
-    if (rope) {
-      q = RopeOp::create(b, loc, q.getType(), q, pos, rope);
-      k = RopeOp::create(b, loc, k.getType(), k, pos, rope);
-    }
+    q = splitHeads(q, heads, headDim);
+    k = splitHeads(k, kvHeads, headDim);
+  }
+  // qwen3 normalises each head over head_dim.
+  if (attn.getQkNorm() == QKNorm::PerHead) {
+    q = rmsNorm(q, WeightRoleKind::QNorm);
+    k = rmsNorm(k, WeightRoleKind::KNorm);
+  }
+  if (rope) {
+    q = RopeOp::create(b, loc, q.getType(), q, pos, rope);
+    k = RopeOp::create(b, loc, k.getType(), k, pos, rope);
   }
 
   auto window = attn.getWindow() ? b.getI64IntegerAttr(*attn.getWindow())
@@ -273,6 +247,100 @@ FailureOr<Value> BlockExpander::attention(Value x) {
                             /*rope_offset=*/IntegerAttr());
   }
   return linear(mergeHeads(out), WeightRoleKind::OProj);
+}
+
+/// DeepSeek-V2's MLA in the absorbed form: a position is cached as its normed
+/// latent c [kv_lora_rank] and the rotated key shared by all heads, k_rope
+/// [qk_rope_head_dim], one kv head [c | k_rope] whose leading part c is also
+/// the value. kv_b_proj holds per head W_uk [nope, r] then W_uv [v, r]; as
+/// q_nope . (W_uk c) = (q_nope W_uk) . c, each head's query is taken to the
+/// latent and attends as MQA over the cache, and W_uv takes its latent output
+/// to the value head (out = W_uv (sum_j p_j c_j)). The scores and the output
+/// are those of HF's expanded form; kv_b_proj is never applied to a cached
+/// position, and a row is r + rd floats instead of heads * (nope + rd + v).
+Value BlockExpander::mlaAttention(Value x, MLAAttr mla) {
+  AttentionAttr attn = block.getAttention();
+  int64_t heads = attn.getHeads();
+  int64_t nope = mla.getQkNopeHeadDim(), ropeDim = mla.getQkRopeHeadDim();
+  int64_t rank = mla.getKvLoraRank(), valueDim = mla.getVHeadDim();
+  Value pos = block.getPosition();
+  auto rope = cast<RopeAttr>(block.getPositionEncoding());
+
+  Value qFlat = mla.getQLoraRank() == 0
+                    ? linear(x, WeightRoleKind::QProj)
+                    : linear(rmsNorm(linear(x, WeightRoleKind::QAProj),
+                                     WeightRoleKind::QANorm),
+                             WeightRoleKind::QBProj);
+  Value q = splitHeads(qFlat, heads, nope + ropeDim);
+  Value qRope = RopeOp::create(b, loc, tensor({rows(x), heads, ropeDim}),
+                               slice(q, 2, nope, ropeDim), pos, rope);
+  Value kvA = linear(x, WeightRoleKind::KVAProj);
+  Value latent = rmsNorm(slice(kvA, 1, 0, rank), WeightRoleKind::KVANorm);
+  Value kRope = RopeOp::create(
+      b, loc, tensor({rows(x), 1, ropeDim}),
+      splitHeads(slice(kvA, 1, rank, ropeDim), 1, ropeDim), pos, rope);
+
+  // kv_b_proj [heads * (nope + v), r]: head h's W_uk is its first nope rows,
+  // read as [in, out]; W_uv the next v rows, read as [out, in].
+  Value kvB = weight(WeightRoleKind::KVBProj);
+  auto headRows = b.getI64IntegerAttr(nope + valueDim);
+  Value qLatent = HeadLinearOp::create(
+      b, loc, tensor({rows(x), heads, rank}), slice(q, 2, 0, nope), kvB,
+      headRows, b.getI64IntegerAttr(0),
+      WeightLayoutAttr::get(b.getContext(), WeightLayout::InOut));
+  Value query = tensor::ConcatOp::create(b, loc, 2, ValueRange{qLatent, qRope});
+  Value key = tensor::ConcatOp::create(
+      b, loc, 2, ValueRange{splitHeads(latent, 1, rank), kRope});
+
+  auto window = attn.getWindow() ? b.getI64IntegerAttr(*attn.getWindow())
+                                 : IntegerAttr();
+  FloatAttr softcap = attn.getSoftcap()
+                          ? b.getF64FloatAttr(attn.getSoftcap()->convertToDouble())
+                          : FloatAttr();
+  Value cache = block.getCache();
+  auto keyType = tensor({ShapedType::kDynamic, 1, rank + ropeDim});
+  auto valueType = tensor({ShapedType::kDynamic, 1, rank});
+  auto attend = [&](Value keys, Value values, Value keyPosition) {
+    return AttentionOp::create(b, loc, tensor({rows(x), heads, rank}), query,
+                               keys, values, pos, keyPosition, /*bias=*/Value(),
+                               /*relative_bias_table=*/Value(),
+                               b.getF64FloatAttr(attn.getScaleValue()), window,
+                               softcap, /*alibi=*/AlibiAttr(),
+                               /*relative_bias=*/RelativeBiasAttr(),
+                               /*rope=*/RopeAttr(), /*rope_offset=*/IntegerAttr())
+        .getResult();
+  };
+  auto append = [&] {
+    KVCacheAppendOp::create(b, loc, key, /*value=*/Value(), cache, pos,
+                            /*rope=*/RopeAttr(), /*rope_offset=*/IntegerAttr());
+  };
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value out;
+  if (!window) {
+    append();
+    Value n = tensor::DimOp::create(b, loc, x, 0);
+    Value end = arith::AddIOp::create(b, loc, pos, n);
+    auto read = KVCacheReadOp::create(b, loc, keyType, valueType, cache, zero,
+                                      end, /*value_in_key=*/b.getUnitAttr());
+    out = attend(read.getKey(), read.getValue(), /*keyPosition=*/Value());
+  } else {
+    // As the other sliding-window layers: the window before this step, then
+    // this step's keys, appended after attention (the cache may be a ring).
+    Value reach = arith::ConstantIndexOp::create(b, loc, window.getInt() - 1);
+    Value first = arith::MaxSIOp::create(
+        b, loc, zero, arith::SubIOp::create(b, loc, pos, reach));
+    auto read = KVCacheReadOp::create(b, loc, keyType, valueType, cache, first,
+                                      pos, /*value_in_key=*/b.getUnitAttr());
+    Value keys = tensor::ConcatOp::create(b, loc, keyType, /*dim=*/0,
+                                          ValueRange{read.getKey(), key});
+    out = attend(keys, slice(keys, 2, 0, rank), first);
+    append();
+  }
+  Value perHead = HeadLinearOp::create(
+      b, loc, tensor({rows(x), heads, valueDim}), out, kvB, headRows,
+      b.getI64IntegerAttr(nope),
+      WeightLayoutAttr::get(b.getContext(), WeightLayout::OutIn));
+  return linear(mergeHeads(perHead), WeightRoleKind::OProj);
 }
 
 /// The dense FFN (WeightScope::Layer) or the shared expert's.

@@ -393,6 +393,10 @@ def TFC_AttentionAttr : TFC_Attr<"Attention", "attention"> {
     double getScaleValue() const;
     /// Dimensions of a value head (v_head_dim for MLA, else head_dim).
     int64_t getValueHeadDim() const;
+    /// Floats a KV cache row holds for one position: kv_heads * (head_dim +
+    /// value_dim), or for MLA kv_lora_rank + qk_rope_head_dim (the latent
+    /// and the shared rotated key; the latent is also the value).
+    int64_t getKVFloatsPerToken() const;
   }];
 }
 

@@ -284,6 +284,44 @@ def TFC_LMHeadOp : TFC_ProjectionOp<"lm_head"> {
   }];
 }
 
+def TFC_HeadLinearOp : TFC_Op<"head_linear", [Pure]> {
+  let summary = "each head projected by its own block of a weight's rows";
+  let description = [{
+    `input [n, heads, in]`; `weight [heads * head_rows, cols]` (any stored
+    dtype) holds `head_rows` rows per head, and head `h` is projected by its
+    rows `h * head_rows + row_offset ..`: with `layout = out_in` that block is
+    `[out, in]` (`out` rows, `in = cols`),
+    `y[i, h, o] = sum_k x[i, h, k] * W[h * head_rows + row_offset + o, k]`;
+    with `in_out` it is `[in, out]` (`in` rows, `out = cols`),
+    `y[i, h, o] = sum_k x[i, h, k] * W[h * head_rows + row_offset + k, o]`.
+
+    MLA's absorbed attention (tfc-expand-blocks) reads `kv_b_proj`
+    `[heads * (nope + v), kv_lora_rank]` this way, without expanding the
+    latent into per-head keys and values: `W_uk` (the first `nope` rows of a
+    head) as `in_out` takes the query to the latent, `W_uv` (the next `v`)
+    as `out_in` takes attention's latent output to the value head.
+
+    ```mlir
+    // W_uk: 16 heads, 128 nope dims -> the 512-wide latent.
+    %qc = tfc.head_linear %qn, %wkvb {head_rows = 256 : i64, row_offset = 0 : i64,
+                                      layout = #tfc.layout<in_out>}
+        : tensor<?x16x128xf32>, tensor<4096x512xbf16> -> tensor<?x16x512xf32>
+    // W_uv: the latent -> 128 value dims.
+    %o = tfc.head_linear %lat, %wkvb {head_rows = 256 : i64, row_offset = 128 : i64}
+        : tensor<?x16x512xf32>, tensor<4096x512xbf16> -> tensor<?x16x128xf32>
+    ```
+  }];
+  let arguments = (ins TFC_F32Tensor3D:$input, TFC_WeightMatrix:$weight,
+                       I64Attr:$head_rows, I64Attr:$row_offset,
+                       DefaultValuedAttr<TFC_WeightLayoutAttr,
+                                         "WeightLayout::OutIn">:$layout);
+  let results = (outs TFC_F32Tensor3D:$result);
+  let assemblyFormat = [{
+    $input `,` $weight attr-dict `:` type($input) `,` type($weight) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 def TFC_ActivationOp : TFC_Op<"activation", [Pure, AllTypesMatch<["input", "result"]>]> {
   let summary = "an elementwise activation";
   let description = [{
@@ -500,21 +538,29 @@ def TFC_KVCacheAppendOp : TFC_Op<"kv_cache_append"> {
     when absent) to the end of each head, as they are written: the cache
     holds rotated keys, as it does when a `tfc.rope` precedes the append.
 
+    Without `value`, a row holds only the keys, `kv_heads * head_dim` floats:
+    the cache of a layer whose values are the leading dims of its keys
+    (MLA's absorbed form caches `[c | k_rope]` and attends with `c` as the
+    value), read back with `tfc.kv_cache_read ... value_in_key`.
+
     ```mlir
     tfc.kv_cache_append %k, %v into %cache at %pos
         : tensor<?x8x128xf32>, tensor<?x8x128xf32>, memref<?x2048xf32>
     // The keys rotated as they are written.
     tfc.kv_cache_append %k, %v into %cache at %pos {rope = #tfc.rope<theta = 1.000000e+04>}
         : tensor<?x8x128xf32>, tensor<?x8x128xf32>, memref<?x2048xf32>
+    // Keys only: MLA's latent and rotated key, 512 + 64 floats a row.
+    tfc.kv_cache_append %ckr into %cache at %pos
+        : tensor<?x1x576xf32>, memref<?x576xf32>
     ```
   }];
-  let arguments = (ins TFC_F32Tensor3D:$key, TFC_F32Tensor3D:$value,
+  let arguments = (ins TFC_F32Tensor3D:$key, Optional<TFC_F32Tensor3D>:$value,
                        Arg<TFC_KVCache, "the cache", [MemWrite]>:$cache,
                        Index:$position, OptionalAttr<TFC_RopeAttr>:$rope,
                        OptionalAttr<I64Attr>:$rope_offset);
   let assemblyFormat = [{
-    $key `,` $value `into` $cache `at` $position attr-dict `:` type($key) `,`
-    type($value) `,` type($cache)
+    $key (`,` $value^)? `into` $cache `at` $position attr-dict `:`
+    custom<CacheTypes>(type($key), type($value), type($cache))
   }];
   let hasVerifier = 1;
 }
@@ -527,16 +573,24 @@ def TFC_KVCacheReadOp : TFC_Op<"kv_cache_read"> {
     `end - start` must not exceed the rows, and those positions must be the
     ones last written to their rows.
 
+    With `value_in_key` the rows hold only keys (a `tfc.kv_cache_append`
+    without values) and `value [T, kv_heads, value_dim]` is the leading
+    `value_dim <= head_dim` dims of each key head, a view of the same rows:
+    MLA's latent `c` is both the key's first part and the value.
+
     ```mlir
     %k, %v = tfc.kv_cache_read %cache[%start, %end]
         : memref<?x2048xf32> -> tensor<?x8x128xf32>, tensor<?x8x128xf32>
+    // MLA: keys [c | k_rope] of 512 + 64 dims, values c.
+    %kc, %c = tfc.kv_cache_read %cache[%start, %end] value_in_key
+        : memref<?x576xf32> -> tensor<?x1x576xf32>, tensor<?x1x512xf32>
     ```
   }];
   let arguments = (ins Arg<TFC_KVCache, "the cache", [MemRead]>:$cache,
-                       Index:$start, Index:$end);
+                       Index:$start, Index:$end, UnitAttr:$value_in_key);
   let results = (outs TFC_F32Tensor3D:$key, TFC_F32Tensor3D:$value);
   let assemblyFormat = [{
-    $cache `[` $start `,` $end `]` attr-dict `:` type($cache) `->` type($key) `,` type($value)
+    $cache `[` $start `,` $end `]` (`value_in_key` $value_in_key^)? attr-dict `:` type($cache) `->` type($key) `,` type($value)
   }];
   let hasVerifier = 1;
 }
