@@ -109,17 +109,25 @@ struct LowerHeadLinear : OpRewritePattern<HeadLinearOp> {
         ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1),
                                rewriter.getIndexAttr(1),
                                rewriter.getIndexAttr(1)});
-    // Loops (token, head, out, k): y[t, h, o] += x[t, h, k] * W_h(o, k).
-    AffineMap wMap = outIn ? e.map(4, {e.d(1), e.d(2), e.d(3)})
-                           : e.map(4, {e.d(1), e.d(3), e.d(2)});
+    // y[t, h, o] += x[t, h, k] * W_h(o, k). The innermost loop runs along
+    // the block's rows: out_in loops (token, head, out, k), a dot product
+    // per output; in_out loops (token, head, k, out), so that W_h's rows and
+    // y are read with unit stride instead of down a column.
     SmallVector<Value> dims = {e.dims(op.getInput())[0], e.idx(heads),
                                e.idx(type.getDimSize(2))};
+    AffineExpr t = e.d(0), h = e.d(1), o = outIn ? e.d(2) : e.d(3),
+               k = outIn ? e.d(3) : e.d(2);
     rewriter.replaceOp(
         op, e.generic(type, ValueRange{op.getInput(), block},
                       e.filled(type, dims, 0.0),
-                      {e.map(4, {e.d(0), e.d(1), e.d(3)}), wMap,
-                       e.map(4, {e.d(0), e.d(1), e.d(2)})},
-                      {kPar, kPar, kPar, kRed}, yieldMulAdd));
+                      {e.map(4, {t, h, k}),
+                       outIn ? e.map(4, {h, o, k}) : e.map(4, {h, k, o}),
+                       e.map(4, {t, h, o})},
+                      outIn ? SmallVector<utils::IteratorType>{kPar, kPar, kPar,
+                                                              kRed}
+                            : SmallVector<utils::IteratorType>{kPar, kPar, kRed,
+                                                              kPar},
+                      yieldMulAdd));
     return success();
   }
 };

@@ -454,6 +454,10 @@ def TFC_AttentionOp : TFC_Op<"attention", [Pure, AttrSizedOperandSegments]> {
     tensor at all (tfc-fuse-attention folds a `tfc.relative_position_bias`
     feeding `bias` into this form).
 
+    Keys and values that are a `tensor.concat` of pieces (a sliding-window
+    layer's ring read and this step's keys) are read piece by piece in
+    place by the flash form; the materialised form joins them.
+
     With `rope` (tfc-fuse-rope), the query is first rotated as `tfc.rope`
     would rotate it at `position`, over the dimensions from `rope_offset` (0
     when absent; MLA's decoupled part starts after `qk_nope_head_dim`) to
