@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 
 #include <array>
@@ -301,7 +302,12 @@ static void collectKeySegments(OpBuilder &b, Location loc, Value k, Value v,
   }
   auto read = k.getDefiningOp<KVCacheReadOp>();
   if (read && k == read.getKey() && v == read.getValue()) {
-    llvm::append_range(out, readCachePieces(b, loc, read, /*mayWrap=*/true));
+    // A read from position 0 cannot wrap (it spans at most the ring's rows):
+    // one piece, no empty second one to walk.
+    llvm::append_range(
+        out, readCachePieces(b, loc, read,
+                             /*mayWrap=*/!matchPattern(read.getStart(),
+                                                       m_Zero())));
     return;
   }
   out.push_back({k, v});

@@ -108,6 +108,7 @@ private:
   Value slice(Value x, int64_t dim, int64_t offset, int64_t size);
   FailureOr<Value> attention(Value x);
   Value mlaAttention(Value x, MLAAttr mla);
+  Value attendOverCache(Value q, Value k, Value v, int64_t valueDim);
   FailureOr<Value> feedForward(Value x);
   Value mlp(Value x, WeightScope scope);
   FailureOr<Value> sublayer(Value x, const SublayerNormSlots &norms,
@@ -193,6 +194,21 @@ FailureOr<Value> BlockExpander::attention(Value x) {
     k = RopeOp::create(b, loc, k.getType(), k, pos, rope);
   }
 
+  Value out = attendOverCache(q, k, v, valueDim);
+  return linear(mergeHeads(out), WeightRoleKind::OProj);
+}
+
+/// Attention of `q` over the layer's cache and this step's keys `k` and
+/// values `v` (null: the values are the first `valueDim` dims of each key
+/// head, a keys-only cache read `value_in_key`), with the layer's window,
+/// soft-cap, ALiBi or T5 bias. The step's keys go into the cache first,
+/// except on a sliding-window layer: it reads the window before this step,
+/// then appends, since its cache may be a ring of `window` rows whose
+/// oldest rows the append would overwrite.
+Value BlockExpander::attendOverCache(Value q, Value k, Value v,
+                                     int64_t valueDim) {
+  AttentionAttr attn = block.getAttention();
+  Value pos = block.getPosition();
   auto window = attn.getWindow() ? b.getI64IntegerAttr(*attn.getWindow())
                                  : IntegerAttr();
   FloatAttr softcap = attn.getSoftcap()
@@ -206,47 +222,50 @@ FailureOr<Value> BlockExpander::attention(Value x) {
   auto relative = dyn_cast<RelativeBiasAttr>(block.getPositionEncoding());
   Value relativeTable = relative ? weight(WeightRoleKind::RelBias) : Value();
   Value cache = block.getCache();
-  Value n = tensor::DimOp::create(b, loc, x, 0);
-  Value end = arith::AddIOp::create(b, loc, pos, n);
-  int64_t cachedHeads = cast<RankedTensorType>(k.getType()).getDimSize(1);
-  auto keyType = tensor({ShapedType::kDynamic, cachedHeads, headDim});
-  auto valueType = tensor({ShapedType::kDynamic, cachedHeads, valueDim});
+  auto keyType = cast<RankedTensorType>(k.getType());
+  int64_t cachedHeads = keyType.getDimSize(1);
+  auto cachedKeys = tensor({ShapedType::kDynamic, cachedHeads,
+                            keyType.getDimSize(2)});
+  auto cachedValues = tensor({ShapedType::kDynamic, cachedHeads, valueDim});
+  UnitAttr valueInKey = v ? UnitAttr() : b.getUnitAttr();
   auto attend = [&](Value keys, Value values, Value keyPosition) {
-    return AttentionOp::create(b, loc, tensor({rows(x), heads, valueDim}), q,
-                               keys, values, pos, keyPosition, /*bias=*/Value(),
-                               relativeTable,
-                               b.getF64FloatAttr(attn.getScaleValue()), window,
-                               softcap, alibi, relative, /*rope=*/RopeAttr(),
-                               /*rope_offset=*/IntegerAttr())
+    auto qType = cast<RankedTensorType>(q.getType());
+    return AttentionOp::create(
+               b, loc,
+               tensor({qType.getDimSize(0), qType.getDimSize(1), valueDim}), q,
+               keys, values, pos, keyPosition, /*bias=*/Value(), relativeTable,
+               b.getF64FloatAttr(attn.getScaleValue()), window, softcap, alibi,
+               relative, /*rope=*/RopeAttr(), /*rope_offset=*/IntegerAttr())
         .getResult();
   };
-
-  Value out;
+  auto append = [&] {
+    KVCacheAppendOp::create(b, loc, k, v, cache, pos, /*rope=*/RopeAttr(),
+                            /*rope_offset=*/IntegerAttr());
+  };
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
   if (!window) {
-    // Append this step's keys and values, then attend over the whole cache.
-    KVCacheAppendOp::create(b, loc, k, v, cache, pos, /*rope=*/RopeAttr(),
-                            /*rope_offset=*/IntegerAttr());
-    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-    auto read = KVCacheReadOp::create(b, loc, keyType, valueType, cache, zero, end);
-    out = attend(read.getKey(), read.getValue(), /*keyPosition=*/Value());
-  } else {
-    // A sliding-window layer reads the window before this step from its
-    // cache, which may then be a ring of `window` rows: the new keys are
-    // appended after attention, so they never overwrite ones it still needs.
-    Value reach = arith::ConstantIndexOp::create(b, loc, window.getInt() - 1);
-    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-    Value first = arith::MaxSIOp::create(
-        b, loc, zero, arith::SubIOp::create(b, loc, pos, reach));
-    auto read = KVCacheReadOp::create(b, loc, keyType, valueType, cache, first, pos);
-    Value keys = tensor::ConcatOp::create(b, loc, keyType, /*dim=*/0,
-                                          ValueRange{read.getKey(), k});
-    Value values = tensor::ConcatOp::create(b, loc, valueType, /*dim=*/0,
-                                            ValueRange{read.getValue(), v});
-    out = attend(keys, values, first);
-    KVCacheAppendOp::create(b, loc, k, v, cache, pos, /*rope=*/RopeAttr(),
-                            /*rope_offset=*/IntegerAttr());
+    Value end = arith::AddIOp::create(
+        b, loc, pos, tensor::DimOp::create(b, loc, q, 0));
+    append();
+    auto read = KVCacheReadOp::create(b, loc, cachedKeys, cachedValues, cache,
+                                      zero, end, valueInKey);
+    return attend(read.getKey(), read.getValue(), /*keyPosition=*/Value());
   }
-  return linear(mergeHeads(out), WeightRoleKind::OProj);
+  Value reach = arith::ConstantIndexOp::create(b, loc, window.getInt() - 1);
+  Value first = arith::MaxSIOp::create(
+      b, loc, zero, arith::SubIOp::create(b, loc, pos, reach));
+  auto read = KVCacheReadOp::create(b, loc, cachedKeys, cachedValues, cache,
+                                    first, pos, valueInKey);
+  // The window, then this step's keys: joined pieces, which the flash form
+  // reads in place.
+  Value keys = tensor::ConcatOp::create(b, loc, cachedKeys, /*dim=*/0,
+                                        ValueRange{read.getKey(), k});
+  Value values = tensor::ConcatOp::create(
+      b, loc, cachedValues, /*dim=*/0,
+      ValueRange{read.getValue(), v ? v : slice(k, 2, 0, valueDim)});
+  Value out = attend(keys, values, first);
+  append();
+  return out;
 }
 
 /// DeepSeek-V2's MLA in the absorbed form: a position is cached as its normed
@@ -292,50 +311,8 @@ Value BlockExpander::mlaAttention(Value x, MLAAttr mla) {
   Value key = tensor::ConcatOp::create(
       b, loc, 2, ValueRange{splitHeads(latent, 1, rank), kRope});
 
-  auto window = attn.getWindow() ? b.getI64IntegerAttr(*attn.getWindow())
-                                 : IntegerAttr();
-  FloatAttr softcap = attn.getSoftcap()
-                          ? b.getF64FloatAttr(attn.getSoftcap()->convertToDouble())
-                          : FloatAttr();
-  Value cache = block.getCache();
-  auto keyType = tensor({ShapedType::kDynamic, 1, rank + ropeDim});
-  auto valueType = tensor({ShapedType::kDynamic, 1, rank});
-  auto attend = [&](Value keys, Value values, Value keyPosition) {
-    return AttentionOp::create(b, loc, tensor({rows(x), heads, rank}), query,
-                               keys, values, pos, keyPosition, /*bias=*/Value(),
-                               /*relative_bias_table=*/Value(),
-                               b.getF64FloatAttr(attn.getScaleValue()), window,
-                               softcap, /*alibi=*/AlibiAttr(),
-                               /*relative_bias=*/RelativeBiasAttr(),
-                               /*rope=*/RopeAttr(), /*rope_offset=*/IntegerAttr())
-        .getResult();
-  };
-  auto append = [&] {
-    KVCacheAppendOp::create(b, loc, key, /*value=*/Value(), cache, pos,
-                            /*rope=*/RopeAttr(), /*rope_offset=*/IntegerAttr());
-  };
-  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-  Value out;
-  if (!window) {
-    append();
-    Value n = tensor::DimOp::create(b, loc, x, 0);
-    Value end = arith::AddIOp::create(b, loc, pos, n);
-    auto read = KVCacheReadOp::create(b, loc, keyType, valueType, cache, zero,
-                                      end, /*value_in_key=*/b.getUnitAttr());
-    out = attend(read.getKey(), read.getValue(), /*keyPosition=*/Value());
-  } else {
-    // As the other sliding-window layers: the window before this step, then
-    // this step's keys, appended after attention (the cache may be a ring).
-    Value reach = arith::ConstantIndexOp::create(b, loc, window.getInt() - 1);
-    Value first = arith::MaxSIOp::create(
-        b, loc, zero, arith::SubIOp::create(b, loc, pos, reach));
-    auto read = KVCacheReadOp::create(b, loc, keyType, valueType, cache, first,
-                                      pos, /*value_in_key=*/b.getUnitAttr());
-    Value keys = tensor::ConcatOp::create(b, loc, keyType, /*dim=*/0,
-                                          ValueRange{read.getKey(), key});
-    out = attend(keys, slice(keys, 2, 0, rank), first);
-    append();
-  }
+  // The value is c, the key's first `rank` dims: a keys-only cache.
+  Value out = attendOverCache(query, key, /*v=*/Value(), rank);
   Value perHead = HeadLinearOp::create(
       b, loc, tensor({rows(x), heads, valueDim}), out, kvB, headRows,
       b.getI64IntegerAttr(nope),
