@@ -39,6 +39,9 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
 using namespace mlir;
 using namespace mlir::tfc;
 
@@ -200,7 +203,17 @@ PipelineOptions::PipelineOptions()
               llvm::cl::desc("Threads of a block along each of the two "
                              "outermost dimensions of a kernel's parallel "
                              "loop (1: one thread per block)"),
-              llvm::cl::init(16)) {}
+              llvm::cl::init(16)),
+      gpuFormat(*this, "gpu-format",
+                llvm::cl::desc("What the kernels' gpu.binary holds: isa "
+                               "(PTX, no toolkit needed), bin (a cubin, by "
+                               "the toolkit's ptxas) or fatbin (by ptxas and "
+                               "fatbinary)"),
+                llvm::cl::init("isa")),
+      cudaPath(*this, "cuda-path",
+               llvm::cl::desc("The CUDA toolkit whose bin/ptxas and "
+                              "bin/fatbinary gpu-format=bin and fatbin run"),
+               llvm::cl::init("/usr/local/cuda")) {}
 
 LogicalResult
 PipelineOptions::verify(function_ref<void(const Twine &)> emitError) const {
@@ -213,6 +226,28 @@ PipelineOptions::verify(function_ref<void(const Twine &)> emitError) const {
                   llvm::join(getOptionalPasses(), ", "));
         return failure();
       }
+  StringRef format = gpuFormat.getValue();
+  if (!llvm::is_contained({"isa", "bin", "fatbin"}, format)) {
+    emitError("gpu-format=" + format + ": one of isa, bin, fatbin");
+    return failure();
+  }
+  // Checked here, where the option is at fault, rather than left to
+  // gpu-module-to-binary's error after the whole lowering.
+  SmallVector<StringRef, 2> tools;
+  if (format != "isa")
+    tools.push_back("ptxas");
+  if (format == "fatbin")
+    tools.push_back("fatbinary");
+  for (StringRef tool : tools) {
+    SmallString<128> path(cudaPath.getValue());
+    llvm::sys::path::append(path, "bin", tool);
+    if (!llvm::sys::fs::can_execute(path)) {
+      emitError("gpu-format=" + format + " runs the CUDA toolkit's " + tool +
+                ", which is not at " + path +
+                " (cuda-path: the toolkit's directory)");
+      return failure();
+    }
+  }
   return success();
 }
 
@@ -365,9 +400,11 @@ void mlir::tfc::buildLinalgToGPUPipeline(OpPassManager &pm,
   kernels.addPass(createCanonicalizerPass());
   kernels.addPass(createCSEPass());
   kernels.addPass(createReconcileUnrealizedCastsPass());
-  // PTX needs no toolkit; the host side stays as it is (no host runtime yet).
+  // PTX needs no toolkit; a cubin or fatbin runs its ptxas (and fatbinary).
+  // The host side stays as it is (no host runtime yet).
   GpuModuleToBinaryPassOptions binary;
-  binary.compilationTarget = "isa";
+  binary.compilationTarget = options.gpuFormat;
+  binary.toolkitPath = options.cudaPath;
   pm.addPass(createGpuModuleToBinaryPass(binary));
 }
 

@@ -45,11 +45,11 @@ static cl::opt<std::string>
                cl::desc("Output file (default: stdout for text, model.o / "
                         "model.so for binaries)"));
 
-enum class Emit { TFC, Linalg, LLVMIR, Obj, SO, PTX };
+enum class Emit { TFC, Linalg, LLVMIR, Obj, SO, PTX, Cubin, Fatbin };
 static cl::opt<Emit> emitKind(
     "emit",
-    cl::desc("What to produce (default: so; --target=cuda: tfc, linalg or "
-             "ptx)"),
+    cl::desc("What to produce (default: so; --target=cuda: tfc, linalg, "
+             "ptx, cubin or fatbin)"),
     cl::init(Emit::SO), cl::cat(category),
     cl::values(
         clEnumValN(Emit::TFC, "tfc", "model-level tfc IR"),
@@ -61,7 +61,12 @@ static cl::opt<Emit> emitKind(
                    "shared library with the C API of tfc/Runtime/tfc.h"),
         clEnumValN(Emit::PTX, "ptx",
                    "PTX of the model's GPU kernels, one module "
-                   "(--target=cuda; no host code yet)")));
+                   "(--target=cuda; no host code yet)"),
+        clEnumValN(Emit::Cubin, "cubin",
+                   "the kernels' PTX assembled by the CUDA toolkit's ptxas "
+                   "for --gpu-arch (--target=cuda)"),
+        clEnumValN(Emit::Fatbin, "fatbin",
+                   "the cubin and PTX in one fatbinary (--target=cuda)")));
 
 enum class Target { CPU, CUDA };
 static cl::opt<Target> target(
@@ -69,13 +74,18 @@ static cl::opt<Target> target(
     cl::init(Target::CPU), cl::cat(category),
     cl::values(clEnumValN(Target::CPU, "cpu", "the host CPU through LLVM"),
                clEnumValN(Target::CUDA, "cuda",
-                          "NVIDIA GPUs: the kernels as PTX (--emit=ptx); no "
-                          "host code or library yet")));
+                          "NVIDIA GPUs: the kernels as PTX, cubin or fatbin "
+                          "(--emit); no host code or library yet")));
 static cl::opt<std::string>
     gpuArch("gpu-arch", cl::cat(category), cl::value_desc("sm_XX"),
             cl::init("sm_90"),
             cl::desc("GPU to compile the kernels for with --target=cuda: "
                      "sm_80, sm_90 or sm_90a (default: sm_90)"));
+static cl::opt<std::string>
+    cudaPath("cuda-path", cl::cat(category), cl::value_desc("dir"),
+             cl::desc("CUDA toolkit whose bin/ptxas (--emit=cubin) and "
+                      "bin/fatbinary (--emit=fatbin) are run (default: "
+                      "/usr/local/cuda)"));
 static cl::opt<std::string>
     cpuName("cpu", cl::cat(category), cl::value_desc("name"),
             cl::desc("CPU to generate code for (default: the host's, e.g. "
@@ -279,22 +289,30 @@ int main(int argc, char **argv) {
       "Face config.json (or a directory holding one), a tfc model card "
       "(docs/model-card.md), or tfc IR (.mlir) into a shared library with the "
       "C API of include/tfc/Runtime/tfc.h, or, with --target=cuda "
-      "--emit=ptx, into the PTX of its GPU kernels (the CUDA host side is "
+      "--emit=ptx|cubin|fatbin, into its GPU kernels (the CUDA host side is "
       "not available yet).\n");
   if (target == Target::CUDA) {
-    if (emitKind != Emit::TFC && emitKind != Emit::Linalg &&
-        emitKind != Emit::PTX)
-      return fail("--target=cuda: only --emit=ptx (and tfc, linalg) is "
-                  "available yet; the GPU host code, cubin and library "
+    if (!llvm::is_contained({Emit::TFC, Emit::Linalg, Emit::PTX, Emit::Cubin,
+                             Emit::Fatbin},
+                            emitKind.getValue()))
+      return fail("--target=cuda: only --emit=ptx, cubin, fatbin (and tfc, "
+                  "linalg) are available yet; the GPU host code and library "
                   "(llvm-ir, obj, so) are not");
     if (!llvm::is_contained({"sm_80", "sm_90", "sm_90a"}, gpuArch))
       return fail("--gpu-arch=" + gpuArch +
                   ": not a supported GPU; one of sm_80, sm_90, sm_90a");
   } else {
-    if (emitKind == Emit::PTX)
-      return fail("--emit=ptx needs --target=cuda");
-    if (gpuArch.getNumOccurrences())
-      return fail("--gpu-arch applies to --target=cuda only");
+    if (emitKind == Emit::PTX || emitKind == Emit::Cubin ||
+        emitKind == Emit::Fatbin)
+      return fail(Twine("--emit=") +
+                  (emitKind == Emit::PTX     ? "ptx"
+                   : emitKind == Emit::Cubin ? "cubin"
+                                             : "fatbin") +
+                  " needs --target=cuda");
+    for (cl::Option *gpuOnly : std::initializer_list<cl::Option *>{
+             &gpuArch, &cudaPath})
+      if (gpuOnly->getNumOccurrences())
+        return fail("--" + gpuOnly->ArgStr + " applies to --target=cuda only");
   }
   tfc::PipelineOptions pipelineOptions;
   {
@@ -306,6 +324,13 @@ int main(int argc, char **argv) {
   }
   if (gpuArch.getNumOccurrences())
     pipelineOptions.gpuChip = gpuArch;
+  if (cudaPath.getNumOccurrences())
+    pipelineOptions.cudaPath = cudaPath;
+  if (emitKind == Emit::PTX || emitKind == Emit::Cubin ||
+      emitKind == Emit::Fatbin)
+    pipelineOptions.gpuFormat = emitKind == Emit::PTX     ? "isa"
+                                : emitKind == Emit::Cubin ? "bin"
+                                                          : "fatbin";
   if (disabledPasses.getNumOccurrences())
     pipelineOptions.disabledPasses =
         llvm::ArrayRef<std::string>(disabledPasses);
@@ -360,21 +385,26 @@ int main(int argc, char **argv) {
   if (emitKind == Emit::Linalg)
     return writeText([&](llvm::raw_ostream &os) { module->print(os); });
 
-  if (emitKind == Emit::PTX) {
-    progress.step("lowering the kernels to PTX for " + gpuArch);
+  if (emitKind == Emit::PTX || emitKind == Emit::Cubin ||
+      emitKind == Emit::Fatbin) {
+    progress.step(std::string(emitKind == Emit::PTX
+                                  ? "lowering the kernels to PTX"
+                                  : "lowering the kernels to PTX and "
+                                    "assembling them with ptxas") +
+                  " for " + gpuArch);
     PassManager toGPU(&context);
     tfc::buildLinalgToGPUPipeline(toGPU, pipelineOptions);
     if (failed(toGPU.run(*module)))
       return fail("lowering to GPU kernels failed");
-    SmallVector<StringRef> ptx;
+    SmallVector<StringRef> objects;
     module->walk([&](gpu::BinaryOp binary) {
       for (auto object : binary.getObjects().getAsRange<gpu::ObjectAttr>())
-        ptx.push_back(object.getObject().getValue());
+        objects.push_back(object.getObject().getValue());
     });
     // tfc-gpu-merge-modules leaves one gpu.module, hence one binary.
-    if (ptx.size() != 1)
-      return fail("expected one PTX module, got " + Twine(ptx.size()));
-    return writeText([&](llvm::raw_ostream &os) { os << ptx.front(); });
+    if (objects.size() != 1)
+      return fail("expected one GPU module, got " + Twine(objects.size()));
+    return writeText([&](llvm::raw_ostream &os) { os << objects.front(); });
   }
 
   progress.step("bufferizing and lowering to LLVM (tfc-linalg-to-llvm-cpu)");

@@ -47,10 +47,13 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
   Option<bool> fuseEpilogues;
   Option<unsigned> threads;
 
-  // GPU code generation (nvvm-attach-target, scf-parallel-loop-tiling).
+  // GPU code generation (nvvm-attach-target, scf-parallel-loop-tiling,
+  // gpu-module-to-binary).
   Option<std::string> gpuChip;
   Option<std::string> gpuFeatures;
   Option<int64_t> gpuTile;
+  Option<std::string> gpuFormat;
+  Option<std::string> cudaPath;
 
   /// Fails, through `emitError`, on a disabled or enabled pass that is not an
   /// optimisation of the pipelines.
@@ -82,8 +85,9 @@ void buildLinalgToLLVMCPUPipeline(OpPassManager &pm,
 
 /// linalg on tensors -> PTX kernels for an NVIDIA GPU (bufferization,
 /// parallel loops mapped to blocks and threads, kernels outlined into one
-/// gpu.module, NVVM, gpu.binary with the PTX); the host functions stay on
-/// memrefs with gpu.launch_func.
+/// gpu.module, NVVM, gpu.binary with the PTX, or the cubin or fatbin that
+/// the CUDA toolkit's ptxas and fatbinary make of it); the host functions
+/// stay on memrefs with gpu.launch_func.
 void buildLinalgToGPUPipeline(OpPassManager &pm,
                               const PipelineOptions &options);
 
