@@ -58,3 +58,24 @@ func.func @not_fused(%x: tensor<?x8xf32>, %y: tensor<?x8xf32>, %wg: tensor<16x8x
   %h2 = tfc.glu silu %g, %u2 : tensor<?x16xf32>
   return %h, %h2, %u2 : tensor<?x16xf32>, tensor<?x16xf32>, tensor<?x16xf32>
 }
+
+// -----
+
+// A mixture of experts with gate weights is marked for its lowering to fuse
+// each expert's pair (moe.mlir @moe_gated_experts); an ungated one is not.
+// CHECK-LABEL: func.func @moe
+// CHECK: tfc.moe {{.*}}gated_experts
+// CHECK: tfc.moe
+// CHECK-NOT: gated_experts
+// CHECK: return
+func.func @moe(%x: tensor<?x8xf32>, %router: tensor<2x8xf32>,
+               %g0: tensor<4x8xf32>, %g1: tensor<4x8xf32>,
+               %u0: tensor<4x8xf32>, %u1: tensor<4x8xf32>,
+               %d0: tensor<8x4xf32>, %d1: tensor<8x4xf32>) -> (tensor<?x8xf32>, tensor<?x8xf32>) {
+  %0 = tfc.moe %x, %router gate(%g0, %g1) up(%u0, %u1) down(%d0, %d1) {activation = #tfc.activation<silu>, top_k = 1 : i64}
+      : tensor<?x8xf32>, tensor<2x8xf32>, gate(tensor<4x8xf32>, tensor<4x8xf32>),
+        up(tensor<4x8xf32>, tensor<4x8xf32>), down(tensor<8x4xf32>, tensor<8x4xf32>) -> tensor<?x8xf32>
+  %1 = tfc.moe %x, %router gate() up(%u0, %u1) down(%d0, %d1) {activation = #tfc.activation<gelu>, top_k = 1 : i64}
+      : tensor<?x8xf32>, tensor<2x8xf32>, up(tensor<4x8xf32>, tensor<4x8xf32>), down(tensor<8x4xf32>, tensor<8x4xf32>) -> tensor<?x8xf32>
+  return %0, %1 : tensor<?x8xf32>, tensor<?x8xf32>
+}

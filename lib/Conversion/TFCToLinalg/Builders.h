@@ -63,6 +63,15 @@ void yieldMulAdd(OpBuilder &b, Location l, ValueRange a);
 Value emitProjection(Emitter &e, Value x, Value w, Value bias,
                      WeightLayout layout, RankedTensorType resultType);
 
+/// `act(x gate^T) * (x up^T)`, x [n, in], gate and up [out, in] (or
+/// [in, out]): one contraction with a gate and an up accumulator (the form
+/// of tfc-cpu-vectorize-contractions' two-pair kernel), then the GLU as an
+/// elementwise epilogue. tfc.gated_linear's lowering and a gated tfc.moe's
+/// experts.
+Value emitGatedProjection(Emitter &e, Value x, Value gate, Value up,
+                          WeightLayout layout, Activation act,
+                          RankedTensorType resultType);
+
 /// Sum over the last dimension of `f(x)` (of `f(x - subtract)` when
 /// `subtract`, a tensor of rank - 1, is given): a tensor of rank - 1.
 Value reduceLast(Emitter &e, Value x,

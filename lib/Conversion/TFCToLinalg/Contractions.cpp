@@ -40,43 +40,14 @@ struct LowerGatedLinear : OpRewritePattern<GatedLinearOp> {
   LogicalResult matchAndRewrite(GatedLinearOp op,
                                 PatternRewriter &rewriter) const override {
     Emitter e{rewriter, op.getLoc()};
-    RankedTensorType type = op.getType();
-    SmallVector<Value> dims = {e.dims(op.getInput())[0],
-                               e.idx(type.getDimSize(1))};
-    AffineMap wMap = op.getLayout() == WeightLayout::OutIn
-                         ? e.map(3, {e.d(1), e.d(2)})
-                         : e.map(3, {e.d(2), e.d(1)});
-    AffineMap xMap = e.map(3, {e.d(0), e.d(2)}), yMap = e.map(3, {e.d(0), e.d(1)});
-    // y_g[n, o] += x[n, k] * g[o, k] and y_u[n, o] += x[n, k] * u[o, k]: each
-    // body half is the mul-add of a single projection (yieldMulAdd).
-    auto flags = arith::FastMathFlagsAttr::get(
-        rewriter.getContext(),
-        arith::FastMathFlags::reassoc | arith::FastMathFlags::contract);
-    auto both = linalg::GenericOp::create(
-        rewriter, op.getLoc(), TypeRange{type, type},
-        ValueRange{op.getInput(), op.getGateWeight(), op.getUpWeight()},
-        ValueRange{e.filled(type, dims, 0.0), e.filled(type, dims, 0.0)},
-        ArrayRef<AffineMap>{xMap, wMap, wMap, yMap, yMap}, {kPar, kPar, kRed},
-        [&](OpBuilder &b, Location l, ValueRange a) {
-          Value x = widen(b, l, a[0]);
-          Value g = arith::MulFOp::create(b, l, x, widen(b, l, a[1]), flags);
-          Value u = arith::MulFOp::create(b, l, x, widen(b, l, a[2]), flags);
-          linalg::YieldOp::create(
-              b, l,
-              ValueRange{arith::AddFOp::create(b, l, a[3], g, flags),
-                         arith::AddFOp::create(b, l, a[4], u, flags)});
-        });
-    Activation kind = op.getKind();
-    rewriter.replaceOp(
-        op, e.map(both.getResults(), [&](OpBuilder &b, Location l,
-                                         ValueRange a) {
-          return arith::MulFOp::create(b, l, applyActivation(b, l, kind, a[0]),
-                                       a[1])
-              .getResult();
-        }));
+    rewriter.replaceOp(op, emitGatedProjection(
+                               e, op.getInput(), op.getGateWeight(),
+                               op.getUpWeight(), op.getLayout(), op.getKind(),
+                               op.getType()));
     return success();
   }
 };
+
 struct LowerHeadLinear : OpRewritePattern<HeadLinearOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(HeadLinearOp op,
@@ -132,6 +103,42 @@ struct LowerHeadLinear : OpRewritePattern<HeadLinearOp> {
   }
 };
 } // namespace
+
+Value mlir::tfc::emitGatedProjection(Emitter &e, Value x, Value gate,
+                                     Value up, WeightLayout layout,
+                                     Activation act,
+                                     RankedTensorType resultType) {
+  OpBuilder &b = e.b;
+  SmallVector<Value> dims = {e.dims(x)[0], e.idx(resultType.getDimSize(1))};
+  AffineMap wMap = layout == WeightLayout::OutIn ? e.map(3, {e.d(1), e.d(2)})
+                                                 : e.map(3, {e.d(2), e.d(1)});
+  AffineMap xMap = e.map(3, {e.d(0), e.d(2)}), yMap = e.map(3, {e.d(0), e.d(1)});
+  // y_g[n, o] += x[n, k] * g[o, k] and y_u[n, o] += x[n, k] * u[o, k]: each
+  // body half is the mul-add of a single projection (yieldMulAdd).
+  auto flags = arith::FastMathFlagsAttr::get(
+      b.getContext(),
+      arith::FastMathFlags::reassoc | arith::FastMathFlags::contract);
+  auto both = linalg::GenericOp::create(
+      b, e.loc, TypeRange{resultType, resultType}, ValueRange{x, gate, up},
+      ValueRange{e.filled(resultType, dims, 0.0),
+                 e.filled(resultType, dims, 0.0)},
+      ArrayRef<AffineMap>{xMap, wMap, wMap, yMap, yMap}, {kPar, kPar, kRed},
+      [&](OpBuilder &bb, Location l, ValueRange a) {
+        Value xv = widen(bb, l, a[0]);
+        Value g = arith::MulFOp::create(bb, l, xv, widen(bb, l, a[1]), flags);
+        Value u = arith::MulFOp::create(bb, l, xv, widen(bb, l, a[2]), flags);
+        linalg::YieldOp::create(
+            bb, l,
+            ValueRange{arith::AddFOp::create(bb, l, a[3], g, flags),
+                       arith::AddFOp::create(bb, l, a[4], u, flags)});
+      });
+  return e.map(both.getResults(),
+               [&](OpBuilder &bb, Location l, ValueRange a) {
+                 return arith::MulFOp::create(
+                            bb, l, applyActivation(bb, l, act, a[0]), a[1])
+                     .getResult();
+               });
+}
 
 void mlir::tfc::populateTFCContractionToLinalgPatterns(
     RewritePatternSet &patterns) {

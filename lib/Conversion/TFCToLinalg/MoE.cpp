@@ -25,15 +25,22 @@ namespace {
 
 /// Expert `ex`'s FFN on the rows `x` [m, hidden]: `[m, hidden]`, the
 /// projections in the `y[n, o] += x[n, k] * w[o, k]` form the CPU kernel
-/// matches.
+/// matches; with tfc.gated_experts (tfc-fuse-glu) the gate and up pair as
+/// tfc.gated_linear's one contraction.
 Value emitExpert(Emitter &e, MoEOp op, Value x, int64_t ex) {
   auto xType = cast<RankedTensorType>(x.getType());
   Value upW = op.getUpWeights()[ex];
   int64_t inter = cast<RankedTensorType>(upW.getType()).getDimSize(0);
   auto hType = RankedTensorType::get({xType.getDimSize(0), inter}, e.f32());
   Activation act = op.getActivation();
-  Value up = emitProjection(e, x, upW, Value(), WeightLayout::OutIn, hType);
   Value hidden;
+  if (op->hasAttr(kGatedExpertsAttrName)) {
+    hidden = emitGatedProjection(e, x, op.getGateWeights()[ex], upW,
+                                 WeightLayout::OutIn, act, hType);
+    return emitProjection(e, hidden, op.getDownWeights()[ex], Value(),
+                          WeightLayout::OutIn, xType);
+  }
+  Value up = emitProjection(e, x, upW, Value(), WeightLayout::OutIn, hType);
   if (!op.getGateWeights().empty()) {
     Value gate = emitProjection(e, x, op.getGateWeights()[ex], Value(),
                                 WeightLayout::OutIn, hType);

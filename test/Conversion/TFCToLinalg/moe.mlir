@@ -60,3 +60,23 @@ func.func @moe_renormalize(%x: tensor<?x8xf32>, %router: tensor<2x8xf32>,
       : tensor<?x8xf32>, tensor<2x8xf32>, up(tensor<4x8xf32>, tensor<4x8xf32>), down(tensor<8x4xf32>, tensor<8x4xf32>) -> tensor<?x8xf32>
   return %0 : tensor<?x8xf32>
 }
+
+// With tfc.gated_experts (tfc-fuse-glu): each expert's gate and up
+// projections are one contraction with two accumulators (no [n, d_ff]
+// gate/up pair written apart), then act(gate) * up, then down.
+// CHECK-LABEL: func.func @moe_gated_experts
+// CHECK-SAME: (%[[X:.*]]: tensor<?x8xf32>, %[[R:.*]]: tensor<2x8xf32>, %[[G0:.*]]: tensor<4x8xf32>, %[[G1:.*]]: tensor<4x8xf32>, %[[U0:.*]]: tensor<4x8xf32>, %[[U1:.*]]: tensor<4x8xf32>, %[[D0:.*]]: tensor<8x4xf32>, %[[D1:.*]]: tensor<8x4xf32>)
+// CHECK: %[[BOTH:.*]]:2 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[X]], %[[G0]], %[[U0]] : tensor<?x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>)
+// CHECK: %[[H:.*]] = linalg.generic {{.*}} ins(%[[BOTH]]#0, %[[BOTH]]#1 : tensor<?x4xf32>, tensor<?x4xf32>)
+// CHECK: arith.negf
+// CHECK: linalg.generic {{.*}} ins(%[[H]], %[[D0]] : tensor<?x4xf32>, tensor<8x4xf32>)
+// CHECK: linalg.generic {{.*}} ins(%[[X]], %[[G1]], %[[U1]] : tensor<?x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>)
+func.func @moe_gated_experts(%x: tensor<?x8xf32>, %router: tensor<2x8xf32>,
+                             %g0: tensor<4x8xf32>, %g1: tensor<4x8xf32>,
+                             %u0: tensor<4x8xf32>, %u1: tensor<4x8xf32>,
+                             %d0: tensor<8x4xf32>, %d1: tensor<8x4xf32>) -> tensor<?x8xf32> {
+  %0 = tfc.moe %x, %router gate(%g0, %g1) up(%u0, %u1) down(%d0, %d1) {activation = #tfc.activation<silu>, top_k = 1 : i64, tfc.gated_experts}
+      : tensor<?x8xf32>, tensor<2x8xf32>, gate(tensor<4x8xf32>, tensor<4x8xf32>),
+        up(tensor<4x8xf32>, tensor<4x8xf32>), down(tensor<8x4xf32>, tensor<8x4xf32>) -> tensor<?x8xf32>
+  return %0 : tensor<?x8xf32>
+}

@@ -184,3 +184,19 @@ func.func @f(%x: tensor<?x64xf32>, %r: tensor<2x64xf32>, %u0: tensor<32x64xf32>,
   %y = tfc.moe %x, %r gate() up(%u0, %u1) down(%d0, %d1) {activation = #tfc.activation<silu>, top_k = 1 : i64, tfc.dispatch = true} : tensor<?x64xf32>, tensor<2x64xf32>, up(tensor<32x64xf32>, tensor<32x64xf32>), down(tensor<64x32xf32>, tensor<64x32xf32>) -> tensor<?x64xf32>
   return %y : tensor<?x64xf32>
 }
+
+// -----
+
+func.func @f(%x: tensor<?x64xf32>, %r: tensor<2x64xf32>, %u0: tensor<32x64xf32>, %u1: tensor<32x64xf32>, %d0: tensor<64x32xf32>, %d1: tensor<64x32xf32>) -> tensor<?x64xf32> {
+  // expected-error@+1 {{'tfc.moe' op 'tfc.gated_experts' needs an FFN with gate weights (a GLU)}}
+  %y = tfc.moe %x, %r gate() up(%u0, %u1) down(%d0, %d1) {activation = #tfc.activation<silu>, top_k = 1 : i64, tfc.gated_experts} : tensor<?x64xf32>, tensor<2x64xf32>, up(tensor<32x64xf32>, tensor<32x64xf32>), down(tensor<64x32xf32>, tensor<64x32xf32>) -> tensor<?x64xf32>
+  return %y : tensor<?x64xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<?x64xf32>) -> tensor<?x64xf32> {
+  // expected-error@+1 {{'tfc.softcap' op 'tfc.gated_experts' may only appear on tfc.moe}}
+  %y = tfc.softcap %x {cap = 30.0 : f64, tfc.gated_experts} : tensor<?x64xf32>
+  return %y : tensor<?x64xf32>
+}

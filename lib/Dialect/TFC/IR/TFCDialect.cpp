@@ -138,12 +138,15 @@ LogicalResult TFCDialect::verifyOperationAttribute(Operation *op,
       return check.error() << "needs '" << kKVTileAttrName << "'";
     return success();
   }
-  if (name == kDispatchAttrName) {
+  if (name == kDispatchAttrName || name == kGatedExpertsAttrName) {
     if (failed(check.on(isa<MoEOp>(op), "tfc.moe")))
       return failure();
     if (!isa<UnitAttr>(attr.getValue()))
       return check.error() << "must be a unit attribute, got "
                            << attr.getValue();
+    if (name == kGatedExpertsAttrName &&
+        cast<MoEOp>(op).getGateWeights().empty())
+      return check.error() << "needs an FFN with gate weights (a GLU)";
     return success();
   }
   if (name == kArgNameAttrName || name == kKVWindowAttrName)

@@ -47,7 +47,14 @@ struct TFCFuseGLUPass : tfc::impl::TFCFuseGLUBase<TFCFuseGLUPass> {
     RewritePatternSet patterns(&getContext());
     patterns.add<FuseGatedLinear>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
-      signalPassFailure();
+      return signalPassFailure();
+    // A mixture of experts keeps its projections inside tfc.moe: its
+    // lowering fuses each expert's pair when told to.
+    UnitAttr unit = UnitAttr::get(&getContext());
+    getOperation()->walk([&](MoEOp op) {
+      if (!op.getGateWeights().empty())
+        op->setAttr(kGatedExpertsAttrName, unit);
+    });
   }
 };
 } // namespace

@@ -59,6 +59,11 @@ inline constexpr llvm::StringLiteral kKVChunkAttrName = "tfc.kv_chunk";
 /// On tfc.moe (tfc-dispatch-experts), a unit attribute: each token through
 /// its routed experts only.
 inline constexpr llvm::StringLiteral kDispatchAttrName = "tfc.dispatch";
+/// On a tfc.moe with gate weights (tfc-fuse-glu), a unit attribute: each
+/// expert's gate and up projections as one contraction with the GLU fused,
+/// as tfc.gated_linear.
+inline constexpr llvm::StringLiteral kGatedExpertsAttrName =
+    "tfc.gated_experts";
 } // namespace mlir::tfc
 
 #endif // TFC_DIALECT_TFC_IR_TFCDIALECT_H

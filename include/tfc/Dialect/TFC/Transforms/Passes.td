@@ -96,6 +96,9 @@ def TFCFuseGLU : Pass<"tfc-fuse-glu"> {
     `tfc.glu` of two bias-free `tfc.linear`s of the same input (same weight
     type and layout) becomes one `tfc.gated_linear`: one contraction with two
     accumulators, then the activation and product (SwiGLU, GeGLU, ReGLU).
+    A `tfc.moe` with gate weights gets the unit attribute
+    `tfc.gated_experts`: its lowering gives each expert that one
+    contraction.
 
     ```mlir
     %g = tfc.linear %x, %wg : tensor<?x64xf32>, tensor<128x64xf32> -> tensor<?x128xf32>
