@@ -31,6 +31,7 @@
 #include "llvm/TargetParser/SubtargetFeature.h"
 
 #include <chrono>
+#include <optional>
 
 using namespace mlir;
 namespace cl = llvm::cl;
@@ -67,6 +68,21 @@ static cl::opt<Emit> emitKind(
                    "for --gpu-arch (--target=cuda)"),
         clEnumValN(Emit::Fatbin, "fatbin",
                    "the cubin and PTX in one fatbinary (--target=cuda)")));
+
+/// What gpu-module-to-binary makes for a GPU --emit (the pipeline's
+/// gpu-format); none for the CPU's.
+static std::optional<llvm::StringRef> gpuBinaryFormat(Emit emit) {
+  switch (emit) {
+  case Emit::PTX:
+    return "isa";
+  case Emit::Cubin:
+    return "bin";
+  case Emit::Fatbin:
+    return "fatbin";
+  default:
+    return std::nullopt;
+  }
+}
 
 enum class Target { CPU, CUDA };
 static cl::opt<Target> target(
@@ -292,9 +308,8 @@ int main(int argc, char **argv) {
       "--emit=ptx|cubin|fatbin, into its GPU kernels (the CUDA host side is "
       "not available yet).\n");
   if (target == Target::CUDA) {
-    if (!llvm::is_contained({Emit::TFC, Emit::Linalg, Emit::PTX, Emit::Cubin,
-                             Emit::Fatbin},
-                            emitKind.getValue()))
+    if (emitKind != Emit::TFC && emitKind != Emit::Linalg &&
+        !gpuBinaryFormat(emitKind))
       return fail("--target=cuda: only --emit=ptx, cubin, fatbin (and tfc, "
                   "linalg) are available yet; the GPU host code and library "
                   "(llvm-ir, obj, so) are not");
@@ -302,8 +317,7 @@ int main(int argc, char **argv) {
       return fail("--gpu-arch=" + gpuArch +
                   ": not a supported GPU; one of sm_80, sm_90, sm_90a");
   } else {
-    if (emitKind == Emit::PTX || emitKind == Emit::Cubin ||
-        emitKind == Emit::Fatbin)
+    if (gpuBinaryFormat(emitKind))
       return fail(Twine("--emit=") +
                   (emitKind == Emit::PTX     ? "ptx"
                    : emitKind == Emit::Cubin ? "cubin"
@@ -326,11 +340,8 @@ int main(int argc, char **argv) {
     pipelineOptions.gpuChip = gpuArch;
   if (cudaPath.getNumOccurrences())
     pipelineOptions.cudaPath = cudaPath;
-  if (emitKind == Emit::PTX || emitKind == Emit::Cubin ||
-      emitKind == Emit::Fatbin)
-    pipelineOptions.gpuFormat = emitKind == Emit::PTX     ? "isa"
-                                : emitKind == Emit::Cubin ? "bin"
-                                                          : "fatbin";
+  if (std::optional<llvm::StringRef> format = gpuBinaryFormat(emitKind))
+    pipelineOptions.gpuFormat = format->str();
   if (disabledPasses.getNumOccurrences())
     pipelineOptions.disabledPasses =
         llvm::ArrayRef<std::string>(disabledPasses);
@@ -385,8 +396,7 @@ int main(int argc, char **argv) {
   if (emitKind == Emit::Linalg)
     return writeText([&](llvm::raw_ostream &os) { module->print(os); });
 
-  if (emitKind == Emit::PTX || emitKind == Emit::Cubin ||
-      emitKind == Emit::Fatbin) {
+  if (gpuBinaryFormat(emitKind)) {
     progress.step(std::string(emitKind == Emit::PTX
                                   ? "lowering the kernels to PTX"
                                   : "lowering the kernels to PTX and "

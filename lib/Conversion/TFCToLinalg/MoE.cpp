@@ -37,22 +37,22 @@ Value emitExpert(Emitter &e, MoEOp op, Value x, int64_t ex) {
   if (op->hasAttr(kGatedExpertsAttrName)) {
     hidden = emitGatedProjection(e, x, op.getGateWeights()[ex], upW,
                                  WeightLayout::OutIn, act, hType);
-    return emitProjection(e, hidden, op.getDownWeights()[ex], Value(),
-                          WeightLayout::OutIn, xType);
-  }
-  Value up = emitProjection(e, x, upW, Value(), WeightLayout::OutIn, hType);
-  if (!op.getGateWeights().empty()) {
-    Value gate = emitProjection(e, x, op.getGateWeights()[ex], Value(),
-                                WeightLayout::OutIn, hType);
-    hidden = e.map(ValueRange{gate, up}, [&](OpBuilder &b, Location l,
-                                             ValueRange a) {
-      return arith::MulFOp::create(b, l, applyActivation(b, l, act, a[0]), a[1])
-          .getResult();
-    });
   } else {
-    hidden = e.map(up, [&](OpBuilder &b, Location l, ValueRange a) {
-      return applyActivation(b, l, act, a[0]);
-    });
+    Value up = emitProjection(e, x, upW, Value(), WeightLayout::OutIn, hType);
+    if (op.getGateWeights().empty()) {
+      hidden = e.map(up, [&](OpBuilder &b, Location l, ValueRange a) {
+        return applyActivation(b, l, act, a[0]);
+      });
+    } else {
+      Value gate = emitProjection(e, x, op.getGateWeights()[ex], Value(),
+                                  WeightLayout::OutIn, hType);
+      hidden = e.map(ValueRange{gate, up}, [&](OpBuilder &b, Location l,
+                                               ValueRange a) {
+        return arith::MulFOp::create(b, l, applyActivation(b, l, act, a[0]),
+                                     a[1])
+            .getResult();
+      });
+    }
   }
   return emitProjection(e, hidden, op.getDownWeights()[ex], Value(),
                         WeightLayout::OutIn, xType);
