@@ -84,6 +84,15 @@ Value mlir::tfc::widen(OpBuilder &b, Location loc, Value v) {
   return arith::ExtFOp::create(b, loc, b.getF32Type(), v);
 }
 
+Value mlir::tfc::emitGLU(Emitter &e, Value gate, Value up, Activation act) {
+  return e.map(ValueRange{gate, up},
+               [&](OpBuilder &b, Location l, ValueRange a) {
+                 return arith::MulFOp::create(
+                            b, l, applyActivation(b, l, act, a[0]), a[1])
+                     .getResult();
+               });
+}
+
 Value mlir::tfc::applyActivation(OpBuilder &b, Location loc, Activation kind,
                                  Value x) {
   auto c = [&](double v) {

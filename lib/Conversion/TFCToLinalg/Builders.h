@@ -55,6 +55,10 @@ Value widen(OpBuilder &b, Location loc, Value v);
 /// `kind` applied to the f32 scalar `x`.
 Value applyActivation(OpBuilder &b, Location loc, Activation kind, Value x);
 
+/// `act(gate) * up`, elementwise (a GLU's product: tfc.glu, the epilogue of
+/// emitGatedProjection, an unfused MoE expert).
+Value emitGLU(Emitter &e, Value gate, Value up, Activation act);
+
 /// The body of a contraction: acc + a * b, with the sum reassociable.
 void yieldMulAdd(OpBuilder &b, Location l, ValueRange a);
 

@@ -132,12 +132,7 @@ Value mlir::tfc::emitGatedProjection(Emitter &e, Value x, Value gate,
             ValueRange{arith::AddFOp::create(bb, l, a[3], g, flags),
                        arith::AddFOp::create(bb, l, a[4], u, flags)});
       });
-  return e.map(both.getResults(),
-               [&](OpBuilder &bb, Location l, ValueRange a) {
-                 return arith::MulFOp::create(
-                            bb, l, applyActivation(bb, l, act, a[0]), a[1])
-                     .getResult();
-               });
+  return emitGLU(e, both.getResult(0), both.getResult(1), act);
 }
 
 void mlir::tfc::populateTFCContractionToLinalgPatterns(

@@ -36,14 +36,8 @@ struct LowerGLU : OpRewritePattern<GLUOp> {
   LogicalResult matchAndRewrite(GLUOp op,
                                 PatternRewriter &rewriter) const override {
     Emitter e{rewriter, op.getLoc()};
-    Activation kind = op.getKind();
-    rewriter.replaceOp(
-        op, e.map(ValueRange{op.getGate(), op.getUp()},
-                  [&](OpBuilder &b, Location l, ValueRange a) {
-                    return arith::MulFOp::create(
-                               b, l, applyActivation(b, l, kind, a[0]), a[1])
-                        .getResult();
-                  }));
+    rewriter.replaceOp(op,
+                       emitGLU(e, op.getGate(), op.getUp(), op.getKind()));
     return success();
   }
 };

@@ -46,12 +46,7 @@ Value emitExpert(Emitter &e, MoEOp op, Value x, int64_t ex) {
     } else {
       Value gate = emitProjection(e, x, op.getGateWeights()[ex], Value(),
                                   WeightLayout::OutIn, hType);
-      hidden = e.map(ValueRange{gate, up}, [&](OpBuilder &b, Location l,
-                                               ValueRange a) {
-        return arith::MulFOp::create(b, l, applyActivation(b, l, act, a[0]),
-                                     a[1])
-            .getResult();
-      });
+      hidden = emitGLU(e, gate, up, act);
     }
   }
   return emitProjection(e, hidden, op.getDownWeights()[ex], Value(),
