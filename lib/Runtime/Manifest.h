@@ -37,14 +37,19 @@ struct ManifestWeight {
 };
 
 /// One layer's KV cache: a row of `elementsPerToken` kv_dtype elements per
-/// position it keeps; a ring of `min(window, max_context)` rows for a
-/// sliding-window layer (`window > 0`), `max_context` rows otherwise.
+/// position it keeps; for a sliding-window layer (`window > 0`) a ring of
+/// `min(2 * window - 1, max_context)` rows, `max_context` rows otherwise. A
+/// call appends its tokens before attending over [p - window + 1, p], so a
+/// ring of R rows takes at most R - window + 1 = window tokens per call.
 struct ManifestKVCache {
   int64_t elementsPerToken = 0;
   int64_t window = 0;
 
+  bool isRing(int64_t maxContext) const {
+    return window > 0 && window <= maxContext / 2;
+  }
   int64_t rows(int64_t maxContext) const {
-    return window > 0 && window < maxContext ? window : maxContext;
+    return isRing(maxContext) ? 2 * window - 1 : maxContext;
   }
 };
 
@@ -73,6 +78,15 @@ struct Manifest {
                      int64_t &totalBytes) const;
   /// The max_context of a session created with max_context <= 0.
   int64_t defaultMaxContext() const;
+  /// Most tokens one call of the generated code may take in a session of
+  /// `maxContext` positions: the smallest ring's window; 0: no limit.
+  int64_t maxTokensPerCall(int64_t maxContext) const {
+    int64_t limit = 0;
+    for (const ManifestKVCache &cache : kvCaches)
+      if (cache.isRing(maxContext) && (limit == 0 || cache.window < limit))
+        limit = cache.window;
+    return limit;
+  }
 };
 
 /// Validates the table `symbol` points at (the bytes of a `tfc_manifest`

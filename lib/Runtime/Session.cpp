@@ -199,26 +199,41 @@ bool Session::run(Entry entry, const int64_t *tokens, int64_t n,
   MemRef1DI8 kvRef =
       makeMemRef1D(reinterpret_cast<int8_t *>(kvCache.data()), kvCacheBytes);
   // The callee only reads the tokens.
-  MemRef1DI64 tokensRef = makeMemRef1D(const_cast<int64_t *>(tokens), n);
   auto *logitsData = reinterpret_cast<float *>(logits.data());
-  MemRef2DF32 logitsRef = {logitsData,
-                           logitsData,
-                           0,
-                           {rows, manifest->vocabSize},
-                           {manifest->vocabSize, 1}};
-  switch (entry) {
-  case Entry::Prefill:
-    _mlir_ciface_tfc_prefill(&weightsRef, &offsetsRef, &kvRef, &tokensRef, position,
-                             maxContext, &logitsRef);
-    break;
-  case Entry::PrefillLast:
-    _mlir_ciface_tfc_prefill_last(&weightsRef, &offsetsRef, &kvRef, &tokensRef, position,
-                                  maxContext, &logitsRef);
-    break;
-  case Entry::Decode:
-    _mlir_ciface_tfc_decode(&weightsRef, &offsetsRef, &kvRef, &tokensRef, position,
-                            maxContext, &logitsRef);
-    break;
+  // A sliding-window ring keeps its window only over calls of at most
+  // `window` tokens (ABI.md): a longer prefill runs as chunks, each writing
+  // its rows of the logits (prefill_last: the last chunk's one row).
+  int64_t chunk = manifest->maxTokensPerCall(maxContext);
+  if (chunk == 0)
+    chunk = n;
+  for (int64_t done = 0; done < n; done += chunk) {
+    int64_t count = std::min(chunk, n - done);
+    MemRef1DI64 tokensRef =
+        makeMemRef1D(const_cast<int64_t *>(tokens + done), count);
+    float *out = entry == Entry::Prefill
+                     ? logitsData + done * manifest->vocabSize
+                     : logitsData;
+    MemRef2DF32 logitsRef = {out,
+                             out,
+                             0,
+                             {entry == Entry::Prefill ? count : 1,
+                              manifest->vocabSize},
+                             {manifest->vocabSize, 1}};
+    int64_t at = position + done;
+    switch (entry) {
+    case Entry::Prefill:
+      _mlir_ciface_tfc_prefill(&weightsRef, &offsetsRef, &kvRef, &tokensRef,
+                               at, maxContext, &logitsRef);
+      break;
+    case Entry::PrefillLast:
+      _mlir_ciface_tfc_prefill_last(&weightsRef, &offsetsRef, &kvRef,
+                                    &tokensRef, at, maxContext, &logitsRef);
+      break;
+    case Entry::Decode:
+      _mlir_ciface_tfc_decode(&weightsRef, &offsetsRef, &kvRef, &tokensRef, at,
+                              maxContext, &logitsRef);
+      break;
+    }
   }
   position += n;
   logitsRows = rows;
@@ -250,11 +265,12 @@ bool Session::truncate(int64_t n, std::string &error) {
     return false;
   }
   // A ring of R rows that has wrapped (position > R) holds only positions
-  // [position - R, position); a step at n reads back to n - R + 1, so it
-  // can rewind by one position at most.
+  // [position - R, position); a step at n reads back to n - window + 1, so
+  // it can rewind by R - window + 1 (= window) positions at most.
   for (size_t layer = 0; layer < manifest->kvCaches.size(); ++layer) {
-    int64_t rows = manifest->kvCaches[layer].rows(maxContext);
-    if (position > rows && n < position - 1) {
+    const ManifestKVCache &cache = manifest->kvCaches[layer];
+    int64_t rows = cache.rows(maxContext);
+    if (position > rows && n - cache.window + 1 < position - rows) {
       error = "truncate: layer " + std::to_string(layer) +
               "'s sliding-window ring (" + std::to_string(rows) +
               " rows) has overwritten positions before " +

@@ -1,8 +1,8 @@
 // tfc-expand-blocks: how a layer uses its KV cache. A full-attention layer
 // appends, then attends over positions [0, pos + n); a sliding-window layer
-// reads the window before the step, attends over it and the new keys (whose
-// first position it passes as keys_from), then appends; its cache argument is
-// marked as one that may be a ring of `window` rows.
+// appends too, then reads from its first token's window on (the first
+// position it passes as keys_from); its cache argument is marked as one that
+// may be a ring of 2 * window - 1 rows.
 // RUN: tfc-opt %s --tfc-expand-blocks=outline-layers=false | FileCheck %s
 
 // CHECK-LABEL: func.func @forward
@@ -11,19 +11,19 @@
 // CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
 
 // Layer 0.
+// CHECK: tfc.kv_cache_append %[[K0:.*]], %[[V0:.*]] into %[[FULL]] at %[[POS]] : tensor<?x2x16xf32>, tensor<?x2x16xf32>, memref<?x64xf32>
 // CHECK: %[[END:.*]] = arith.addi %[[POS]], %{{.*}} : index
-// CHECK-NEXT: tfc.kv_cache_append %[[K0:.*]], %[[V0:.*]] into %[[FULL]] at %[[POS]] : tensor<?x2x16xf32>, tensor<?x2x16xf32>, memref<?x64xf32>
 // CHECK-NEXT: %[[KEY:.*]], %[[VALUE:.*]] = tfc.kv_cache_read %[[FULL]][%[[C0]], %[[END]]]
 // CHECK-NEXT: tfc.attention %{{.*}}, %[[KEY]], %[[VALUE]] at %[[POS]] {scale = 2.500000e-01 : f64} :
 
-// Layer 1.
-// CHECK: %[[BACK:.*]] = arith.subi %[[POS]], %[[C7]] : index
+// Layer 1: the same order, reading only the window of the step's first
+// token on.
+// CHECK: tfc.kv_cache_append %[[K1:.*]], %[[V1:.*]] into %[[RING]] at %[[POS]] : tensor<?x2x16xf32>, tensor<?x2x16xf32>, memref<?x64xf32>
+// CHECK-NEXT: %[[BACK:.*]] = arith.subi %[[POS]], %[[C7]] : index
 // CHECK-NEXT: %[[FIRST:.*]] = arith.maxsi %[[C0]], %[[BACK]] : index
-// CHECK-NEXT: %[[OLDK:.*]], %[[OLDV:.*]] = tfc.kv_cache_read %[[RING]][%[[FIRST]], %[[POS]]]
-// CHECK-NEXT: %[[KEYS:.*]] = tensor.concat dim(0) %[[OLDK]], %[[K1:[a-z0-9_]+]] :
-// CHECK-NEXT: %[[VALUES:.*]] = tensor.concat dim(0) %[[OLDV]], %[[V1:[a-z0-9_]+]] :
+// CHECK: %[[END1:.*]] = arith.addi %[[POS]], %{{.*}} : index
+// CHECK-NEXT: %[[KEYS:.*]], %[[VALUES:.*]] = tfc.kv_cache_read %[[RING]][%[[FIRST]], %[[END1]]]
 // CHECK-NEXT: tfc.attention %{{.*}}, %[[KEYS]], %[[VALUES]] at %[[POS]] keys_from %[[FIRST]] {scale = 2.500000e-01 : f64, window = 8 : i64}
-// CHECK-NEXT: tfc.kv_cache_append %[[K1]], %[[V1]] into %[[RING]] at %[[POS]]
 // CHECK-NOT: tfc.decoder_block
 
 module {

@@ -73,23 +73,20 @@ func.func @mla(%qh: tensor<?x2x6xf32>, %knope: tensor<?x2x4xf32>, %krot: tensor<
 
 // -----
 
-// A sliding-window layer: attention reads the new keys (concatenated after
-// the window read from the cache) before they are appended, so the keys'
-// rotation has two users and stays; the query's is fused.
+// A sliding-window layer appends first, as a full one does, and reads its
+// window back from the ring: both rotations fuse, the keys' into the write.
 // CHECK-LABEL: func.func @window
 // CHECK-SAME: (%[[Q:[a-z0-9]+]]: tensor<?x2x8xf32>, %[[K:[a-z0-9]+]]: tensor<?x2x8xf32>
-// CHECK: %[[KR:.*]] = tfc.rope %[[K]]
-// CHECK: %[[KEYS:.*]] = tensor.concat dim(0) %{{.*}}, %[[KR]]
-// CHECK: tfc.attention %[[Q]], %[[KEYS]], {{.*}} {rope = #tfc.rope<theta = 1.000000e+04>, scale = 3.535530e-01 : f64, window = 4 : i64}
-// CHECK: tfc.kv_cache_append %[[KR]], %{{.*}} into %{{.*}} at %{{.*}} : tensor
-func.func @window(%q: tensor<?x2x8xf32>, %k: tensor<?x2x8xf32>, %v: tensor<?x2x8xf32>, %cache: memref<?x32xf32>, %pos: index, %first: index) -> tensor<?x2x8xf32> {
+// CHECK-NOT: tfc.rope %
+// CHECK: tfc.kv_cache_append %[[K]], %{{.*}} into %{{.*}} at %{{.*}} {rope = #tfc.rope<theta = 1.000000e+04>} : tensor
+// CHECK: %[[KEYS:.*]], %[[VALUES:.*]] = tfc.kv_cache_read
+// CHECK: tfc.attention %[[Q]], %[[KEYS]], %[[VALUES]] {{.*}} {rope = #tfc.rope<theta = 1.000000e+04>, scale = 3.535530e-01 : f64, window = 4 : i64}
+func.func @window(%q: tensor<?x2x8xf32>, %k: tensor<?x2x8xf32>, %v: tensor<?x2x8xf32>, %cache: memref<?x32xf32>, %pos: index, %first: index, %end: index) -> tensor<?x2x8xf32> {
   %qr = tfc.rope %q at %pos <theta = 1.0e4> : tensor<?x2x8xf32>
   %kr = tfc.rope %k at %pos <theta = 1.0e4> : tensor<?x2x8xf32>
-  %ks, %vs = tfc.kv_cache_read %cache[%first, %pos] : memref<?x32xf32> -> tensor<?x2x8xf32>, tensor<?x2x8xf32>
-  %keys = tensor.concat dim(0) %ks, %kr : (tensor<?x2x8xf32>, tensor<?x2x8xf32>) -> tensor<?x2x8xf32>
-  %values = tensor.concat dim(0) %vs, %v : (tensor<?x2x8xf32>, tensor<?x2x8xf32>) -> tensor<?x2x8xf32>
-  %o = tfc.attention %qr, %keys, %values at %pos keys_from %first {scale = 0.353553 : f64, window = 4 : i64} : tensor<?x2x8xf32>, tensor<?x2x8xf32>, tensor<?x2x8xf32> -> tensor<?x2x8xf32>
   tfc.kv_cache_append %kr, %v into %cache at %pos : tensor<?x2x8xf32>, tensor<?x2x8xf32>, memref<?x32xf32>
+  %ks, %vs = tfc.kv_cache_read %cache[%first, %end] : memref<?x32xf32> -> tensor<?x2x8xf32>, tensor<?x2x8xf32>
+  %o = tfc.attention %qr, %ks, %vs at %pos keys_from %first {scale = 0.353553 : f64, window = 4 : i64} : tensor<?x2x8xf32>, tensor<?x2x8xf32>, tensor<?x2x8xf32> -> tensor<?x2x8xf32>
   return %o : tensor<?x2x8xf32>
 }
 

@@ -601,7 +601,8 @@ void Runner::bench(int64_t threads) {
     }
   };
   auto timeDecode = [&](int64_t count) {
-    // A sliding-window ring that wrapped cannot rewind: fill it again.
+    // A wrapped sliding-window ring rewinds by its window at most: beyond,
+    // fill it again.
     if (api.tfc_session_truncate(session, opts.benchDepth) != 0)
       fillDepth();
     Clock::time_point start = Clock::now();

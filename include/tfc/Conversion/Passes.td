@@ -14,7 +14,7 @@ def TFCCreateEntryPoints : Pass<"tfc-create-entry-points", "::mlir::ModuleOp"> {
     become views of the weight arena at the offsets of the manifest, which is
     emitted as the constant table `tfc_manifest`. The layers' caches become views of
     one flat buffer, in argument order: `max_context` rows each, or
-    `min(window, max_context)` for an argument marked `tfc.kv_window`.
+    `min(2 * window - 1, max_context)` for an argument marked `tfc.kv_window`.
     Requires expanded blocks.
 
     ```mlir

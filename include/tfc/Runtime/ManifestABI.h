@@ -36,7 +36,7 @@ enum {
 };
 
 /* One layer's KV cache: elements_per_token kv_dtype elements per cached
- * position; window > 0: a ring of min(window, max_context) rows. */
+ * position; window > 0: a ring of min(2 * window - 1, max_context) rows. */
 typedef struct tfc_manifest_kv_cache_v4 {
   int64_t elements_per_token;
   int64_t window;

@@ -140,8 +140,9 @@ TFC_API int64_t tfc_session_max_context(const tfc_session *session);
 TFC_API int tfc_session_beyond_trained_context(const tfc_session *session);
 
 /* Bytes of the session's KV caches for its max_context: every layer keeps a
- * row of keys and values per position, a sliding-window layer only for the
- * last `window` positions (a ring); each cache starts at a multiple of 64. */
+ * row of keys and values per position, a sliding-window layer a ring of
+ * 2 * window - 1 rows (its window and the rows one call of at most `window`
+ * tokens appends); each cache starts at a multiple of 64. */
 TFC_API int64_t tfc_session_kv_cache_bytes(const tfc_session *session);
 
 /* Bytes the session has allocated: the KV caches plus the logits buffer

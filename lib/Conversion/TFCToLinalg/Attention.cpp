@@ -284,22 +284,11 @@ struct FlashItem {
   Value i0, kh, rows;
 };
 
-/// The keys and values of `op` as the pieces they are joined from, in order,
-/// read where they lie: through tensor.concat along the keys (a
-/// sliding-window layer joins the window read from its cache to the step's
-/// new keys) and through tfc.kv_cache_read into the views of its ring's
-/// pieces, so that the flash form copies no key. The value's concatenations
-/// must split at the same keys as the key's; otherwise it is one piece.
+/// The keys and values of `op` as the pieces they lie in: a
+/// tfc.kv_cache_read becomes the views of its ring's pieces (readCachePieces),
+/// so that the flash form copies no key; anything else is one piece.
 static void collectKeySegments(OpBuilder &b, Location loc, Value k, Value v,
                                SmallVectorImpl<std::pair<Value, Value>> &out) {
-  auto kc = k.getDefiningOp<tensor::ConcatOp>();
-  auto vc = v.getDefiningOp<tensor::ConcatOp>();
-  if (kc && vc && kc.getDim() == 0 && vc.getDim() == 0 &&
-      kc.getInputs().size() == vc.getInputs().size()) {
-    for (auto [ki, vi] : llvm::zip_equal(kc.getInputs(), vc.getInputs()))
-      collectKeySegments(b, loc, ki, vi, out);
-    return;
-  }
   auto read = k.getDefiningOp<KVCacheReadOp>();
   if (read && k == read.getKey() && v == read.getValue()) {
     // A read from position 0 cannot wrap (it spans at most the ring's rows):

@@ -32,8 +32,10 @@ struct WeightSlot {
   int64_t index;
 };
 
-/// One layer's cache: `elementsPerToken` elements per row, and `min(window,
-/// max_context)` rows for a sliding-window layer, `max_context` otherwise.
+/// One layer's cache: `elementsPerToken` elements per row, and `min(2 *
+/// window - 1, max_context)` rows for a sliding-window layer (a ring that
+/// keeps a window after appending up to `window` tokens), `max_context`
+/// otherwise.
 struct CacheSlot {
   int64_t elementsPerToken;
   std::optional<int64_t> window;
@@ -119,7 +121,7 @@ func::FuncOp TFCCreateEntryPointsPass::createHidden(
   for (auto [i, slot] : llvm::enumerate(caches)) {
     Value rows = buffers.maxContext;
     if (slot.window)
-      rows = arith::MinUIOp::create(b, loc, rows, cst(*slot.window));
+      rows = arith::MinUIOp::create(b, loc, rows, cst(2 * *slot.window - 1));
     Value cache = memref::ViewOp::create(b, loc, slot.type, buffers.kv,
                                          cacheStart, ValueRange{rows});
     map.map(forward.getArgument(2 + i), cache);
@@ -267,9 +269,9 @@ void TFCCreateEntryPointsPass::runOnOperation() {
     std::optional<int64_t> window;
     if (auto attr = forward.getArgAttrOfType<IntegerAttr>(i, kKVWindowAttrName))
       window = attr.getInt();
-    if (window && *window <= 0) {
-      forward.emitOpError() << "argument " << i
-                            << " has a non-positive tfc.kv_window " << *window;
+    if (window && (*window <= 0 || *window > INT64_MAX / 4)) {
+      forward.emitOpError() << "argument " << i << " has tfc.kv_window "
+                            << *window << ", outside [1, 2^61)";
       return signalPassFailure();
     }
     caches.push_back({type.getDimSize(1), window, type});

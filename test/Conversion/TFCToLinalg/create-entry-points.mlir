@@ -2,7 +2,7 @@
 // region at the byte offset its table entry gives, in the dtype it is
 // declared with; the layers' KV caches are views of one byte buffer, each
 // starting at a multiple of 64 bytes: max_context rows for a full-attention
-// layer, min(window, max_context) for one marked tfc.kv_window. What comes
+// layer, min(2 * window - 1, max_context) for one marked tfc.kv_window. What comes
 // before the LM head is @tfc_hidden, called by the three entry points (so the
 // layers' calls exist once); each entry has its own head. The manifest
 // table (docs/ABI.md) is checked in manifest-table.mlir.
@@ -20,8 +20,9 @@
 // CHECK: %[[UP:.*]] = arith.addi %[[END]], %[[C63]] : index
 // CHECK: %[[MASK:.*]] = arith.constant -64 : index
 // CHECK: %[[START:.*]] = arith.andi %[[UP]], %[[MASK]] : index
-// CHECK: %[[C4:.*]] = arith.constant 4 : index
-// CHECK: %[[ROWS:.*]] = arith.minui %[[MAXCTX]], %[[C4]] : index
+// The ring of window 4: its window and the rows of a call of 4 tokens.
+// CHECK: %[[C7:.*]] = arith.constant 7 : index
+// CHECK: %[[ROWS:.*]] = arith.minui %[[MAXCTX]], %[[C7]] : index
 // CHECK: %[[RING:.*]] = memref.view %[[KV]][%[[START]]][%[[ROWS]]] : memref<?xi8> to memref<?x12xf16>
 // Weight 0 (bf16) and weight 1 (f32) at the offsets of table entries 0 and 1.
 // CHECK: %[[I0:.*]] = arith.constant 0 : index

@@ -1,7 +1,9 @@
 /* Drives a compiled model through the C API at the edges of its buffers
  * (generated-code-edges.test): the last position of the context, chunks of
- * one, a sliding window exactly full, chunks that wrap the KV ring, the
- * smallest and largest token ids, and a full context refusing more. Every
+ * one, a sliding window exactly full, chunks that wrap the KV ring (and
+ * prefills longer than the window, which the runtime runs in chunks), a
+ * wrapped ring's rewind, the smallest and largest token ids, and a full
+ * context refusing more. Every
  * way of feeding the same tokens must give the logits of one whole
  * prefill (1e-4 x max|logit|: the same f32 math, summed in other orders).
  * Token arrays end at an inaccessible page and the runtime's KV caches and
@@ -148,6 +150,16 @@ int main(int argc, char **argv) {
   compare(s, a, b, "chunk 2 (wraps the ring)");
   EXPECT(tfc_session_prefill(s, guarded(tokens, a + b, c), c) == 0);
   compare(s, a + b, c, "chunk 3 (to the last position)");
+
+  /* The ring (2 window - 1 rows) has wrapped: it rewinds by its window at
+   * most, refusing more and changing nothing; prefill after the rewind is
+   * again that of one whole prefill. */
+  EXPECT(tfc_session_truncate(s, maxContext - window - 1) != 0);
+  EXPECT(tfc_session_position(s) == maxContext);
+  EXPECT(tfc_session_truncate(s, maxContext - window) == 0);
+  EXPECT(tfc_session_prefill(s, guarded(tokens, maxContext - window, window),
+                             window) == 0);
+  compare(s, maxContext - window, window, "prefill after rewinding a window");
 
   /* prefill_last for the last position of the context. */
   tfc_session_reset(s);

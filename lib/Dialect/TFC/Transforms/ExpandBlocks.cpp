@@ -201,10 +201,12 @@ FailureOr<Value> BlockExpander::attention(Value x) {
 /// Attention of `q` over the layer's cache and this step's keys `k` and
 /// values `v` (null: the values are the first `valueDim` dims of each key
 /// head, a keys-only cache read `value_in_key`), with the layer's window,
-/// soft-cap, ALiBi or T5 bias. The step's keys go into the cache first,
-/// except on a sliding-window layer: it reads the window before this step,
-/// then appends, since its cache may be a ring of `window` rows whose
-/// oldest rows the append would overwrite.
+/// soft-cap, ALiBi or T5 bias. The step's keys go into the cache first and
+/// attention reads them back with the cached ones, so the keys have one use
+/// (tfc-fuse-rope rotates them as they are written). A sliding-window layer
+/// reads [pos - window + 1, pos + n): its ring of 2 * window - 1 rows keeps
+/// that span after the append, since the runtime runs at most `window`
+/// tokens per call (docs/ABI.md).
 Value BlockExpander::attendOverCache(Value q, Value k, Value v,
                                      int64_t valueDim) {
   AttentionAttr attn = block.getAttention();
@@ -228,44 +230,29 @@ Value BlockExpander::attendOverCache(Value q, Value k, Value v,
                             keyType.getDimSize(2)});
   auto cachedValues = tensor({ShapedType::kDynamic, cachedHeads, valueDim});
   UnitAttr valueInKey = v ? UnitAttr() : b.getUnitAttr();
-  auto attend = [&](Value keys, Value values, Value keyPosition) {
-    auto qType = cast<RankedTensorType>(q.getType());
-    return AttentionOp::create(
-               b, loc,
-               tensor({qType.getDimSize(0), qType.getDimSize(1), valueDim}), q,
-               keys, values, pos, keyPosition, /*bias=*/Value(), relativeTable,
-               b.getF64FloatAttr(attn.getScaleValue()), window, softcap, alibi,
-               relative, /*rope=*/RopeAttr(), /*rope_offset=*/IntegerAttr())
-        .getResult();
-  };
-  auto append = [&] {
-    KVCacheAppendOp::create(b, loc, k, v, cache, pos, /*rope=*/RopeAttr(),
-                            /*rope_offset=*/IntegerAttr());
-  };
-  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-  if (!window) {
-    Value end = arith::AddIOp::create(
-        b, loc, pos, tensor::DimOp::create(b, loc, q, 0));
-    append();
-    auto read = KVCacheReadOp::create(b, loc, cachedKeys, cachedValues, cache,
-                                      zero, end, valueInKey);
-    return attend(read.getKey(), read.getValue(), /*keyPosition=*/Value());
+  KVCacheAppendOp::create(b, loc, k, v, cache, pos, /*rope=*/RopeAttr(),
+                          /*rope_offset=*/IntegerAttr());
+  Value first = arith::ConstantIndexOp::create(b, loc, 0);
+  if (window) {
+    Value reach = arith::ConstantIndexOp::create(b, loc, window.getInt() - 1);
+    first = arith::MaxSIOp::create(b, loc, first,
+                                   arith::SubIOp::create(b, loc, pos, reach));
   }
-  Value reach = arith::ConstantIndexOp::create(b, loc, window.getInt() - 1);
-  Value first = arith::MaxSIOp::create(
-      b, loc, zero, arith::SubIOp::create(b, loc, pos, reach));
+  // The token count from the block's input, not from q: a tensor.dim of the
+  // rotated query would be a second use that keeps tfc-fuse-rope away.
+  Value end = arith::AddIOp::create(
+      b, loc, pos, tensor::DimOp::create(b, loc, block.getInput(), 0));
   auto read = KVCacheReadOp::create(b, loc, cachedKeys, cachedValues, cache,
-                                    first, pos, valueInKey);
-  // The window, then this step's keys: joined pieces, which the flash form
-  // reads in place.
-  Value keys = tensor::ConcatOp::create(b, loc, cachedKeys, /*dim=*/0,
-                                        ValueRange{read.getKey(), k});
-  Value values = tensor::ConcatOp::create(
-      b, loc, cachedValues, /*dim=*/0,
-      ValueRange{read.getValue(), v ? v : slice(k, 2, 0, valueDim)});
-  Value out = attend(keys, values, first);
-  append();
-  return out;
+                                    first, end, valueInKey);
+  auto qType = cast<RankedTensorType>(q.getType());
+  return AttentionOp::create(
+             b, loc, tensor({qType.getDimSize(0), qType.getDimSize(1), valueDim}),
+             q, read.getKey(), read.getValue(), pos,
+             /*key_position=*/window ? first : Value(), /*bias=*/Value(),
+             relativeTable, b.getF64FloatAttr(attn.getScaleValue()), window,
+             softcap, alibi, relative, /*rope=*/RopeAttr(),
+             /*rope_offset=*/IntegerAttr())
+      .getResult();
 }
 
 /// DeepSeek-V2's MLA in the absorbed form: a position is cached as its normed

@@ -88,7 +88,7 @@ def TFC_DecoderBlockOp : TFC_Op<"decoder_block", [
     and values to its own `cache` and attending over everything cached
     before. The cache has one row of keys and values per position (see
     `tfc.kv_cache_append`); a sliding-window layer may be given a ring of
-    `window` rows.
+    `2 * window - 1` rows when it runs at most `window` tokens at a time.
 
     The attributes say what the layer is: `norm` (kind, eps) and `placement`;
     `shape` serial or parallel (`shared_norm`: attention and MLP read one
@@ -533,7 +533,8 @@ def TFC_KVCacheAppendOp : TFC_Op<"kv_cache_append"> {
     A layer's cache is `[rows, kv_heads * (head_dim + value_dim)]`: a row
     holds one position's keys, then its values. It is a ring: position `p`
     lives in row `p mod rows`, so a cache of `max_context` rows keeps every
-    position and a sliding-window layer needs only `window` rows. The tokens
+    position and a sliding-window layer, which appends at most `window`
+    tokens before it reads their windows, needs `2 * window - 1`. The tokens
     `key [n, kv_heads, head_dim]` and `value [n, kv_heads, value_dim]` are at
     positions `position .. position + n - 1`; when `n > rows`, only the last
     `rows` of them are kept.

@@ -10,11 +10,11 @@ def TFCExpandBlocks : Pass<"tfc-expand-blocks", "::mlir::ModuleOp"> {
     Rewrites every `tfc.decoder_block` into the norms, projections, position
     encoding, KV-cache update, attention and feed-forward its attributes
     describe, reading its weights through `tfc.weight`. Every layer must have
-    a KV cache of its own. A full-attention layer appends its keys and values
-    and then attends over the cache; a sliding-window layer reads the window
-    before the step, attends over it and the new keys, then appends, so its
-    cache may be a ring of `window` rows: a cache that is a function argument
-    is marked `tfc.kv_window = W` to say so.
+    a KV cache of its own. A layer appends its keys and values and then
+    attends over the cache; a sliding-window layer reads only its window
+    `[position - W + 1, position + tokens)`, so its cache may be a ring of
+    `2 W - 1` rows when a call takes at most `W` tokens: a cache that is a
+    function argument is marked `tfc.kv_window = W` to say so.
 
     With `outline-layers` (the default), layers of one kind — identical
     attributes, input, cache and weight types — share one private function
@@ -140,9 +140,10 @@ def TFCFuseRope : Pass<"tfc-fuse-rope"> {
     Rotate-half and interleaved pairing and a partial rotary fraction are
     the `#tfc.rope`'s and carry over unchanged.
 
-    A rotation with other users, or whose consumer is neither (e.g. the keys
-    of a sliding-window layer, which attention reads before they are
-    cached), stays a `tfc.rope`. Same arithmetic as `tfc.rope`, per element:
+    Every layer `tfc-expand-blocks` builds, sliding-window ones included,
+    caches its keys before attention reads them, so both rotations fuse; a
+    rotation with other users, or whose consumer is neither, stays a
+    `tfc.rope`. Same arithmetic as `tfc.rope`, per element:
     results are bitwise those of the unfused form.
 
     ```mlir
