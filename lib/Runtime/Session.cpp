@@ -198,7 +198,6 @@ bool Session::run(Entry entry, const int64_t *tokens, int64_t n,
                    static_cast<int64_t>(offsets.size()));
   MemRef1DI8 kvRef =
       makeMemRef1D(reinterpret_cast<int8_t *>(kvCache.data()), kvCacheBytes);
-  // The callee only reads the tokens.
   auto *logitsData = reinterpret_cast<float *>(logits.data());
   // A sliding-window ring keeps its window only over calls of at most
   // `window` tokens (ABI.md): a longer prefill runs as chunks, each writing
@@ -208,6 +207,7 @@ bool Session::run(Entry entry, const int64_t *tokens, int64_t n,
     chunk = n;
   for (int64_t done = 0; done < n; done += chunk) {
     int64_t count = std::min(chunk, n - done);
+    // The callee only reads the tokens.
     MemRef1DI64 tokensRef =
         makeMemRef1D(const_cast<int64_t *>(tokens + done), count);
     float *out = entry == Entry::Prefill
