@@ -1,7 +1,7 @@
 // tfc-create-entry-points needs a cache row width it can lay out, one LM
 // head (tfc_prefill_last applies it to the last row) and weights the
 // manifest table can describe (rank 1 to TFC_MANIFEST_MAX_RANK). A
-// non-positive tfc.kv_window is the dialect's error
+// tfc.kv_window outside [1, 2^61) is the dialect's error
 // (Dialect/TFC/discardable-attrs-invalid.mlir).
 // RUN: tfc-opt %s --tfc-create-entry-points -split-input-file -verify-diagnostics
 

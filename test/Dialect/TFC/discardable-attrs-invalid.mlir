@@ -111,6 +111,11 @@ func.func private @f(tensor<?xi64>, index, memref<?x8xf32> {tfc.kv_window = 0 : 
 
 // -----
 
+// expected-error@+1 {{'func.func' op argument 2: 'tfc.kv_window' must be below 2^61, got 2305843009213693952}}
+func.func private @f(tensor<?xi64>, index, memref<?x8xf32> {tfc.kv_window = 2305843009213693952 : i64})
+
+// -----
+
 // expected-error@+1 {{'func.func' op argument 0: 'tfc.kv_window' must be an i64 integer attribute, got 4.096000e+03 : f32}}
 func.func private @f(memref<?x8xf32> {tfc.kv_window = 4096.0 : f32})
 

@@ -8,6 +8,8 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <cstdint>
+
 using namespace mlir;
 using namespace mlir::tfc;
 
@@ -166,9 +168,14 @@ LogicalResult TFCDialect::verifyRegionArgAttribute(Operation *op,
         failed(check.on(func && regionIndex == 0, "a function argument")) ||
         failed(check.nonEmptyString(attr.getValue())));
   if (name == kKVWindowAttrName) {
-    if (failed(check.on(func && regionIndex == 0, "a function argument")) ||
-        failed(check.i64(/*min=*/1)))
+    if (failed(check.on(func && regionIndex == 0, "a function argument")))
       return failure();
+    FailureOr<int64_t> window = check.i64(/*min=*/1);
+    if (failed(window))
+      return failure();
+    // The ring has 2 * window - 1 rows (tfc-create-entry-points).
+    if (*window > INT64_MAX / 4)
+      return check.error() << "must be below 2^61, got " << *window;
     // A function's argument types, not its block's: a declaration has none.
     auto cache = dyn_cast<MemRefType>(func.getArgumentTypes()[argIndex]);
     if (!cache || cache.getRank() != 2)
