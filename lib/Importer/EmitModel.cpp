@@ -57,7 +57,8 @@ void ModelEmitter::declare(StringRef name, ArrayRef<int64_t> shape) {
     return;
   OpBuilder::InsertionGuard guard(b);
   b.restoreInsertionPoint(declPoint);
-  WeightDeclOp::create(b, loc, name, weightType(shape));
+  WeightDeclOp::create(b, loc, name, weightType(shape),
+                       /*quantization=*/QuantizationAttr());
   declPoint = b.saveInsertionPoint();
 }
 

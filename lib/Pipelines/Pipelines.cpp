@@ -138,6 +138,10 @@ PipelineOptions::PipelineOptions()
                     llvm::cl::desc("One function per distinct layer kind "
                                    "(tfc-expand-blocks)"),
                     llvm::cl::init(TFCExpandBlocksOptions().outlineLayers)),
+      quantize(*this, "quantize",
+               llvm::cl::desc("Read the projection matrices block-quantized "
+                              "(tfc-quantize-weights): q8_0 (default: in "
+                              "their dtype)")),
       kvTile(*this, "kv-tile",
              llvm::cl::desc("Keys per step of the online softmax "
                             "(tfc-fuse-attention)"),
@@ -226,6 +230,10 @@ PipelineOptions::verify(function_ref<void(const Twine &)> emitError) const {
                   llvm::join(getOptionalPasses(), ", "));
         return failure();
       }
+  if (!quantize.empty() && quantize.getValue() != "q8_0") {
+    emitError("quantize=" + quantize.getValue() + ": one of q8_0");
+    return failure();
+  }
   StringRef format = gpuFormat.getValue();
   if (!llvm::is_contained({"isa", "bin", "fatbin"}, format)) {
     emitError("gpu-format=" + format + ": one of isa, bin, fatbin");
@@ -293,6 +301,9 @@ void mlir::tfc::buildTFCToLinalgPipeline(OpPassManager &pm,
     pm.addPass(createTFCFuseAttention({options.kvTile, options.queryTile}));
   if (options.runs("tfc-tile-kv"))
     pm.addPass(createTFCTileKV({options.kvChunk}));
+  // After the fusions, which match projections on their weights' types.
+  if (!options.quantize.empty())
+    pm.addPass(createTFCQuantizeWeights({options.quantize}));
   pm.addPass(createTFCCreateEntryPoints());
   // Each token through its routed experts only (off: every expert on
   // every token, weighted by a gate that is 0 unless chosen).

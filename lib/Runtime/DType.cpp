@@ -2,6 +2,8 @@
 
 #include "DType.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 
 using namespace tfc::runtime;
@@ -13,6 +15,9 @@ using namespace tfc::runtime;
 #endif
 
 namespace {
+/// Elements per Q8_0 block.
+constexpr int64_t kQ8Block = 32;
+
 struct DTypeInfo {
   DType dtype;
   const char *name;
@@ -29,6 +34,7 @@ constexpr DTypeInfo kDTypes[] = {
     {DType::U16, "U16", 2},        {DType::U8, "U8", 1},
     {DType::Bool, "BOOL", 1},      {DType::F8E4M3, "F8_E4M3", 1},
     {DType::F8E5M2, "F8_E5M2", 1},
+    {DType::Q8_0, "Q8_0", 1},
 };
 
 const DTypeInfo &info(DType dtype) {
@@ -89,7 +95,7 @@ void storeFloat(DType dtype, float value, unsigned char *p) {
 
 bool tfc::runtime::parseDType(std::string_view name, DType &result) {
   for (const DTypeInfo &i : kDTypes)
-    if (name == i.name) {
+    if (name == i.name && i.dtype != DType::Q8_0) {
       result = i.dtype;
       return true;
     }
@@ -108,6 +114,8 @@ const char *tfc::runtime::manifestDTypeName(DType dtype) {
     return "bf16";
   case DType::F16:
     return "f16";
+  case DType::Q8_0:
+    return "q8_0";
   default:
     return dtypeName(dtype);
   }
@@ -177,10 +185,56 @@ uint16_t tfc::runtime::floatToHalf(float value) {
   return static_cast<uint16_t>(out | (sign >> 16));
 }
 
+int64_t tfc::runtime::dtypeBytes(DType dtype, int64_t count) {
+  if (dtype == DType::Q8_0)
+    return count + count / kQ8Block * 2;
+  return count * dtypeSize(dtype);
+}
+
+/// roundf (half away from zero) of |y| <= 127.5, without libm; NaN (from
+/// an inf or NaN in the block) gives 0.
+static int8_t roundToInt8(float y) {
+  if (!(std::fabs(y) <= 127.5f))
+    return 0;
+  int i = static_cast<int>(y); // toward zero
+  float fraction = y - static_cast<float>(i); // exact: |y| < 2^23
+  if (fraction >= 0.5f)
+    ++i;
+  else if (fraction <= -0.5f)
+    --i;
+  return static_cast<int8_t>(std::clamp(i, -127, 127));
+}
+
+/// ggml's quantize_row_q8_0_ref, with the scales in a plane of their own.
+static void quantizeQ8_0(DType from, const unsigned char *in, void *dst,
+                         size_t count) {
+  size_t inSize = static_cast<size_t>(dtypeSize(from));
+  auto *values = static_cast<int8_t *>(dst);
+  unsigned char *scales = static_cast<unsigned char *>(dst) + count;
+  float x[kQ8Block];
+  for (size_t block = 0; block < count / kQ8Block; ++block) {
+    float amax = 0.0f;
+    for (int64_t j = 0; j < kQ8Block; ++j) {
+      x[j] = loadAsFloat(from, in + (block * kQ8Block + j) * inSize);
+      amax = std::max(amax, std::fabs(x[j]));
+    }
+    float d = amax / 127.0f;
+    float id = d != 0.0f ? 1.0f / d : 0.0f;
+    uint16_t half = floatToHalf(d);
+    std::memcpy(scales + 2 * block, &half, sizeof(half));
+    for (int64_t j = 0; j < kQ8Block; ++j)
+      values[block * kQ8Block + j] = roundToInt8(x[j] * id);
+  }
+}
+
 void tfc::runtime::convertElements(DType from, const void *src, DType to,
                                    void *dst, size_t count) {
   const auto *in = static_cast<const unsigned char *>(src);
   auto *out = static_cast<unsigned char *>(dst);
+  if (to == DType::Q8_0) {
+    quantizeQ8_0(from, in, dst, count);
+    return;
+  }
   if (from == to) {
     std::memcpy(dst, src, count * static_cast<size_t>(dtypeSize(from)));
     return;

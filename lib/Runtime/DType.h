@@ -28,6 +28,10 @@ enum class DType {
   Bool,
   F8E4M3,
   F8E5M2,
+  /// Not a safetensors dtype: a weight the manifest declares quantized in
+  /// GGUF's Q8_0 blocks (TFC_MANIFEST_Q8_0), which the runtime quantizes
+  /// from a bindable dtype. Its size is that of the int8 values alone.
+  Q8_0,
 };
 
 /// Parses a safetensors dtype string ("F32", "BF16", ...).
@@ -41,9 +45,17 @@ int64_t dtypeSize(DType dtype);
 /// Whether convertElements handles `dtype`: F32, F16, BF16.
 bool isBindableDType(DType dtype);
 
+/// Bytes of `count` elements of `dtype`: for Q8_0, the int8 values and then
+/// one f16 scale per 32 (`count` a multiple of 32).
+int64_t dtypeBytes(DType dtype, int64_t count);
+
 /// Converts `count` little-endian elements at `src` (any alignment) from
 /// `from` to `to` (both bindable) at `dst` (any alignment). Widening is exact;
 /// narrowing rounds to nearest even (NaN stays NaN, overflow gives inf).
+/// With `to` Q8_0, each run of 32 elements x (a multiple of 32 in all) is
+/// quantized as GGUF's Q8_0 quantizes it: d = max|x| / 127, q = round(x / d)
+/// (half away from zero, by the f32 d), the scale stored as f16(d); the
+/// values first, then the scales (TFC_MANIFEST_Q8_0's layout).
 void convertElements(DType from, const void *src, DType to, void *dst,
                      size_t count);
 

@@ -133,7 +133,10 @@ bool ManifestReader::readWeight(const tfc_manifest_weight_v4 &record,
   if (!readString(record.name, what + " name", false, weight.name))
     return false;
   what += " ('" + weight.name + "')";
-  if (!readDType(record.dtype, what + ": dtype", weight.dtype))
+  bool q8_0 = record.dtype == TFC_MANIFEST_Q8_0;
+  if (q8_0)
+    weight.dtype = DType::Q8_0;
+  else if (!readDType(record.dtype, what + ": dtype", weight.dtype))
     return false;
   if (record.rank < 1 || record.rank > TFC_MANIFEST_MAX_RANK)
     return fail(what + ": rank " + std::to_string(record.rank) +
@@ -149,10 +152,17 @@ bool ManifestReader::readWeight(const tfc_manifest_weight_v4 &record,
     if (d < record.rank)
       weight.shape.push_back(dim);
   }
+  if (q8_0 && (weight.shape.size() != 2 || weight.shape[1] % 32 != 0))
+    return fail(what + ": a q8_0 weight must be a matrix whose rows are "
+                "whole blocks of 32, not of shape " +
+                formatShape(weight.shape));
+  // The scales add 2 bytes per 32 elements to the values' one byte each.
   if (!checkedVolume(weight.shape, 1, weight.numElements) ||
-      !checkedVolume(weight.shape, dtypeSize(weight.dtype), weight.numBytes))
+      !checkedVolume(weight.shape, q8_0 ? 2 : dtypeSize(weight.dtype),
+                     weight.numBytes))
     return fail(what + ": shape " + formatShape(weight.shape) +
                 " is too large");
+  weight.numBytes = dtypeBytes(weight.dtype, weight.numElements);
   manifest.weights.push_back(std::move(weight));
   return true;
 }

@@ -29,7 +29,7 @@ constexpr int64_t kDefaultMaxContext = 4096;
 
 struct ManifestWeight {
   std::string name;
-  /// Element type the generated code reads: F32, BF16 or F16.
+  /// Element type the generated code reads: F32, BF16, F16 or Q8_0.
   DType dtype = DType::F32;
   std::vector<int64_t> shape;
   int64_t numElements = 0;

@@ -137,9 +137,10 @@ std::shared_ptr<const Weights> Weights::load(const std::string &path,
             (misaligned == 1 ? " tensor" : " tensors") +
             " not aligned to their element size in the file";
   text += " (" + formatBytes(weights->bytesCopied) + " copied)";
-  // One source dtype for every conversion: compiling for it reads them all
-  // in place.
-  if (kinds.size() == 1 && !misaligned) {
+  // One source dtype for every conversion but quantization: compiling for
+  // it reads them all in place.
+  if (kinds.size() == 1 && !misaligned &&
+      kinds.begin()->first.to != DType::Q8_0) {
     std::string from = manifestDTypeName(kinds.begin()->first.from);
     text += "; compile with --weight-dtype=" + from +
             " to read them in place";

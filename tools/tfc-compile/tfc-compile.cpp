@@ -139,6 +139,13 @@ static cl::opt<tfc::ElementType, false, ElementTypeParser> kvDType(
     tfc::getElementTypeValues(),
     cl::desc("Element type of the KV cache (default: f32); bf16 and f16 "
              "halve its size at a small error"));
+static cl::opt<std::string> quantize(
+    "quantize", cl::cat(category), cl::value_desc("scheme"),
+    cl::desc("Quantize the projection matrices when the weights are bound, "
+             "from whatever dtype the checkpoint stores: q8_0 (GGUF's Q8_0 "
+             "blocks, 32 int8 and one f16 scale: 8.5 bits a weight). Norms, "
+             "biases, the embedding table (and a head tied to it) and MoE "
+             "experts stay in --weight-dtype"));
 static cl::list<std::string> disabledPasses(
     "disable-pass", cl::cat(category), cl::CommaSeparated,
     cl::value_desc("name[,name...]"),
@@ -351,6 +358,8 @@ int main(int argc, char **argv) {
     pipelineOptions.weightDType = weightDType;
   if (kvDType.getNumOccurrences())
     pipelineOptions.kvDType = kvDType;
+  if (quantize.getNumOccurrences())
+    pipelineOptions.quantize = quantize;
   if (failed(pipelineOptions.verify(
           [](const llvm::Twine &message) { fail("--" + message); })))
     return 1;

@@ -32,6 +32,8 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
 
   // tfc-to-linalg.
   Option<bool> outlineLayers;
+  /// tfc-quantize-weights' scheme; empty: the weights stay in their dtype.
+  Option<std::string> quantize;
   Option<int64_t> kvTile;
   Option<int64_t> queryTile;
   Option<int64_t> kvChunk;

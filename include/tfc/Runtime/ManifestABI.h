@@ -33,6 +33,11 @@ enum {
   TFC_MANIFEST_F32 = 1,
   TFC_MANIFEST_BF16 = 2,
   TFC_MANIFEST_F16 = 3,
+  /* Weights only: a [rows, cols] matrix quantized in blocks of 32 along its
+   * rows (tfc-compile --quantize=q8_0): rows * cols int8 values, row-major,
+   * then at byte rows * cols the rows * cols / 32 f16 scales, row-major;
+   * element (r, c) is value[r][c] * scale[r][c / 32]. */
+  TFC_MANIFEST_Q8_0 = 4,
 };
 
 /* One layer's KV cache: elements_per_token kv_dtype elements per cached
@@ -45,7 +50,7 @@ typedef struct tfc_manifest_kv_cache_v4 {
 /* One weight the model reads, in offsets-table order. */
 typedef struct tfc_manifest_weight_v4 {
   const char *name; /* full-checkpoint tensor name, NUL-terminated */
-  int64_t dtype;    /* TFC_MANIFEST_F32, _BF16 or _F16 */
+  int64_t dtype;    /* TFC_MANIFEST_F32, _BF16, _F16 or _Q8_0 */
   int64_t rank;     /* 1 .. TFC_MANIFEST_MAX_RANK */
   int64_t shape[TFC_MANIFEST_MAX_RANK]; /* rank dims, then zeros */
 } tfc_manifest_weight_v4;

@@ -5,7 +5,8 @@
 // loop nest whose reduction LLVM vectorises with one accumulator chain per
 // output; this pass writes the kernel out instead: threads over blocks of
 // weight rows, register tiles of rows x cols outputs with a vector
-// accumulator each, one load of every x and w slice per FMA group.
+// accumulator each, one load of every x and w slice per FMA group. q8_0
+// weights are widened from int8 and scaled in registers.
 //
 //===----------------------------------------------------------------------===//
 #include "tfc/Codegen/Passes.h"
@@ -39,13 +40,19 @@ struct KernelConfig {
   int64_t rowCols, rowUnroll;
 };
 
+/// Elements per block of a q8_0 weight's row, each block with one scale.
+constexpr int64_t kQuantBlock = 32;
+
 /// `y[n, o] += x[n, k] * w[o, k]` on memrefs: x f32 [?, K], w [O, K] in f32,
 /// bf16 or f16, y f32 [?, O], each with unit stride in its last dimension.
 /// tfc.gated_linear's contraction has two (w, y) pairs sharing x, one
 /// accumulator per pair (`ys[i] += x * ws[i]`): x is loaded once for both.
+/// A q8_0 weight (tfc.dequantize's form) is its int8 values as `ws[i]` and
+/// their f16 scales [O, K / 32] as `scales[i]`: `w[o, k] = ws[i][o, k] *
+/// scales[i][o, k / 32]`.
 struct Projection {
   Value x;
-  SmallVector<Value, 2> ws, ys;
+  SmallVector<Value, 2> ws, scales, ys;
   int64_t outputs, depth;
 };
 
@@ -63,20 +70,38 @@ Value skipExtF(Value v) {
   return v;
 }
 
+/// Whether `v` is the weight element of the body arguments `w`: `w[0]`,
+/// possibly widened; for a quantized weight `sitofp(w[0]) * extf(w[1])`.
+bool isWeightElement(Value v, ValueRange w) {
+  if (w.size() == 1)
+    return skipExtF(v) == w[0];
+  auto mul = v.getDefiningOp<arith::MulFOp>();
+  if (!mul)
+    return false;
+  auto isValue = [&](Value u) {
+    auto conv = u.getDefiningOp<arith::SIToFPOp>();
+    return conv && conv.getIn() == w[0];
+  };
+  Value l = mul.getLhs(), r = mul.getRhs();
+  return (isValue(l) && skipExtF(r) == w[1]) ||
+         (isValue(r) && skipExtF(l) == w[1]);
+}
+
 /// Whether the body yields `acc_i + a * w_i` (either order) for each of its
-/// `pairs` results, `w_i` possibly widened from a 16-bit weight (block
-/// arguments: a, w_0.., acc_0..).
-bool isMulAddBody(linalg::GenericOp op, unsigned pairs) {
+/// `pairs` results, `w_i` possibly widened from a 16-bit weight or
+/// dequantized from `perPair` = 2 arguments (block arguments: a, the weights'
+/// arguments, acc_0..).
+bool isMulAddBody(linalg::GenericOp op, unsigned pairs, unsigned perPair) {
   Block &body = op.getRegion().front();
   auto yield = cast<linalg::YieldOp>(body.getTerminator());
   // Nothing else may happen in the body: per result a mul, an add, at most
-  // one extf; and the yield.
-  if (body.getOperations().size() > 1 + 3 * pairs)
+  // one extf (or a sitofp, an extf and a mul); and the yield.
+  if (body.getOperations().size() > 1 + (perPair == 1 ? 3 : 5) * pairs)
     return false;
   BlockArgument a = body.getArgument(0);
   for (unsigned i = 0; i < pairs; ++i) {
-    BlockArgument w = body.getArgument(1 + i),
-                  acc = body.getArgument(1 + pairs + i);
+    ValueRange w = body.getArguments().slice(1 + i * perPair, perPair);
+    BlockArgument acc = body.getArgument(1 + pairs * perPair + i);
     auto add = yield.getOperand(i).getDefiningOp<arith::AddFOp>();
     if (!add || (add.getLhs() != acc && add.getRhs() != acc))
       return false;
@@ -85,7 +110,8 @@ bool isMulAddBody(linalg::GenericOp op, unsigned pairs) {
     if (!mul)
       return false;
     Value l = skipExtF(mul.getLhs()), r = skipExtF(mul.getRhs());
-    if (!((l == a && r == w) || (l == w && r == a)))
+    if (!((l == a && isWeightElement(mul.getRhs(), w)) ||
+          (r == a && isWeightElement(mul.getLhs(), w))))
       return false;
   }
   return true;
@@ -95,8 +121,14 @@ std::optional<Projection> matchProjection(linalg::GenericOp op,
                                           const KernelConfig &config) {
   unsigned pairs = op.getNumDpsInits();
   if (!op.hasPureBufferSemantics() || (pairs != 1 && pairs != 2) ||
-      op.getNumDpsInputs() != 1 + pairs || op.getNumLoops() != 3)
+      op.getNumLoops() != 3 || op.getNumDpsInputs() < 1 + pairs)
     return std::nullopt;
+  // One operand per weight, or a quantized weight's values and scales.
+  unsigned perPair = (op.getNumDpsInputs() - 1) / pairs;
+  if ((perPair != 1 && perPair != 2) ||
+      op.getNumDpsInputs() != 1 + pairs * perPair)
+    return std::nullopt;
+  bool quantized = perPair == 2;
   using utils::IteratorType;
   if (op.getIteratorTypesArray() !=
       SmallVector<IteratorType>{IteratorType::parallel, IteratorType::parallel,
@@ -109,26 +141,38 @@ std::optional<Projection> matchProjection(linalg::GenericOp op,
   if (maps[0] != AffineMap::get(3, 0, {n, k}, ctx))
     return std::nullopt;
   for (unsigned i = 0; i < pairs; ++i)
-    if (maps[1 + i] != AffineMap::get(3, 0, {o, k}, ctx) ||
-        maps[1 + pairs + i] != AffineMap::get(3, 0, {n, o}, ctx))
+    if (maps[1 + i * perPair] != AffineMap::get(3, 0, {o, k}, ctx) ||
+        (quantized && maps[2 + i * perPair] !=
+                          AffineMap::get(3, 0, {o, k.floorDiv(kQuantBlock)},
+                                         ctx)) ||
+        maps[1 + pairs * perPair + i] != AffineMap::get(3, 0, {n, o}, ctx))
       return std::nullopt;
   Value x = op.getDpsInputs()[0];
   auto xType = dyn_cast<MemRefType>(x.getType());
   if (!xType || !xType.getElementType().isF32() || !hasUnitInnerStride(xType))
     return std::nullopt;
-  Projection p{x, {}, {}, 0, 0};
+  Projection p{x, {}, {}, {}, 0, 0};
   for (unsigned i = 0; i < pairs; ++i) {
-    Value w = op.getDpsInputs()[1 + i], y = op.getDpsInits()[i];
+    Value w = op.getDpsInputs()[1 + i * perPair], y = op.getDpsInits()[i];
     auto wType = dyn_cast<MemRefType>(w.getType());
     auto yType = dyn_cast<MemRefType>(y.getType());
+    Type wElement = wType ? wType.getElementType() : Type();
     if (!wType || !yType || !yType.getElementType().isF32() ||
-        !isa<Float32Type, BFloat16Type, Float16Type>(wType.getElementType()) ||
+        !(quantized ? wElement.isInteger(8)
+                    : isa<Float32Type, BFloat16Type, Float16Type>(wElement)) ||
         !wType.hasStaticShape() || !hasUnitInnerStride(wType) ||
         !hasUnitInnerStride(yType) ||
         (i && wType != cast<MemRefType>(p.ws[0].getType())))
       return std::nullopt;
     p.ws.push_back(w);
     p.ys.push_back(y);
+    if (!quantized)
+      continue;
+    Value scales = op.getDpsInputs()[2 + i * perPair];
+    auto sType = dyn_cast<MemRefType>(scales.getType());
+    if (!sType || !sType.getElementType().isF16() || !sType.hasStaticShape())
+      return std::nullopt;
+    p.scales.push_back(scales);
   }
   auto wType = cast<MemRefType>(p.ws[0].getType());
   p.outputs = wType.getDimSize(0);
@@ -136,8 +180,10 @@ std::optional<Projection> matchProjection(linalg::GenericOp op,
   for (Value y : p.ys)
     if (cast<MemRefType>(y.getType()).getDimSize(1) != p.outputs)
       return std::nullopt;
+  // A vector of a quantized row lies inside one block: one scale.
   if (xType.getDimSize(1) != p.depth || p.depth % config.width != 0 ||
-      p.outputs % config.cols != 0 || !isMulAddBody(op, pairs))
+      (quantized && kQuantBlock % config.width != 0) ||
+      p.outputs % config.cols != 0 || !isMulAddBody(op, pairs, perPair))
     return std::nullopt;
   return p;
 }
@@ -398,7 +444,9 @@ private:
                       b.getBoolAttr(true));
                 Value v = vector::LoadOp::create(b, loc, wVecType, p.ws[j],
                                                  ValueRange{row, k});
-                if (v.getType() != accType)
+                if (!p.scales.empty())
+                  v = dequantize(v, p.scales[j], row, k);
+                else if (v.getType() != accType)
                   v = arith::ExtFOp::create(b, loc, accType, v);
                 ws[j].push_back(v);
               }
@@ -429,6 +477,17 @@ private:
         }
         store(totals, ValueRange{xRows[r], wRows[c]});
       }
+  }
+
+  /// An int8 vector of row `row` at depth `k` times its block's scale.
+  Value dequantize(Value values, Value scales, Value row, Value k) {
+    auto type = VectorType::get({config.width}, b.getF32Type());
+    Value block = arith::DivUIOp::create(b, loc, k, idx(kQuantBlock));
+    Value half = memref::LoadOp::create(b, loc, scales, ValueRange{row, block});
+    Value scale = arith::ExtFOp::create(b, loc, b.getF32Type(), half);
+    return arith::MulFOp::create(
+        b, loc, arith::SIToFPOp::create(b, loc, type, values),
+        vector::BroadcastOp::create(b, loc, type, scale));
   }
 
   /// The sum of output (n, o) for each weight, through the epilogue into

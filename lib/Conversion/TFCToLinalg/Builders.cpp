@@ -1,6 +1,8 @@
 //===- Builders.cpp - Builders shared by the TFC-to-linalg patterns -------===//
 #include "Builders.h"
 
+#include "tfc/Dialect/TFC/IR/TFCOps.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -144,6 +146,28 @@ void mlir::tfc::yieldMulAdd(OpBuilder &b, Location l, ValueRange a) {
       b, l, arith::AddFOp::create(b, l, a[2], m, flags).getResult());
 }
 
+WeightRead::WeightRead(Emitter &e, Value w, AffineMap wMap) {
+  auto dequantize = w.getDefiningOp<DequantizeOp>();
+  if (!dequantize) {
+    operands = {w};
+    maps = {wMap};
+    return;
+  }
+  // One scale per 32 consecutive elements of a row.
+  AffineExpr col = wMap.getResult(1);
+  operands = {dequantize.getValues(), dequantize.getScales()};
+  maps = {wMap, AffineMap::get(wMap.getNumDims(), 0,
+                               {wMap.getResult(0), col.floorDiv(32)},
+                               e.b.getContext())};
+}
+
+Value WeightRead::element(OpBuilder &b, Location l, ValueRange args) const {
+  if (operands.size() == 1)
+    return widen(b, l, args[0]);
+  Value value = arith::SIToFPOp::create(b, l, b.getF32Type(), args[0]);
+  return arith::MulFOp::create(b, l, value, widen(b, l, args[1]));
+}
+
 Value mlir::tfc::emitProjection(Emitter &e, Value x, Value w, Value bias,
                                 WeightLayout layout,
                                 RankedTensorType resultType) {
@@ -164,10 +188,18 @@ Value mlir::tfc::emitProjection(Emitter &e, Value x, Value w, Value bias,
   }
   AffineMap wMap = layout == WeightLayout::OutIn ? e.map(3, {e.d(1), e.d(2)})
                                                  : e.map(3, {e.d(2), e.d(1)});
+  WeightRead read(e, w, wMap);
+  SmallVector<Value> inputs = {x};
+  llvm::append_range(inputs, read.operands);
+  SmallVector<AffineMap> maps = {e.map(3, {e.d(0), e.d(2)})};
+  llvm::append_range(maps, read.maps);
+  maps.push_back(e.map(3, {e.d(0), e.d(1)}));
   return e.generic(
-      resultType, ValueRange{x, w}, init,
-      {e.map(3, {e.d(0), e.d(2)}), wMap, e.map(3, {e.d(0), e.d(1)})},
-      {kPar, kPar, kRed}, yieldMulAdd);
+      resultType, inputs, init, maps, {kPar, kPar, kRed},
+      [&](OpBuilder &b, Location l, ValueRange a) {
+        Value weight = read.element(b, l, a.slice(1, read.operands.size()));
+        yieldMulAdd(b, l, ValueRange{a.front(), weight, a.back()});
+      });
 }
 
 Value mlir::tfc::reduceLast(Emitter &e, Value x,

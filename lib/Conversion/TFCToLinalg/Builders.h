@@ -62,8 +62,23 @@ Value emitGLU(Emitter &e, Value gate, Value up, Activation act);
 /// The body of a contraction: acc + a * b, with the sum reassociable.
 void yieldMulAdd(OpBuilder &b, Location l, ValueRange a);
 
+/// How a contraction reads a weight matrix: the matrix itself, or the int8
+/// values and block scales of a `tfc.dequantize` (so that the f32 matrix is
+/// never stored).
+struct WeightRead {
+  /// Reads `w` through `wMap` (the contraction's loops to the matrix's
+  /// (row, col)).
+  WeightRead(Emitter &e, Value w, AffineMap wMap);
+
+  SmallVector<Value, 2> operands;
+  SmallVector<AffineMap, 2> maps;
+  /// The element in f32 from the body arguments of `operands`: widened, or
+  /// `sitofp(value) * extf(scale)`.
+  Value element(OpBuilder &b, Location l, ValueRange args) const;
+};
+
 /// x [n, in] times a weight [out, in] (or [in, out]) plus a bias (may be
-/// null).
+/// null); `w` may be a tfc.dequantize (WeightRead).
 Value emitProjection(Emitter &e, Value x, Value w, Value bias,
                      WeightLayout layout, RankedTensorType resultType);
 

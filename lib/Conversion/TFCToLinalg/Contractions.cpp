@@ -6,7 +6,8 @@
 // and an up accumulator (one CPU kernel, tfc-cpu-vectorize-contractions),
 // then the GLU as an elementwise epilogue. tfc.head_linear: a contraction
 // batched over heads, against each head's block of rows viewed in place in the
-// stored weight (expand_shape + extract_slice, no copy).
+// stored weight (expand_shape + extract_slice, no copy). A weight that is a
+// tfc.dequantize is read as its int8 values and scales (WeightRead).
 //
 //===----------------------------------------------------------------------===//
 #include "Builders.h"
@@ -102,6 +103,26 @@ struct LowerHeadLinear : OpRewritePattern<HeadLinearOp> {
     return success();
   }
 };
+/// A tfc.dequantize no projection absorbed: the f32 matrix, elementwise.
+struct LowerDequantize : OpRewritePattern<DequantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(DequantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    Emitter e{rewriter, op.getLoc()};
+    RankedTensorType type = op.getType();
+    WeightRead read(e, op.getResult(), e.map(2, {e.d(0), e.d(1)}));
+    SmallVector<AffineMap> maps(read.maps.begin(), read.maps.end());
+    maps.push_back(e.map(2, {e.d(0), e.d(1)}));
+    rewriter.replaceOp(
+        op, e.generic(type, read.operands,
+                      e.empty(type, e.dims(op.getValues())), maps,
+                      {kPar, kPar}, [&](OpBuilder &b, Location l, ValueRange a) {
+                        linalg::YieldOp::create(
+                            b, l, read.element(b, l, a.drop_back()));
+                      }));
+    return success();
+  }
+};
 } // namespace
 
 Value mlir::tfc::emitGatedProjection(Emitter &e, Value x, Value gate,
@@ -113,24 +134,36 @@ Value mlir::tfc::emitGatedProjection(Emitter &e, Value x, Value gate,
   AffineMap wMap = layout == WeightLayout::OutIn ? e.map(3, {e.d(1), e.d(2)})
                                                  : e.map(3, {e.d(2), e.d(1)});
   AffineMap xMap = e.map(3, {e.d(0), e.d(2)}), yMap = e.map(3, {e.d(0), e.d(1)});
+  WeightRead gateRead(e, gate, wMap), upRead(e, up, wMap);
+  SmallVector<Value> inputs = {x};
+  llvm::append_range(inputs, gateRead.operands);
+  llvm::append_range(inputs, upRead.operands);
+  SmallVector<AffineMap> maps = {xMap};
+  llvm::append_range(maps, gateRead.maps);
+  llvm::append_range(maps, upRead.maps);
+  maps.append({yMap, yMap});
+  size_t gateArgs = gateRead.operands.size(), upArgs = upRead.operands.size();
   // y_g[n, o] += x[n, k] * g[o, k] and y_u[n, o] += x[n, k] * u[o, k]: each
   // body half is the mul-add of a single projection (yieldMulAdd).
   auto flags = arith::FastMathFlagsAttr::get(
       b.getContext(),
       arith::FastMathFlags::reassoc | arith::FastMathFlags::contract);
   auto both = linalg::GenericOp::create(
-      b, e.loc, TypeRange{resultType, resultType}, ValueRange{x, gate, up},
+      b, e.loc, TypeRange{resultType, resultType}, inputs,
       ValueRange{e.filled(resultType, dims, 0.0),
                  e.filled(resultType, dims, 0.0)},
-      ArrayRef<AffineMap>{xMap, wMap, wMap, yMap, yMap}, {kPar, kPar, kRed},
+      maps, {kPar, kPar, kRed},
       [&](OpBuilder &bb, Location l, ValueRange a) {
         Value xv = widen(bb, l, a[0]);
-        Value g = arith::MulFOp::create(bb, l, xv, widen(bb, l, a[1]), flags);
-        Value u = arith::MulFOp::create(bb, l, xv, widen(bb, l, a[2]), flags);
+        Value gw = gateRead.element(bb, l, a.slice(1, gateArgs));
+        Value uw = upRead.element(bb, l, a.slice(1 + gateArgs, upArgs));
+        Value g = arith::MulFOp::create(bb, l, xv, gw, flags);
+        Value u = arith::MulFOp::create(bb, l, xv, uw, flags);
+        ValueRange acc = a.take_back(2);
         linalg::YieldOp::create(
             bb, l,
-            ValueRange{arith::AddFOp::create(bb, l, a[3], g, flags),
-                       arith::AddFOp::create(bb, l, a[4], u, flags)});
+            ValueRange{arith::AddFOp::create(bb, l, acc[0], g, flags),
+                       arith::AddFOp::create(bb, l, acc[1], u, flags)});
       });
   return emitGLU(e, both.getResult(0), both.getResult(1), act);
 }
@@ -138,6 +171,6 @@ Value mlir::tfc::emitGatedProjection(Emitter &e, Value x, Value gate,
 void mlir::tfc::populateTFCContractionToLinalgPatterns(
     RewritePatternSet &patterns) {
   patterns.add<LowerProjection<LinearOp>, LowerProjection<LMHeadOp>,
-               LowerGatedLinear, LowerHeadLinear>(
+               LowerGatedLinear, LowerHeadLinear, LowerDequantize>(
       patterns.getContext());
 }

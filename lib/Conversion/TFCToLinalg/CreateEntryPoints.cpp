@@ -47,24 +47,54 @@ struct EntryBuffers {
   Value weights, offsets, kv, maxContext;
 };
 
-/// A tensor view of the weight of `op` in the weight region: the byte offset
-/// comes from the runtime's offsets table.
-Value viewWeight(OpBuilder &b, Location loc, WeightOp op,
-                 const llvm::StringMap<WeightSlot> &slots,
-                 const EntryBuffers &buffers) {
-  const WeightSlot &slot = slots.lookup(op.getName());
-  WeightDeclOp decl = slot.decl;
-  RankedTensorType type = decl.getTensorType();
-  Value index = arith::ConstantIndexOp::create(b, loc, slot.index);
-  Value offset = arith::IndexCastOp::create(
-      b, loc, b.getIndexType(),
-      memref::LoadOp::create(b, loc, buffers.offsets, ValueRange{index}));
+/// A tensor view of `type` at `offset` bytes into the weight region.
+Value viewRegion(OpBuilder &b, Location loc, const EntryBuffers &buffers,
+                 Value offset, RankedTensorType type) {
   Value view = memref::ViewOp::create(
       b, loc, MemRefType::get(type.getShape(), type.getElementType()),
       buffers.weights, offset, ValueRange());
   return bufferization::ToTensorOp::create(b, loc, type, view,
                                            /*restrict=*/true,
                                            /*writable=*/false);
+}
+
+/// The byte offset of weight `name` in the weight region, from the
+/// runtime's offsets table.
+Value weightOffset(OpBuilder &b, Location loc, StringRef name,
+                   const llvm::StringMap<WeightSlot> &slots,
+                   const EntryBuffers &buffers) {
+  Value index = arith::ConstantIndexOp::create(b, loc, slots.lookup(name).index);
+  return arith::IndexCastOp::create(
+      b, loc, b.getIndexType(),
+      memref::LoadOp::create(b, loc, buffers.offsets, ValueRange{index}));
+}
+
+/// Maps the results of a weight read (`tfc.weight`, `tfc.quantized_weight`)
+/// to views of the weight region; false for any other op.
+bool mapWeightRead(OpBuilder &b, Operation *op,
+                   const llvm::StringMap<WeightSlot> &slots,
+                   const EntryBuffers &buffers, IRMapping &map) {
+  Location loc = op->getLoc();
+  if (auto weight = dyn_cast<WeightOp>(op)) {
+    Value offset = weightOffset(b, loc, weight.getName(), slots, buffers);
+    map.map(weight.getResult(),
+            viewRegion(b, loc, buffers, offset, weight.getType()));
+    return true;
+  }
+  auto quantized = dyn_cast<QuantizedWeightOp>(op);
+  if (!quantized)
+    return false;
+  // The int8 values, then the scales (TFC_MANIFEST_Q8_0).
+  RankedTensorType values = quantized.getValues().getType();
+  Value offset = weightOffset(b, loc, quantized.getName(), slots, buffers);
+  Value scalesOffset = arith::AddIOp::create(
+      b, loc, offset,
+      arith::ConstantIndexOp::create(b, loc, values.getNumElements()));
+  map.map(quantized.getValues(), viewRegion(b, loc, buffers, offset, values));
+  map.map(quantized.getScales(),
+          viewRegion(b, loc, buffers, scalesOffset,
+                     quantized.getScales().getType()));
+  return true;
 }
 
 struct TFCCreateEntryPointsPass
@@ -135,9 +165,7 @@ func::FuncOp TFCCreateEntryPointsPass::createHidden(
   for (Operation &op : forward.getBody().front()) {
     if (&op == head.getOperation())
       break;
-    if (auto weight = dyn_cast<WeightOp>(op))
-      map.map(weight.getResult(), viewWeight(b, loc, weight, slots, buffers));
-    else
+    if (!mapWeightRead(b, &op, slots, buffers, map))
       b.clone(op, map);
   }
   func::ReturnOp::create(b, loc, map.lookup(head.getInput()));
@@ -203,11 +231,20 @@ LogicalResult TFCCreateEntryPointsPass::createEntry(
       if (map.contains(operand) || operand.getParentBlock() != head->getBlock() ||
           !operand.getDefiningOp() || !operand.getDefiningOp()->isBeforeInBlock(head))
         continue;
-      auto weight = operand.getDefiningOp<WeightOp>();
-      if (!weight)
+      // A weight, or a quantized one's dequantized matrix.
+      Operation *read = operand.getDefiningOp();
+      auto dequantize = dyn_cast<DequantizeOp>(read);
+      if (dequantize)
+        read = dequantize.getValues().getDefiningOp();
+      bool mapped =
+          read && (!dequantize ||
+                   dequantize.getScales().getDefiningOp() == read) &&
+          mapWeightRead(b, read, slots, buffers, map);
+      if (!mapped)
         return op.emitOpError("after the LM head may read only weights and the "
                               "head's results, not a value computed before it");
-      map.map(operand, viewWeight(b, loc, weight, slots, buffers));
+      if (dequantize)
+        b.clone(*dequantize, map);
     }
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {
       Value result = map.lookup(ret.getOperand(0));
@@ -299,10 +336,15 @@ void TFCCreateEntryPointsPass::runOnOperation() {
   int64_t regionBytes = 0;
   for (auto decl : module.getOps<WeightDeclOp>()) {
     RankedTensorType type = decl.getTensorType();
+    // A quantized matrix's scales add 2 bytes per 32 int8 values.
     int64_t bytes = type.getElementTypeBitWidth() / 8;
+    if (decl.getQuantization())
+      bytes = 2;
     bool overflow = false;
     for (int64_t dim : type.getShape())
       overflow |= dim < 0 || llvm::MulOverflow(bytes, dim, bytes);
+    if (decl.getQuantization())
+      bytes = bytes / 2 + bytes / 64;
     overflow =
         overflow || llvm::AddOverflow(bytes, int64_t(63), bytes) ||
         llvm::AddOverflow(regionBytes, bytes & ~int64_t(63), regionBytes);

@@ -76,6 +76,9 @@ static_assert(sizeof(TFC_MANIFEST_MAGIC) == 8, "the magic is 8 bytes");
 
 /// The ABI's element type code of a weight or cache type.
 int64_t dtypeCode(Type type) {
+  // int8 weights are tfc-quantize-weights' q8_0 values, its one scheme.
+  if (type.isInteger(8))
+    return TFC_MANIFEST_Q8_0;
   if (type.isBF16())
     return TFC_MANIFEST_BF16;
   if (type.isF16())

@@ -28,7 +28,7 @@ struct ManifestContents {
   struct Weight {
     StringRef name;
     /// Static, of rank 1 .. getManifestMaxRank(), element type f32, bf16
-    /// or f16.
+    /// or f16; or the i8 values of a q8_0 matrix.
     RankedTensorType type;
   };
   std::string modelType;

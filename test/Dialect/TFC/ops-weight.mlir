@@ -35,3 +35,17 @@ func.func @weights() -> (tensor<64x64xf32>, tensor<64xf32>) {
   %e = tfc.weight @experts.w1 : tensor<4x32x64xf32>
   return %q, %n : tensor<64x64xf32>, tensor<64xf32>
 }
+
+// A q8_0 matrix: int8 values and one f16 scale per 32 of a row, read through
+// tfc.quantized_weight and tfc.dequantize.
+// CHECK: tfc.weight_decl @model.layers.0.mlp.down_proj.weight : tensor<64x256xi8> quantized <q8_0>
+tfc.weight_decl @model.layers.0.mlp.down_proj.weight : tensor<64x256xi8> quantized <q8_0>
+// CHECK-LABEL: func.func @quantized
+// CHECK: %[[V:.*]], %[[S:.*]] = tfc.quantized_weight @model.layers.0.mlp.down_proj.weight : tensor<64x256xi8>, tensor<64x8xf16>
+// CHECK: %[[W:.*]] = tfc.dequantize %[[V]], %[[S]] : tensor<64x256xi8>, tensor<64x8xf16> -> tensor<64x256xf32>
+// CHECK: return %[[W]]
+func.func @quantized() -> tensor<64x256xf32> {
+  %q, %s = tfc.quantized_weight @model.layers.0.mlp.down_proj.weight : tensor<64x256xi8>, tensor<64x8xf16>
+  %w = tfc.dequantize %q, %s : tensor<64x256xi8>, tensor<64x8xf16> -> tensor<64x256xf32>
+  return %w : tensor<64x256xf32>
+}

@@ -38,6 +38,57 @@ static void half(float in, unsigned want) {
   expectBits("floatToHalf", in, floatToHalf(in), want);
 }
 
+static void expectInt(const char *what, int index, int got, int want) {
+  ++checks;
+  if (got != want) {
+    ++failures;
+    std::printf("FAIL: %s[%d]: got %d, want %d\n", what, index, got, want);
+  }
+}
+
+// GGUF's Q8_0 on three blocks of 32 (ggml's quantize_row_q8_0_ref): the
+// values first, then one f16 scale per block.
+static void q8_0() {
+  float x[96];
+  // Block 0: max |x| 127, so d = 1 and q = round(x), ties away from zero.
+  const float block0[8] = {127.0f, -127.0f, 0.5f, -0.5f, 1.5f, 2.5f, -2.5f,
+                           0.49f};
+  const int want0[8] = {127, -127, 1, -1, 2, 3, -3, 0};
+  for (int i = 0; i < 32; ++i)
+    x[i] = i < 8 ? block0[i] : 0.0f;
+  // Block 1: all zero: d = 0, every q 0.
+  for (int i = 32; i < 64; ++i)
+    x[i] = 0.0f;
+  // Block 2: max |x| 0.254 (d = 0.002 in f32; f16 rounds it to 0x1019), q
+  // from the f32 d: 0.001 / 0.002 = 0.5 -> 1, -0.127 -> -64 (63.5 away).
+  for (int i = 64; i < 96; ++i)
+    x[i] = 0.0f;
+  x[64] = 0.254f;
+  x[65] = 0.001f;
+  x[66] = -0.127f;
+  unsigned char out[96 + 6];
+  convertElements(DType::F32, x, DType::Q8_0, out, 96);
+  auto q = [&](int i) { return static_cast<int>(static_cast<int8_t>(out[i])); };
+  auto scale = [&](int block) {
+    uint16_t bits;
+    std::memcpy(&bits, out + 96 + 2 * block, 2);
+    return static_cast<unsigned>(bits);
+  };
+  for (int i = 0; i < 8; ++i)
+    expectInt("q8_0 block 0", i, q(i), want0[i]);
+  expectBits("q8_0 scale 0", 1.0f, scale(0), 0x3c00);
+  for (int i = 32; i < 64; ++i)
+    expectInt("q8_0 zero block", i, q(i), 0);
+  expectBits("q8_0 scale 1", 0.0f, scale(1), 0x0000);
+  expectInt("q8_0 block 2", 64, q(64), 127);
+  expectInt("q8_0 block 2", 65, q(65), 1);
+  expectInt("q8_0 block 2", 66, q(66), -64);
+  expectBits("q8_0 scale 2", 0.254f / 127.0f, scale(2),
+             floatToHalf(0.254f / 127.0f));
+  expectInt("q8_0 bytes", 96, static_cast<int>(dtypeBytes(DType::Q8_0, 96)),
+            102);
+}
+
 int main() {
   // bfloat16: 7 mantissa bits, ulp(1) = 2^-7.
   bf16(0x3f800000, 0x3f80);          // 1 exact
@@ -158,6 +209,8 @@ int main() {
     ++failures;
     std::printf("FAIL: convertElements F16->BF16: %04x\n", out[0]);
   }
+
+  q8_0();
 
   std::printf("dtype_test: %d checks, %d failed\n", checks, failures);
   return failures != 0;

@@ -3,7 +3,7 @@
 
   /usr/bin/python3 make_model.py --family NAME --out DIR [--seed 0] [--dtype f32|f16|bf16]
                                  [--shards 1|2] [--prompt-len N] [--variant V]
-                                 [--base-model-names] [--include-tied-head]
+                                 [--base-model-names] [--include-tied-head] [--reference-q8-0]
   /usr/bin/python3 make_model.py --family card --card CARD.json --out DIR [--seed 0] [--dtype ...]
                                  [--shards 1|2] [--prompt-len N] [--base-model-names] [--include-tied-head]
   /usr/bin/python3 make_model.py --list            # supported families, one per line
@@ -30,6 +30,10 @@ Checkpoint name forms (Hugging Face stores a model both ways):
                         It holds random values unlike the embedding, so a model that read it
                         would fail the comparison.
 
+--reference-q8-0: the logits are those of the checkpoint with its projection matrices
+(q/k/v/o, gate/up/down, an untied lm_head) rounded to GGUF's Q8_0 blocks (q8_0_roundtrip),
+what `tfc-compile --quantize=q8_0` computes with; the checkpoint itself is unchanged.
+
 With --card (family `card`; `--family` may then be left out), config.json is a copy of the
 tfc model card (docs/model-card.md) with its sizes as given, the weights follow the card's
 naming scheme and the logits come from card_model.forward.
@@ -40,6 +44,7 @@ import copy
 import json
 import math
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -655,8 +660,28 @@ def write_checkpoint(out_dir, config, weights, shards):
         f.write("\n")
 
 
-def _finish(config, weights, out_dir, seed, prompt_len, vocab, windows, forward, quiet):
-    """tokens.txt, then logits.f32 from the checkpoint as written (round trip through our reader)."""
+# The projection matrices of the llama-like families ([out, in], nn.Linear): what
+# --reference-q8-0 rounds. Not the embedding (nor a head tied to it), not the norms.
+_Q8_0_NAMES = re.compile(r"(q_proj|k_proj|v_proj|o_proj|gate_proj|up_proj|down_proj|lm_head)\.weight$")
+
+
+def q8_0_roundtrip(t):
+    """GGUF's Q8_0 (ggml quantize_row_q8_0_ref) and back: each run of 32 values of a row,
+    in float32, d = max|x| / 127, q = round half away from zero of x * (1 / d), the
+    element q * float16(d)."""
+    rows, cols = t.shape
+    x = t.to(torch.float32).reshape(rows, cols // 32, 32)
+    d = x.abs().amax(dim=-1, keepdim=True) / 127
+    inv = torch.where(d != 0, 1 / d, torch.zeros_like(d))
+    y = x * inv
+    q = torch.sign(y) * torch.floor(y.abs() + 0.5)
+    return (q * d.to(torch.float16).to(torch.float32)).reshape(rows, cols).to(torch.float64)
+
+
+def _finish(config, weights, out_dir, seed, prompt_len, vocab, windows, forward, quiet,
+            q8_0=False):
+    """tokens.txt, then logits.f32 from the checkpoint as written (round trip through our reader);
+    with q8_0, from its projection matrices rounded to Q8_0 (q8_0_roundtrip)."""
     g = torch.Generator().manual_seed(seed + 1000003)
     toks = torch.randint(0, vocab, (prompt_len,), generator=g).tolist()
     with open(os.path.join(out_dir, "tokens.txt"), "w") as f:
@@ -664,6 +689,9 @@ def _finish(config, weights, out_dir, seed, prompt_len, vocab, windows, forward,
     if windows and prompt_len <= max(windows) and not quiet:
         print(f"warning: prompt-len {prompt_len} does not exceed sliding window {max(windows)}", file=sys.stderr)
     cfg2, w2 = hf_models.load_checkpoint(out_dir)
+    if q8_0:
+        w2 = {n: q8_0_roundtrip(t) if _Q8_0_NAMES.search(n) and t.dim() == 2 and t.shape[1] % 32 == 0
+              else t for n, t in w2.items()}
     logits = forward(cfg2, w2, toks)
     if logits.shape != (prompt_len, vocab):
         raise RuntimeError(f"bad logits shape {tuple(logits.shape)}")
@@ -703,7 +731,7 @@ def make_card(card_path, out_dir, seed=0, dtype="f32", shards=1, prompt_len=24, 
 
 
 def make(family, out_dir, seed=0, dtype="f32", shards=1, prompt_len=24, variant="default", quiet=False,
-         base_names=False, include_head=False):
+         base_names=False, include_head=False, q8_0=False):
     if family not in hf_models.FAMILIES:
         raise SystemExit(f"unknown family {family!r}; try --list")
     variant = VARIANT_ALIASES.get((family, variant), variant)
@@ -722,7 +750,8 @@ def make(family, out_dir, seed=0, dtype="f32", shards=1, prompt_len=24, variant=
 
     vocab = config["vocab_size"]
     windows = [config.get(k) for k in ("sliding_window",) if isinstance(config.get(k), int)]
-    toks, logits = _finish(config, weights, out_dir, seed, prompt_len, vocab, windows, hf_models.forward, quiet)
+    toks, logits = _finish(config, weights, out_dir, seed, prompt_len, vocab, windows, hf_models.forward, quiet,
+                           q8_0)
     if not quiet:
         print(f"{family}[{variant}] {dtype} shards={shards}: wrote {out_dir} "
               f"({len(weights)} tensors, logits [{prompt_len}, {vocab}], max|logit|={logits.abs().max().item():.3f})")
@@ -1487,6 +1516,8 @@ def main():
                     help="name the tensors as a base-model save does (base_model_prefix stripped)")
     ap.add_argument("--include-tied-head", action="store_true",
                     help="a tied model's checkpoint also holds the (unused) untied LM head")
+    ap.add_argument("--reference-q8-0", action="store_true",
+                    help="compute the logits with the projection matrices rounded to GGUF's Q8_0")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--list-variants", action="store_true")
     ap.add_argument("--selftest", action="store_true")
@@ -1518,7 +1549,7 @@ def main():
     if a.card:
         ap.error("--card needs --family card (or no --family)")
     make(a.family, a.out, a.seed, a.dtype, a.shards, a.prompt_len, a.variant,
-         base_names=a.base_model_names, include_head=a.include_tied_head)
+         base_names=a.base_model_names, include_head=a.include_tied_head, q8_0=a.reference_q8_0)
     return 0
 
 

@@ -102,11 +102,34 @@ static void printCacheTypes(OpAsmPrinter &printer, Operation *, Type key,
 // Weights
 //===----------------------------------------------------------------------===//
 
+/// Elements per block of a quantized row (q8_0).
+static constexpr int64_t kQuantBlock = 32;
+
 LogicalResult WeightDeclOp::verify() {
-  if (!getTensorType().hasStaticShape())
+  RankedTensorType type = getTensorType();
+  if (!type.hasStaticShape())
     return emitOpError() << "weight '" << getSymName()
                          << "' must have a static shape, got " << getType();
+  bool isInt8 = type.getElementType().isInteger(8);
+  if (!getQuantization()) {
+    if (isInt8)
+      return emitOpError() << "weight '" << getSymName()
+                           << "': i8 values need a `quantized` scheme";
+    return success();
+  }
+  if (!isInt8 || type.getRank() != 2 || type.getDimSize(1) % kQuantBlock != 0)
+    return emitOpError() << "weight '" << getSymName() << "' quantized "
+                         << stringifyQuantization(*getQuantization())
+                         << " must be an i8 matrix whose rows are whole "
+                         << "blocks of " << kQuantBlock << ", got " << type;
   return success();
+}
+
+RankedTensorType WeightDeclOp::getScalesType() {
+  RankedTensorType type = getTensorType();
+  return RankedTensorType::get(
+      {type.getDimSize(0), type.getDimSize(1) / kQuantBlock},
+      Float16Type::get(getContext()));
 }
 
 LogicalResult WeightOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
@@ -115,10 +138,47 @@ LogicalResult WeightOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
   if (!decl)
     return emitOpError() << "'" << getName()
                          << "' does not name a tfc.weight_decl";
+  if (decl.getQuantization())
+    return emitOpError() << "'" << getName()
+                         << "' is quantized: read it with tfc.quantized_weight";
   if (decl.getType() != getType())
     return emitOpError() << "type " << getType() << " of '" << getName()
                          << "' differs from its declaration "
                          << decl.getType();
+  return success();
+}
+
+LogicalResult
+QuantizedWeightOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  auto decl =
+      symbolTable.lookupNearestSymbolFrom<WeightDeclOp>(*this, getNameAttr());
+  if (!decl)
+    return emitOpError() << "'" << getName()
+                         << "' does not name a tfc.weight_decl";
+  if (!decl.getQuantization())
+    return emitOpError() << "'" << getName()
+                         << "' is not quantized: read it with tfc.weight";
+  if (decl.getType() != getValues().getType() ||
+      decl.getScalesType() != getScales().getType())
+    return emitOpError() << "types " << getValues().getType() << ", "
+                         << getScales().getType() << " of '" << getName()
+                         << "' differ from its declaration's "
+                         << decl.getType() << ", " << decl.getScalesType();
+  return success();
+}
+
+LogicalResult DequantizeOp::verify() {
+  ArrayRef<int64_t> values = getValues().getType().getShape(),
+                    scales = getScales().getType().getShape(),
+                    result = getType().getShape();
+  if (values != result)
+    return emitOpError() << "result shape must be the values' shape";
+  if (ShapedType::isDynamic(values[1]) || values[1] % kQuantBlock != 0 ||
+      scales[0] != values[0] || scales[1] != values[1] / kQuantBlock)
+    return emitOpError() << "expects one scale per block of " << kQuantBlock
+                         << " values of a row: scales ["
+                         << values[0] << ", " << values[1] << " / "
+                         << kQuantBlock << "], got " << getScales().getType();
   return success();
 }
 

@@ -119,6 +119,19 @@ def TFC_WeightLayoutAttr : EnumAttr<TFC_Dialect, TFC_WeightLayout, "layout"> {
   let assemblyFormat = "`<` $value `>`";
 }
 
+// How tfc-quantize-weights stores a projection matrix.
+def TFC_Quantization : I32EnumAttr<"Quantization", "block quantization of a weight matrix", [
+    // GGUF's Q8_0 block rule: each run of 32 consecutive elements of a row is
+    // 32 int8 q and one f16 scale d, the element being q * d
+    // (d = max |x| / 127, q = round(x / d)).
+    I32EnumAttrCase<"Q8_0", 0, "q8_0">]> {
+  let cppNamespace = "::mlir::tfc";
+  let genSpecializedAttr = 0;
+}
+def TFC_QuantizationAttr : EnumAttr<TFC_Dialect, TFC_Quantization, "quantization"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
 def TFC_QKVPacking : I32EnumAttr<"QKVPacking", "order of a fused QKV projection's rows", [
     // All q heads, then all k heads, then all v heads (gpt2, mpt, falcon-7b MQA).
     I32EnumAttrCase<"Concat", 0, "concat">,

@@ -27,6 +27,10 @@ def TFC_F32Tensor3D : TensorRankOf<[F32], [3]>;
 // Weights are read in the dtype the checkpoint stores; ops that take them
 // compute in f32 and widen each element as they read it.
 def TFC_WeightTensor : RankedTensorOf<[F32, BF16, F16]>;
+// A declared weight may also hold a block-quantized matrix's int8 values.
+def TFC_DeclaredWeightTensor : RankedTensorOf<[F32, BF16, F16, I8]>;
+def TFC_QuantMatrix : TensorRankOf<[I8], [2]>;
+def TFC_QuantScales : TensorRankOf<[F16], [2]>;
 def TFC_WeightVector : TensorRankOf<[F32, BF16, F16], [1]>;
 def TFC_WeightMatrix : TensorRankOf<[F32, BF16, F16], [2]>;
 def TFC_Tokens : RankedTensorOf<[I64], [HasAnyRankOfPred<[1]>]>;
@@ -45,18 +49,29 @@ def TFC_WeightDeclOp : TFC_Op<"weight_decl", [Symbol]> {
     the compiled code reads (f32, bf16 or f16); computation is in f32.
     Weights are bound when the compiled model is loaded, never compiled in.
 
+    With `quantized` (tfc-quantize-weights), a matrix `[rows, cols]` is read
+    block-quantized: the type is `tensor<rows x cols x i8>`, and the scales
+    of its blocks (`cols / 32` f16 per row for q8_0) come with it. The
+    runtime quantizes the checkpoint's tensor, whatever its stored dtype,
+    when it binds it. Such a weight is read through `tfc.quantized_weight`.
+
     ```mlir
     tfc.weight_decl @model.layers.0.self_attn.q_proj.weight : tensor<4096x4096xf32>
+    tfc.weight_decl @model.layers.0.mlp.up_proj.weight : tensor<14336x4096xi8> quantized <q8_0>
     ```
   }];
   let arguments = (ins SymbolNameAttr:$sym_name,
-                       TypeAttrOf<TFC_WeightTensor>:$type);
-  let assemblyFormat = "$sym_name `:` $type attr-dict";
+                       TypeAttrOf<TFC_DeclaredWeightTensor>:$type,
+                       OptionalAttr<TFC_QuantizationAttr>:$quantization);
+  let assemblyFormat =
+      "$sym_name `:` $type (`quantized` $quantization^)? attr-dict";
   let hasVerifier = 1;
   let extraClassDeclaration = [{
     ::mlir::RankedTensorType getTensorType() {
       return ::llvm::cast<::mlir::RankedTensorType>(getType());
     }
+    /// The type of the scales of a quantized matrix: f16 [rows, cols / 32].
+    ::mlir::RankedTensorType getScalesType();
   }];
 }
 
@@ -71,6 +86,44 @@ def TFC_WeightOp : TFC_Op<"weight", [Pure,
   let arguments = (ins FlatSymbolRefAttr:$name);
   let results = (outs TFC_WeightTensor:$result);
   let assemblyFormat = "$name attr-dict `:` type($result)";
+}
+
+def TFC_QuantizedWeightOp : TFC_Op<"quantized_weight", [Pure,
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "the int8 values and block scales of a quantized weight";
+  let description = [{
+    Reads a weight declared `quantized <q8_0>`: `values [rows, cols]` int8
+    and `scales [rows, cols / 32]` f16; element `(r, c)` of the matrix is
+    `values[r, c] * scales[r, c / 32]` (`tfc.dequantize`).
+
+    ```mlir
+    %q, %d = tfc.quantized_weight @lm_head.weight : tensor<32000x4096xi8>, tensor<32000x128xf16>
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$name);
+  let results = (outs TFC_QuantMatrix:$values, TFC_QuantScales:$scales);
+  let assemblyFormat =
+      "$name attr-dict `:` type($values) `,` type($scales)";
+}
+
+def TFC_DequantizeOp : TFC_Op<"dequantize", [Pure]> {
+  let summary = "a block-quantized matrix as f32";
+  let description = [{
+    `result[r, c] = values[r, c] * scales[r, c / 32]` (q8_0's blocks of 32
+    along a row). A projection whose weight this is reads the int8 values and
+    the scales directly, so the f32 matrix is never stored.
+
+    ```mlir
+    %w = tfc.dequantize %q, %d : tensor<4096x4096xi8>, tensor<4096x128xf16> -> tensor<4096x4096xf32>
+    ```
+  }];
+  let arguments = (ins TFC_QuantMatrix:$values, TFC_QuantScales:$scales);
+  let results = (outs TensorRankOf<[F32], [2]>:$result);
+  let assemblyFormat = [{
+    $values `,` $scales attr-dict `:` type($values) `,` type($scales) `->`
+    type($result)
+  }];
+  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//

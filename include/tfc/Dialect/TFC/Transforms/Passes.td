@@ -66,6 +66,41 @@ def TFCSetDTypes : Pass<"tfc-set-dtypes", "::mlir::ModuleOp"> {
   ];
 }
 
+def TFCQuantizeWeights : Pass<"tfc-quantize-weights", "::mlir::ModuleOp"> {
+  let summary = "Read the projection matrices block-quantized (q8_0)";
+  let description = [{
+    Model-level, after the tfc fusions: every `tfc.weight_decl` matrix whose
+    every use is the weight of a projection (`tfc.linear`, `tfc.gated_linear`,
+    `tfc.lm_head`) in the `out_in` layout, with rows of whole 32-element
+    blocks, is declared `quantized <q8_0>` and read through
+    `tfc.quantized_weight` + `tfc.dequantize`. A weight passed to a layer
+    function is followed into it: the function's argument becomes the int8
+    values and the scales, the argument of every call that passes a weight
+    of its kind. Weights read otherwise stay as they are: norms, biases, the
+    embedding table (and a head tied to it), MoE experts, MLA's
+    `tfc.head_linear`, `in_out` matrices.
+
+    The runtime quantizes each such tensor from its stored dtype when it
+    binds the checkpoint (docs/ABI.md); the projections read the int8 values
+    and widen and scale them in registers.
+
+    ```mlir
+    // tfc-opt --tfc-quantize-weights
+    tfc.weight_decl @w : tensor<64x64xbf16>     // -> tensor<64x64xi8> quantized <q8_0>
+    %w = tfc.weight @w : tensor<64x64xbf16>
+    %y = tfc.linear %x, %w ...
+    // becomes
+    %q, %d = tfc.quantized_weight @w : tensor<64x64xi8>, tensor<64x2xf16>
+    %w = tfc.dequantize %q, %d : ... -> tensor<64x64xf32>
+    %y = tfc.linear %x, %w ...
+    ```
+  }];
+  let options = [
+    Option<"scheme", "scheme", "std::string", /*default=*/"\"q8_0\"",
+           "Quantization of the projection matrices: q8_0">,
+  ];
+}
+
 //===----------------------------------------------------------------------===//
 // Fusions (between tfc-expand-blocks and the lowering; each can be left out
 // with tfc-compile --disable-pass=NAME).

@@ -1,0 +1,82 @@
+// tfc-cpu-vectorize-contractions on a q8_0 weight (tfc.dequantize's form: the
+// int8 values and an f16 scale per 32 of a row, map (o, k floordiv 32)): each
+// vector<16xi8> of a weight row is widened (arith.sitofp) and multiplied by
+// its block's scale, broadcast, before the same FMAs as a float weight; the
+// two-weight (gated) form too. A vector width that does not divide the block
+// is left to the generic lowering.
+// RUN: tfc-opt %s --split-input-file --tfc-cpu-vectorize-contractions="tile-rows=2 tile-cols=2 row-cols=1 row-unroll=2 block-bytes=1024" | FileCheck %s
+// RUN: tfc-opt %s --split-input-file --tfc-cpu-vectorize-contractions="vector-width=64 tile-rows=2 tile-cols=2 row-cols=1 row-unroll=2" | FileCheck %s --check-prefix=WIDE
+
+#x = affine_map<(d0, d1, d2) -> (d0, d2)>
+#w = affine_map<(d0, d1, d2) -> (d1, d2)>
+#s = affine_map<(d0, d1, d2) -> (d1, d2 floordiv 32)>
+#y = affine_map<(d0, d1, d2) -> (d0, d1)>
+
+// CHECK-LABEL: func.func @q8_0(
+// CHECK-SAME: %[[X:.*]]: memref<?x64xf32>, %[[Q:.*]]: memref<8x64xi8>, %[[S:.*]]: memref<8x2xf16>, %[[Y:.*]]: memref<?x8xf32>)
+// CHECK-DAG: %[[C32:.*]] = arith.constant 32 : index
+// CHECK: scf.parallel
+// The register tiles of two rows of x.
+// CHECK: scf.for %[[K:.*]] = {{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+// CHECK: %[[QV:.*]] = vector.load %[[Q]][%[[O:.*]], %[[K]]] : memref<8x64xi8>, vector<16xi8>
+// CHECK: %[[BLOCK:.*]] = arith.divui %[[K]], %[[C32]] : index
+// CHECK: %[[HALF:.*]] = memref.load %[[S]][%[[O]], %[[BLOCK]]] : memref<8x2xf16>
+// CHECK: %[[SCALE:.*]] = arith.extf %[[HALF]] : f16 to f32
+// CHECK: %[[QF:.*]] = arith.sitofp %[[QV]] : vector<16xi8> to vector<16xf32>
+// CHECK: %[[SV:.*]] = vector.broadcast %[[SCALE]] : f32 to vector<16xf32>
+// CHECK: %[[WV:.*]] = arith.mulf %[[QF]], %[[SV]] : vector<16xf32>
+// CHECK: vector.fma %{{.*}}, %[[WV]], %{{.*}} : vector<16xf32>
+// The remaining row.
+// CHECK: vector.load %[[Q]]{{.*}} : memref<8x64xi8>, vector<16xi8>
+// CHECK: memref.load %[[S]]
+// CHECK: vector.fma
+// CHECK-NOT: linalg.generic
+// WIDE-LABEL: func.func @q8_0(
+// WIDE: linalg.generic
+func.func @q8_0(%x: memref<?x64xf32>, %q: memref<8x64xi8>, %s: memref<8x2xf16>, %y: memref<?x8xf32>) {
+  linalg.generic {indexing_maps = [#x, #w, #s, #y], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %q, %s : memref<?x64xf32>, memref<8x64xi8>, memref<8x2xf16>) outs(%y : memref<?x8xf32>) {
+  ^bb0(%a: f32, %b: i8, %c: f16, %acc: f32):
+    %bf = arith.sitofp %b : i8 to f32
+    %cf = arith.extf %c : f16 to f32
+    %wv = arith.mulf %bf, %cf : f32
+    %m = arith.mulf %a, %wv fastmath<reassoc, contract> : f32
+    %r = arith.addf %acc, %m fastmath<reassoc, contract> : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+#x = affine_map<(d0, d1, d2) -> (d0, d2)>
+#w = affine_map<(d0, d1, d2) -> (d1, d2)>
+#s = affine_map<(d0, d1, d2) -> (d1, d2 floordiv 32)>
+#y = affine_map<(d0, d1, d2) -> (d0, d1)>
+
+// Gate and up, each with its scales.
+// CHECK-LABEL: func.func @q8_0_gated(
+// CHECK-SAME: %[[X:.*]]: memref<?x64xf32>, %[[GQ:.*]]: memref<8x64xi8>, %[[GS:.*]]: memref<8x2xf16>, %[[UQ:.*]]: memref<8x64xi8>, %[[US:.*]]: memref<8x2xf16>,
+// CHECK: vector.load %[[GQ]]
+// CHECK: memref.load %[[GS]]
+// CHECK: vector.load %[[UQ]]
+// CHECK: memref.load %[[US]]
+// CHECK-NOT: linalg.generic
+func.func @q8_0_gated(%x: memref<?x64xf32>, %gq: memref<8x64xi8>, %gs: memref<8x2xf16>, %uq: memref<8x64xi8>, %us: memref<8x2xf16>, %yg: memref<?x8xf32>, %yu: memref<?x8xf32>) {
+  linalg.generic {indexing_maps = [#x, #w, #s, #w, #s, #y, #y], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %gq, %gs, %uq, %us : memref<?x64xf32>, memref<8x64xi8>, memref<8x2xf16>, memref<8x64xi8>, memref<8x2xf16>) outs(%yg, %yu : memref<?x8xf32>, memref<?x8xf32>) {
+  ^bb0(%a: f32, %g: i8, %gsc: f16, %u: i8, %usc: f16, %accg: f32, %accu: f32):
+    %gf = arith.sitofp %g : i8 to f32
+    %gscf = arith.extf %gsc : f16 to f32
+    %gw = arith.mulf %gf, %gscf : f32
+    %uf = arith.sitofp %u : i8 to f32
+    %uscf = arith.extf %usc : f16 to f32
+    %uw = arith.mulf %uf, %uscf : f32
+    %mg = arith.mulf %a, %gw fastmath<reassoc, contract> : f32
+    %mu = arith.mulf %a, %uw fastmath<reassoc, contract> : f32
+    %rg = arith.addf %accg, %mg fastmath<reassoc, contract> : f32
+    %ru = arith.addf %accu, %mu fastmath<reassoc, contract> : f32
+    linalg.yield %rg, %ru : f32, f32
+  }
+  return
+}
