@@ -42,6 +42,8 @@ struct KernelConfig {
 
 /// Elements per block of a q8_0 weight's row, each block with one scale.
 constexpr int64_t kQuantBlock = 32;
+/// Parallel blocks a projection is split into at least, rows permitting.
+constexpr int64_t kMinBlocks = 4;
 
 /// `y[n, o] += x[n, k] * w[o, k]` on memrefs: x f32 [?, K], w [O, K] in f32,
 /// bf16 or f16, y f32 [?, O], each with unit stride in its last dimension.
@@ -331,11 +333,15 @@ public:
     auto wType = cast<MemRefType>(p.ws[0].getType());
     int64_t rowBytes =
         p.depth * wType.getElementTypeBitWidth() / 8 * p.ws.size();
-    // Rows of w per thread-level block: a multiple of cols, at least cols.
-    int64_t blockRows =
-        std::max<int64_t>(1, config.blockBytes / rowBytes / config.cols) *
-        config.cols;
-    blockRows = std::min(blockRows, p.outputs);
+    // Rows of w per thread-level block: a multiple of cols, at least cols;
+    // and at most a quarter of the rows, so that a small projection (a GQA
+    // model's k and v, int8 rows of a quarter of f32's bytes) still splits
+    // evenly over 2 or 4 threads.
+    int64_t tilesOfRows = p.outputs / config.cols;
+    int64_t blockTiles = std::max<int64_t>(
+        1, std::min<int64_t>(config.blockBytes / rowBytes / config.cols,
+                    llvm::divideCeil(tilesOfRows, kMinBlocks)));
+    int64_t blockRows = std::min(blockTiles * config.cols, p.outputs);
     Value rowsOfX = memref::DimOp::create(b, loc, p.x, 0);
     Value tiles = arith::MulIOp::create(
         b, loc,
@@ -410,6 +416,10 @@ private:
       return ((r * cols + c) * pairs + j) * unroll + u;
     };
     int64_t chains = rows * cols * pairs * unroll;
+    // A step of the depth loop covers whole blocks of a quantized row.
+    bool blockwise = !p.scales.empty() && unroll > 1 &&
+                     (config.width * unroll) % kQuantBlock == 0;
+    int64_t slicesPerBlock = blockwise ? kQuantBlock / config.width : 1;
     SmallVector<Value> init(chains, zero);
     SmallVector<Value> xRows, wRows;
     for (int64_t r = 0; r < rows; ++r)
@@ -422,6 +432,12 @@ private:
           OpBuilder::InsertionGuard guard(b);
           moveTo(nb);
           SmallVector<Value> next(acc);
+          // Quantized, blockwise: the products of a block's slices are
+          // summed unscaled, then scaled once into the chain of the block's
+          // first slice: per block, one scale and one multiply fewer than
+          // scaling every slice.
+          SmallVector<Value> partial(chains);
+          SmallVector<Value> blockK(unroll);
           for (int64_t u = 0; u < unroll; ++u) {
             Value k = u ? arith::AddIOp::create(b, loc, k0,
                                                 idx(u * config.width))
@@ -444,18 +460,38 @@ private:
                       b.getBoolAttr(true));
                 Value v = vector::LoadOp::create(b, loc, wVecType, p.ws[j],
                                                  ValueRange{row, k});
-                if (!p.scales.empty())
+                if (blockwise)
+                  v = arith::SIToFPOp::create(b, loc, accType, v);
+                else if (!p.scales.empty())
                   v = dequantize(v, p.scales[j], row, k);
                 else if (v.getType() != accType)
                   v = arith::ExtFOp::create(b, loc, accType, v);
                 ws[j].push_back(v);
               }
+            int64_t lead = u - u % slicesPerBlock;
+            if (u == lead)
+              blockK[lead] = k;
             for (int64_t r = 0; r < rows; ++r)
               for (int64_t c = 0; c < cols; ++c)
                 for (int64_t j = 0; j < pairs; ++j) {
                   int64_t i = chain(r, c, j, u);
-                  next[i] =
-                      vector::FMAOp::create(b, loc, xs[r], ws[j][c], next[i]);
+                  if (!blockwise) {
+                    next[i] = vector::FMAOp::create(b, loc, xs[r], ws[j][c],
+                                                    next[i]);
+                    continue;
+                  }
+                  int64_t first = chain(r, c, j, lead);
+                  partial[first] =
+                      u == lead ? arith::MulFOp::create(b, loc, xs[r], ws[j][c])
+                                      .getResult()
+                                : vector::FMAOp::create(b, loc, xs[r], ws[j][c],
+                                                        partial[first])
+                                      .getResult();
+                  if (u - lead == slicesPerBlock - 1)
+                    next[first] = vector::FMAOp::create(
+                        b, loc, partial[first],
+                        blockScale(p.scales[j], wRows[c], blockK[lead]),
+                        next[first]);
                 }
           }
           scf::YieldOp::create(b, loc, next);
@@ -479,15 +515,26 @@ private:
       }
   }
 
+  /// The scale of the block of row `row` holding depth `k`, in every lane.
+  Value blockScale(Value scales, Value row, Value k) {
+    Value block = arith::DivUIOp::create(b, loc, k, idx(kQuantBlock));
+    // Broadcast in f16, then widen the vector: a scalar f16 load widened
+    // alone becomes an insert into whatever register is at hand (vpinsrw on
+    // x86), which ties the scale to that register's last writer, often an
+    // accumulator.
+    Value half = memref::LoadOp::create(b, loc, scales, ValueRange{row, block});
+    Value halves = vector::BroadcastOp::create(
+        b, loc, VectorType::get({config.width}, b.getF16Type()), half);
+    return arith::ExtFOp::create(
+        b, loc, VectorType::get({config.width}, b.getF32Type()), halves);
+  }
+
   /// An int8 vector of row `row` at depth `k` times its block's scale.
   Value dequantize(Value values, Value scales, Value row, Value k) {
     auto type = VectorType::get({config.width}, b.getF32Type());
-    Value block = arith::DivUIOp::create(b, loc, k, idx(kQuantBlock));
-    Value half = memref::LoadOp::create(b, loc, scales, ValueRange{row, block});
-    Value scale = arith::ExtFOp::create(b, loc, b.getF32Type(), half);
     return arith::MulFOp::create(
         b, loc, arith::SIToFPOp::create(b, loc, type, values),
-        vector::BroadcastOp::create(b, loc, type, scale));
+        blockScale(scales, row, k));
   }
 
   /// The sum of output (n, o) for each weight, through the epilogue into

@@ -1,7 +1,9 @@
 // tfc-cpu-vectorize-contractions on a q8_0 weight (tfc.dequantize's form: the
 // int8 values and an f16 scale per 32 of a row, map (o, k floordiv 32)): each
 // vector<16xi8> of a weight row is widened (arith.sitofp) and multiplied by
-// its block's scale, broadcast, before the same FMAs as a float weight; the
+// its block's scale, broadcast, before the same FMAs as a float weight; where
+// a step of the depth loop covers whole blocks (the remaining rows, with
+// row-unroll 2), a block's products are summed first and scaled once. The
 // two-weight (gated) form too. A vector width that does not divide the block
 // is left to the generic lowering.
 // RUN: tfc-opt %s --split-input-file --tfc-cpu-vectorize-contractions="tile-rows=2 tile-cols=2 row-cols=1 row-unroll=2 block-bytes=1024" | FileCheck %s
@@ -16,20 +18,31 @@
 // CHECK-SAME: %[[X:.*]]: memref<?x64xf32>, %[[Q:.*]]: memref<8x64xi8>, %[[S:.*]]: memref<8x2xf16>, %[[Y:.*]]: memref<?x8xf32>)
 // CHECK-DAG: %[[C32:.*]] = arith.constant 32 : index
 // CHECK: scf.parallel
-// The register tiles of two rows of x.
+// The register tiles of two rows of x: each slice of 16 scaled as it is
+// widened (the step, 16, is not a whole block).
 // CHECK: scf.for %[[K:.*]] = {{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
 // CHECK: %[[QV:.*]] = vector.load %[[Q]][%[[O:.*]], %[[K]]] : memref<8x64xi8>, vector<16xi8>
+// CHECK: %[[QF:.*]] = arith.sitofp %[[QV]] : vector<16xi8> to vector<16xf32>
 // CHECK: %[[BLOCK:.*]] = arith.divui %[[K]], %[[C32]] : index
 // CHECK: %[[HALF:.*]] = memref.load %[[S]][%[[O]], %[[BLOCK]]] : memref<8x2xf16>
-// CHECK: %[[SCALE:.*]] = arith.extf %[[HALF]] : f16 to f32
-// CHECK: %[[QF:.*]] = arith.sitofp %[[QV]] : vector<16xi8> to vector<16xf32>
-// CHECK: %[[SV:.*]] = vector.broadcast %[[SCALE]] : f32 to vector<16xf32>
+// CHECK: %[[HALVES:.*]] = vector.broadcast %[[HALF]] : f16 to vector<16xf16>
+// CHECK: %[[SV:.*]] = arith.extf %[[HALVES]] : vector<16xf16> to vector<16xf32>
 // CHECK: %[[WV:.*]] = arith.mulf %[[QF]], %[[SV]] : vector<16xf32>
 // CHECK: vector.fma %{{.*}}, %[[WV]], %{{.*}} : vector<16xf32>
-// The remaining row.
-// CHECK: vector.load %[[Q]]{{.*}} : memref<8x64xi8>, vector<16xi8>
-// CHECK: memref.load %[[S]]
-// CHECK: vector.fma
+// The remaining row, two slices (one block) per step: their products summed
+// unscaled, then scaled once into the accumulator.
+// CHECK: scf.for %[[K2:.*]] = %{{.*}} to %{{.*}} step %[[C32]] iter_args
+// CHECK: %[[X0:.*]] = vector.load %[[X]]
+// CHECK: %[[Q0:.*]] = vector.load %[[Q]][%[[R:.*]], %[[K2]]] : memref<8x64xi8>, vector<16xi8>
+// CHECK: %[[Q0F:.*]] = arith.sitofp %[[Q0]]
+// CHECK: %[[P0:.*]] = arith.mulf %[[X0]], %[[Q0F]] : vector<16xf32>
+// CHECK: vector.load %[[Q]]
+// CHECK: %[[Q1F:.*]] = arith.sitofp
+// CHECK: %[[P1:.*]] = vector.fma %{{.*}}, %[[Q1F]], %[[P0]] : vector<16xf32>
+// CHECK: %[[B2:.*]] = arith.divui %[[K2]], %[[C32]]
+// CHECK: memref.load %[[S]][%[[R]], %[[B2]]]
+// CHECK: %[[S2:.*]] = arith.extf
+// CHECK: vector.fma %[[P1]], %[[S2]], %{{.*}} : vector<16xf32>
 // CHECK-NOT: linalg.generic
 // WIDE-LABEL: func.func @q8_0(
 // WIDE: linalg.generic

@@ -19,11 +19,12 @@
 // CHECK-DAG: %[[C16:.*]] = arith.constant 16 : index
 // CHECK-DAG: %[[C32:.*]] = arith.constant 32 : index
 // CHECK-DAG: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<16xf32>
-// 1024 bytes of 64-byte weight rows: blocks of 16 rows, capped at the 8 rows there are.
+// 1024 bytes of 64-byte weight rows: blocks of 16 rows, capped at a quarter
+// of the 8 rows there are (so that 4 threads share them): 2 rows.
 // CHECK: %[[N:.*]] = memref.dim %[[X]], %[[C0]]
 // CHECK: %[[PAIRS:.*]] = arith.divui %[[N]], %[[C2]]
 // CHECK: %[[FULL:.*]] = arith.muli %[[PAIRS]], %[[C2]]
-// CHECK: scf.parallel (%[[B:.*]]) = (%[[C0]]) to (%[[C8]]) step (%[[C8]]) {
+// CHECK: scf.parallel (%[[B:.*]]) = (%[[C0]]) to (%[[C8]]) step (%[[C2]]) {
 // CHECK: scf.for %[[I:.*]] = %[[C0]] to %[[FULL]] step %[[C2]] {
 // CHECK: scf.for %[[J:.*]] = %[[B]] to %{{.*}} step %[[C2]] {
 // CHECK: %[[ACC:.*]]:4 = scf.for %[[K:.*]] = %[[C0]] to %[[C32]] step %[[C16]] iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
