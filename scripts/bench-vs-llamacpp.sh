@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# tfc against llama.cpp on the same 125M f32 llama checkpoint, same threads,
+# tfc against llama.cpp on the same llama checkpoint (default: the 125M f32
+# one; BENCH_MODEL=DIR another, e.g. scripts/make-real-size-checkpoint.py's), same threads,
 # same run: prints both tokens/s and the ratio tfc / llama.cpp, and the
 # fraction of this machine's bound each figure reaches, measured in the same
 # run (scripts/bench/machine-bounds.c): decode as weight bytes read per token
@@ -33,6 +34,8 @@ params=$(sed -n 's/.*parameters=\([0-9]*\).*/\1/p' <<<"$summary")
 vocab=$(sed -n 's/.*vocab=\([0-9]*\).*/\1/p' <<<"$summary")
 hidden=$(sed -n 's/.*hidden=\([0-9]*\).*/\1/p' <<<"$summary")
 weight_bytes=$(cat "$model"/*.safetensors | wc -c)
+# A tied head reads the whole embedding table every token.
+tied=$(/usr/bin/python3 -c 'import json,sys; print(int(bool(json.load(open(sys.argv[1])).get("tie_word_embeddings"))))' "$model/config.json")
 for t in "${threads[@]}"; do
   read -r bw peak <<<"$("$bounds" "$t" | sed 's/read_gbps=\([0-9.]*\) fma_gflops=\([0-9.]*\)/\1 \2/')"
   if [ -n "$quant" ]; then
@@ -47,11 +50,14 @@ for t in "${threads[@]}"; do
   tfc_tg=$(sed -n 's/^decode: .*  \([0-9.]*\) tok\/s/\1/p' <<<"$tfc")
   awk -v t="$t" -v a="$tfc_pp" -v b="$lc_pp" -v c="$tfc_tg" -v d="$lc_tg" \
       -v bw="$bw" -v peak="$peak" -v p="$params" -v v="$vocab" -v h="$hidden" \
-      -v wb="$weight_bytes" -v q="$quant" 'BEGIN {
-    # f32 checkpoint: 4 bytes per parameter; the embedding table is v x h.
-    # Q8_0: 34 bytes per 32 of the matrices (the norms, 0.02% of it, aside).
-    bytes = wb - 4 * v * h; flops = 2 * (p - 2 * v * h)
-    if (q == "q8_0") bytes = bytes / 4 * 34 / 32
+      -v wb="$weight_bytes" -v q="$quant" -v tied="$tied" 'BEGIN {
+    # The checkpoint stores 4 (f32) or 2 (bf16, f16) bytes a parameter, and
+    # tfc reads it so; the embedding table is v x h, of which decode reads one
+    # row unless the head is tied to it. Q8_0: 34 bytes per 32 of the other
+    # matrices (the norms, 0.02%, aside); a tied table stays as stored.
+    stored = wb / p > 3 ? 4 : 2; matrix = q == "q8_0" ? 34 / 32 : stored
+    bytes = (p - v * h) * matrix + (tied ? v * h * stored : 0)
+    flops = 2 * (p - (tied ? 1 : 2) * v * h)
     printf "threads=%s bounds: read %.1f GB/s, FMA peak %.0f GFLOP/s per core; decode reads %.0f MB/token, prefill %.2f GFLOP/token\n", t, bw, peak, bytes / 1e6, flops / 1e9
     printf "threads=%s prefill(128): tfc %.1f tok/s (%.0f%% of FMA peak), llama.cpp %.1f tok/s (%.0f%%), ratio %.3f\n", t, a, 100 * a * flops / (t * peak * 1e9), b, 100 * b * flops / (t * peak * 1e9), a / b
     printf "threads=%s decode(64):   tfc %.1f tok/s (%.0f%% of read bandwidth), llama.cpp %.1f tok/s (%.0f%%), ratio %.3f\n", t, c, 100 * c * bytes / (bw * 1e9), d, 100 * d * bytes / (bw * 1e9), c / d }'

@@ -6,10 +6,11 @@
 // RUN: not tfc-opt %s --tfc-quantize-weights=scheme=q4_k 2>&1 | FileCheck %s --check-prefix=BAD
 // BAD: tfc-quantize-weights: scheme=q4_k is not one of q8_0
 
-// The embedding table, and the head tied to it, stay; so do a norm, a matrix
-// whose rows are not whole blocks of 32, an in_out matrix, and a weight that
-// one call passes to a function argument that is no projection's.
-// CHECK-DAG: tfc.weight_decl @embed : tensor<16x64xf32>{{$}}
+// The embedding table, read by the embedding and the tied head, is quantized;
+// a norm, a matrix whose rows are not whole blocks of 32, an in_out matrix,
+// and a weight that a call passes to a function argument that is read as an
+// in_out matrix too, stay.
+// CHECK-DAG: tfc.weight_decl @embed : tensor<16x64xi8> quantized <q8_0>
 // CHECK-DAG: tfc.weight_decl @norm : tensor<64xf32>{{$}}
 // CHECK-DAG: tfc.weight_decl @odd : tensor<16x48xf32>{{$}}
 // CHECK-DAG: tfc.weight_decl @conv1d : tensor<64x64xf32>{{$}}
@@ -43,20 +44,22 @@ func.func private @layer(%x: tensor<?x64xf32>, %w: tensor<64x64xf32> {tfc.name =
   return %y : tensor<?x64xf32>
 }
 
-// A function that normalises with its matrix argument's first row: not a
-// projection, so the weight it is passed stays, in every call.
-// CHECK-LABEL: func.func private @reads_row(
-// CHECK-SAME: tensor<64x64xf32>, %{{[^:]*}}: tensor<?xi64>)
-func.func private @reads_row(%x: tensor<?x64xf32>, %w: tensor<64x64xf32>, %tok: tensor<?xi64>) -> tensor<?x64xf32> {
+// A function that also reads its matrix argument as [in, out]: that use
+// cannot read blocks of a row, so the weight it is passed stays, in every call.
+// CHECK-LABEL: func.func private @both_layouts(
+// CHECK-SAME: tensor<64x64xf32>)
+func.func private @both_layouts(%x: tensor<?x64xf32>, %w: tensor<64x64xf32>) -> tensor<?x64xf32> {
   %y = tfc.linear %x, %w : tensor<?x64xf32>, tensor<64x64xf32> -> tensor<?x64xf32>
-  %t = tfc.embedding %tok, %w : tensor<?xi64>, tensor<64x64xf32> -> tensor<?x64xf32>
+  %t = tfc.linear %x, %w {layout = #tfc.layout<in_out>} : tensor<?x64xf32>, tensor<64x64xf32> -> tensor<?x64xf32>
   %z = tfc.residual_add %y, %t : tensor<?x64xf32>
   return %z : tensor<?x64xf32>
 }
 
 // CHECK-LABEL: func.func @forward(
 func.func @forward(%tokens: tensor<?xi64>, %x48: tensor<?x48xf32>) -> (tensor<?x16xf32>, tensor<?x16xf32>, tensor<?x16xf32>, tensor<?x64xf32>, tensor<?x128xf32>, tensor<?x64xf32>) {
-  // CHECK: tfc.weight @embed
+  // CHECK: %[[E:[^,]*]], %[[ES:[^ ]*]] = tfc.quantized_weight @embed : tensor<16x64xi8>, tensor<16x2xf16>
+  // CHECK: %[[EW:.*]] = tfc.dequantize %[[E]], %[[ES]]
+  // CHECK: tfc.embedding %{{.*}}, %[[EW]]
   %e = tfc.weight @embed : tensor<16x64xf32>
   %h = tfc.embedding %tokens, %e : tensor<?xi64>, tensor<16x64xf32> -> tensor<?x64xf32>
   %n = tfc.weight @norm : tensor<64xf32>
@@ -69,9 +72,9 @@ func.func @forward(%tokens: tensor<?xi64>, %x48: tensor<?x48xf32>) -> (tensor<?x
   %w1 = tfc.weight @q1 : tensor<64x64xf32>
   %b = call @layer(%a, %w1, %n) : (tensor<?x64xf32>, tensor<64x64xf32>, tensor<64xf32>) -> tensor<?x64xf32>
   // CHECK: tfc.weight @mixed
-  // CHECK: call @reads_row(
+  // CHECK: call @both_layouts(
   %m = tfc.weight @mixed : tensor<64x64xf32>
-  %c = call @reads_row(%b, %m, %tokens) : (tensor<?x64xf32>, tensor<64x64xf32>, tensor<?xi64>) -> tensor<?x64xf32>
+  %c = call @both_layouts(%b, %m) : (tensor<?x64xf32>, tensor<64x64xf32>) -> tensor<?x64xf32>
   // CHECK: tfc.weight @conv1d
   // CHECK: tfc.linear {{.*}}layout = #tfc.layout<in_out>
   %cw = tfc.weight @conv1d : tensor<64x64xf32>
@@ -87,8 +90,9 @@ func.func @forward(%tokens: tensor<?xi64>, %x48: tensor<?x48xf32>) -> (tensor<?x
   // CHECK: tfc.weight @odd
   %o = tfc.weight @odd : tensor<16x48xf32>
   %l0 = tfc.lm_head %x48, %o : tensor<?x48xf32>, tensor<16x48xf32> -> tensor<?x16xf32>
-  // The tied head stays; the untied one is read quantized.
-  // CHECK: tfc.lm_head %{{.*}}, %{{.*}} : tensor<?x64xf32>, tensor<16x64xf32>
+  // The tied head reads the table quantized, as the untied one its matrix.
+  // CHECK: %[[TW:.*]] = tfc.dequantize %[[E]], %[[ES]]
+  // CHECK: tfc.lm_head %{{.*}}, %[[TW]] : tensor<?x64xf32>, tensor<16x64xf32>
   %l1 = tfc.lm_head %d, %e : tensor<?x64xf32>, tensor<16x64xf32> -> tensor<?x16xf32>
   // CHECK: %[[H:[^,]*]], %[[HS:[^ ]*]] = tfc.quantized_weight @head
   // CHECK: %[[HW:.*]] = tfc.dequantize %[[H]], %[[HS]]

@@ -141,11 +141,12 @@ static cl::opt<tfc::ElementType, false, ElementTypeParser> kvDType(
              "halve its size at a small error"));
 static cl::opt<std::string> quantize(
     "quantize", cl::cat(category), cl::value_desc("scheme"),
-    cl::desc("Quantize the projection matrices when the weights are bound, "
-             "from whatever dtype the checkpoint stores: q8_0 (GGUF's Q8_0 "
-             "blocks, 32 int8 and one f16 scale: 8.5 bits a weight). Norms, "
-             "biases, the embedding table (and a head tied to it) and MoE "
-             "experts stay in --weight-dtype"));
+    cl::desc("Quantize the weight matrices (projections, the LM head, the "
+             "embedding table) when the weights are bound, from whatever "
+             "dtype the checkpoint stores: q8_0 (GGUF's Q8_0 blocks, 32 int8 "
+             "and one f16 scale: 8.5 bits a weight). Norms, biases, position "
+             "tables, MoE experts and GPT-2-style [in, out] matrices stay in "
+             "--weight-dtype"));
 static cl::list<std::string> disabledPasses(
     "disable-pass", cl::cat(category), cl::CommaSeparated,
     cl::value_desc("name[,name...]"),

@@ -1,7 +1,7 @@
 //===- Embedding.cpp - Token embedding and positions -> linalg ------------===//
 //
 // A gather from the token table (tensor.extract at the token's row inside a
-// parallel generic) and the absolute positions added to it: a learned table
+// parallel generic; of a q8_0 table, the values and their block's scale) and the absolute positions added to it: a learned table
 // read at position + i, or sinusoids computed from the indices. These are
 // kept apart from the elementwise family: their results read tables at
 // data-dependent or position-dependent rows, not the same element of their
@@ -31,6 +31,8 @@ struct LowerEmbedding : OpRewritePattern<EmbeddingOp> {
                                 PatternRewriter &rewriter) const override {
     Emitter e{rewriter, op.getLoc()};
     Value table = op.getTable();
+    // A q8_0 table: the row's int8 values and their block scales.
+    auto dequantize = table.getDefiningOp<DequantizeOp>();
     double scale = op.getScale() ? op.getScale()->convertToDouble() : 1.0;
     SmallVector<Value> outDims = {e.dims(op.getTokens())[0],
                                   e.idx(op.getType().getDimSize(1))};
@@ -40,9 +42,22 @@ struct LowerEmbedding : OpRewritePattern<EmbeddingOp> {
         [&](OpBuilder &b, Location l, ValueRange a) {
           Value row = arith::IndexCastOp::create(b, l, b.getIndexType(), a[0]);
           Value col = linalg::IndexOp::create(b, l, 1);
-          Value v = widen(
-              b, l,
-              tensor::ExtractOp::create(b, l, table, ValueRange{row, col}));
+          Value v;
+          if (dequantize) {
+            Value block = arith::DivUIOp::create(
+                b, l, col, arith::ConstantIndexOp::create(b, l, 32));
+            Value q = tensor::ExtractOp::create(b, l, dequantize.getValues(),
+                                                ValueRange{row, col});
+            Value s = tensor::ExtractOp::create(b, l, dequantize.getScales(),
+                                                ValueRange{row, block});
+            v = arith::MulFOp::create(
+                b, l, arith::SIToFPOp::create(b, l, b.getF32Type(), q),
+                widen(b, l, s));
+          } else {
+            v = widen(b, l,
+                      tensor::ExtractOp::create(b, l, table,
+                                                ValueRange{row, col}));
+          }
           if (scale != 1.0)
             v = arith::MulFOp::create(b, l, v, e.cst(scale));
           linalg::YieldOp::create(b, l, v);

@@ -2,7 +2,7 @@
 // tfc.gated_linear) whose weight is a tfc.dequantize reads the int8 values and
 // their block scales (map (o, k floordiv 32)) in its contraction, so no f32
 // copy of the matrix exists; a tfc.dequantize that something else reads
-// becomes an elementwise map.
+// becomes an elementwise map; an embedding gathers rows of values and scales.
 // RUN: tfc-opt %s --tfc-lower-to-linalg --canonicalize | FileCheck %s
 
 // CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1) -> (d0, d1)>
@@ -36,4 +36,22 @@ func.func @f(%x: tensor<?x64xf32>, %q: tensor<32x64xi8>, %s: tensor<32x2xf16>, %
   %h = tfc.gated_linear silu %x, %g, %u : tensor<?x64xf32>, tensor<16x64xf32>, tensor<16x64xf32> -> tensor<?x16xf32>
   %l = tfc.lm_head %x, %w : tensor<?x64xf32>, tensor<32x64xf32> -> tensor<?x32xf32>
   return %y, %h, %w, %l : tensor<?x32xf32>, tensor<?x16xf32>, tensor<32x64xf32>, tensor<?x32xf32>
+}
+
+// An embedding gathers its token's row of int8 values and their scales.
+// CHECK-LABEL: func.func @embedding(
+// CHECK-SAME: %[[TOK:[^:]*]]: tensor<?xi64>, %[[Q:[^:]*]]: tensor<32x64xi8>, %[[S:[^:]*]]: tensor<32x2xf16>)
+// CHECK: linalg.generic {{.*}} ins(%[[TOK]] : tensor<?xi64>)
+// CHECK: %[[ROW:.*]] = arith.index_cast
+// CHECK: %[[COL:.*]] = linalg.index 1
+// CHECK: %[[BLOCK:.*]] = arith.divui %[[COL]], %{{.*}}
+// CHECK: %[[V:.*]] = tensor.extract %[[Q]][%[[ROW]], %[[COL]]] : tensor<32x64xi8>
+// CHECK: %[[D:.*]] = tensor.extract %[[S]][%[[ROW]], %[[BLOCK]]] : tensor<32x2xf16>
+// CHECK: %[[VF:.*]] = arith.sitofp %[[V]] : i8 to f32
+// CHECK: %[[DF:.*]] = arith.extf %[[D]] : f16 to f32
+// CHECK: arith.mulf %[[VF]], %[[DF]] : f32
+func.func @embedding(%tok: tensor<?xi64>, %q: tensor<32x64xi8>, %s: tensor<32x2xf16>) -> tensor<?x64xf32> {
+  %w = tfc.dequantize %q, %s : tensor<32x64xi8>, tensor<32x2xf16> -> tensor<32x64xf32>
+  %e = tfc.embedding %tok, %w : tensor<?xi64>, tensor<32x64xf32> -> tensor<?x64xf32>
+  return %e : tensor<?x64xf32>
 }

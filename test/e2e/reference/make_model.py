@@ -30,8 +30,8 @@ Checkpoint name forms (Hugging Face stores a model both ways):
                         It holds random values unlike the embedding, so a model that read it
                         would fail the comparison.
 
---reference-q8-0: the logits are those of the checkpoint with its projection matrices
-(q/k/v/o, gate/up/down, an untied lm_head) rounded to GGUF's Q8_0 blocks (q8_0_roundtrip),
+--reference-q8-0: the logits are those of the checkpoint with its matrices (q/k/v/o,
+gate/up/down, lm_head, embed_tokens) rounded to GGUF's Q8_0 blocks (q8_0_roundtrip),
 what `tfc-compile --quantize=q8_0` computes with; the checkpoint itself is unchanged.
 
 With --card (family `card`; `--family` may then be left out), config.json is a copy of the
@@ -660,9 +660,10 @@ def write_checkpoint(out_dir, config, weights, shards):
         f.write("\n")
 
 
-# The projection matrices of the llama-like families ([out, in], nn.Linear): what
-# --reference-q8-0 rounds. Not the embedding (nor a head tied to it), not the norms.
-_Q8_0_NAMES = re.compile(r"(q_proj|k_proj|v_proj|o_proj|gate_proj|up_proj|down_proj|lm_head)\.weight$")
+# The matrices of the llama-like families that GGUF's Q8_0 files hold quantized: the
+# projections ([out, in], nn.Linear), the head and the embedding table (so a head tied to
+# it). What --reference-q8-0 rounds; not the norms nor the biases.
+_Q8_0_NAMES = re.compile(r"(q_proj|k_proj|v_proj|o_proj|gate_proj|up_proj|down_proj|lm_head|embed_tokens)\.weight$")
 
 
 def q8_0_roundtrip(t):

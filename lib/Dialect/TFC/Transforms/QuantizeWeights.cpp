@@ -1,7 +1,7 @@
 //===- QuantizeWeights.cpp - Projection matrices read block-quantized -----===//
 //
 // A weight is quantized when every value that carries it ends in a
-// projection's weight operand: its `tfc.weight`s, and the layer-function
+// projection's weight operand or an embedding's table: its `tfc.weight`s, and the layer-function
 // arguments they are passed to. Which ones qualify is a greatest fixed point:
 // start from every candidate and drop a weight (or argument) once one of its
 // uses does not qualify, until nothing changes.
@@ -33,9 +33,13 @@ bool isQuantizableType(Type type) {
          tensor.getDimSize(1) % kBlock == 0;
 }
 
-/// Whether `use` is the weight of a projection in the out_in layout.
-bool isProjectionWeight(OpOperand &use) {
+/// Whether `use` reads its matrix through tfc.dequantize as well: the
+/// weight of a projection in the out_in layout, or an embedding table (one
+/// row gathered per token; a tied head reads the whole table).
+bool readsQuantized(OpOperand &use) {
   Operation *op = use.getOwner();
+  if (auto embedding = dyn_cast<EmbeddingOp>(op))
+    return &use == &embedding.getTableMutable();
   if (auto linear = dyn_cast<LinearOp>(op))
     return &use == &linear.getWeightMutable() &&
            linear.getLayout() == WeightLayout::OutIn;
@@ -59,11 +63,11 @@ private:
   /// A private function's argument: the function and its index.
   using Argument = std::pair<func::FuncOp, unsigned>;
 
-  /// Whether every use of `value` is a projection weight or an argument
+  /// Whether every use of `value` reads it quantized, or is an argument
   /// still in `args`.
   bool qualifies(Value value, SymbolTable &symbols) const {
     return llvm::all_of(value.getUses(), [&](OpOperand &use) {
-      if (isProjectionWeight(use))
+      if (readsQuantized(use))
         return true;
       auto call = dyn_cast<func::CallOp>(use.getOwner());
       if (!call)

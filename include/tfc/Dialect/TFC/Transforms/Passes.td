@@ -67,22 +67,23 @@ def TFCSetDTypes : Pass<"tfc-set-dtypes", "::mlir::ModuleOp"> {
 }
 
 def TFCQuantizeWeights : Pass<"tfc-quantize-weights", "::mlir::ModuleOp"> {
-  let summary = "Read the projection matrices block-quantized (q8_0)";
+  let summary = "Read the weight matrices block-quantized (q8_0)";
   let description = [{
     Model-level, after the tfc fusions: every `tfc.weight_decl` matrix whose
     every use is the weight of a projection (`tfc.linear`, `tfc.gated_linear`,
-    `tfc.lm_head`) in the `out_in` layout, with rows of whole 32-element
-    blocks, is declared `quantized <q8_0>` and read through
+    `tfc.lm_head`) in the `out_in` layout or the table of a `tfc.embedding`
+    (so a tied head's too), with rows of whole 32-element blocks, as GGUF's
+    Q8_0 files hold them, is declared `quantized <q8_0>` and read through
     `tfc.quantized_weight` + `tfc.dequantize`. A weight passed to a layer
     function is followed into it: the function's argument becomes the int8
     values and the scales, the argument of every call that passes a weight
-    of its kind. Weights read otherwise stay as they are: norms, biases, the
-    embedding table (and a head tied to it), MoE experts, MLA's
-    `tfc.head_linear`, `in_out` matrices.
+    of its kind. Weights read otherwise stay as they are: norms, biases,
+    learned position tables, MoE experts, MLA's `tfc.head_linear`, `in_out`
+    matrices.
 
     The runtime quantizes each such tensor from its stored dtype when it
     binds the checkpoint (docs/ABI.md); the projections read the int8 values
-    and widen and scale them in registers.
+    and widen and scale them in registers, the embedding its token's row.
 
     ```mlir
     // tfc-opt --tfc-quantize-weights
