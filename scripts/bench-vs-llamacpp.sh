@@ -53,10 +53,10 @@ for t in "${threads[@]}"; do
       -v wb="$weight_bytes" -v q="$quant" -v tied="$tied" 'BEGIN {
     # The checkpoint stores 4 (f32) or 2 (bf16, f16) bytes a parameter, and
     # tfc reads it so; the embedding table is v x h, of which decode reads one
-    # row unless the head is tied to it. Q8_0: 34 bytes per 32 of the other
-    # matrices (the norms, 0.02%, aside); a tied table stays as stored.
+    # row unless the head is tied to it. Q8_0: 34 bytes per 32 of the
+    # matrices and of the embedding table (the norms, 0.02%, aside).
     stored = wb / p > 3 ? 4 : 2; matrix = q == "q8_0" ? 34 / 32 : stored
-    bytes = (p - v * h) * matrix + (tied ? v * h * stored : 0)
+    bytes = (p - v * h) * matrix + (tied ? v * h * matrix : 0)
     flops = 2 * (p - (tied ? 1 : 2) * v * h)
     printf "threads=%s bounds: read %.1f GB/s, FMA peak %.0f GFLOP/s per core; decode reads %.0f MB/token, prefill %.2f GFLOP/token\n", t, bw, peak, bytes / 1e6, flops / 1e9
     printf "threads=%s prefill(128): tfc %.1f tok/s (%.0f%% of FMA peak), llama.cpp %.1f tok/s (%.0f%%), ratio %.3f\n", t, a, 100 * a * flops / (t * peak * 1e9), b, 100 * b * flops / (t * peak * 1e9), a / b
