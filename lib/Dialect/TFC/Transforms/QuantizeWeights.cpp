@@ -53,32 +53,29 @@ bool readsQuantized(OpOperand &use) {
   return false;
 }
 
+/// A private function's argument: the function and its index.
+using Argument = std::pair<func::FuncOp, unsigned>;
+
+/// Whether every use of `value` reads it quantized, or passes it to an
+/// argument in `args`.
+bool qualifies(Value value, const llvm::DenseSet<Argument> &args,
+               SymbolTable &symbols) {
+  return llvm::all_of(value.getUses(), [&](OpOperand &use) {
+    if (readsQuantized(use))
+      return true;
+    auto call = dyn_cast<func::CallOp>(use.getOwner());
+    if (!call)
+      return false;
+    auto fn = symbols.lookup<func::FuncOp>(call.getCallee());
+    return fn && args.contains({fn, use.getOperandNumber()});
+  });
+}
+
 struct TFCQuantizeWeightsPass
     : tfc::impl::TFCQuantizeWeightsBase<TFCQuantizeWeightsPass> {
   using Base::Base;
 
   void runOnOperation() override;
-
-private:
-  /// A private function's argument: the function and its index.
-  using Argument = std::pair<func::FuncOp, unsigned>;
-
-  /// Whether every use of `value` reads it quantized, or is an argument
-  /// still in `args`.
-  bool qualifies(Value value, SymbolTable &symbols) const {
-    return llvm::all_of(value.getUses(), [&](OpOperand &use) {
-      if (readsQuantized(use))
-        return true;
-      auto call = dyn_cast<func::CallOp>(use.getOwner());
-      if (!call)
-        return false;
-      auto fn = symbols.lookup<func::FuncOp>(call.getCallee());
-      return fn && args.contains({fn, use.getOperandNumber()});
-    });
-  }
-
-  llvm::SetVector<WeightDeclOp> decls;
-  llvm::DenseSet<Argument> args;
 };
 } // namespace
 
@@ -90,6 +87,8 @@ void TFCQuantizeWeightsPass::runOnOperation() {
     return signalPassFailure();
   }
   SymbolTable symbols(module);
+  llvm::SetVector<WeightDeclOp> decls;
+  llvm::DenseSet<Argument> args;
   // Candidates: every float matrix of whole blocks, every private function
   // argument of such a type whose callers are all direct calls.
   llvm::DenseMap<WeightDeclOp, SmallVector<WeightOp>> readsOf;
@@ -130,7 +129,7 @@ void TFCQuantizeWeightsPass::runOnOperation() {
     changed = false;
     for (WeightDeclOp decl : llvm::to_vector(decls))
       if (!llvm::all_of(readsOf[decl], [&](WeightOp op) {
-            return qualifies(op.getResult(), symbols);
+            return qualifies(op.getResult(), args, symbols);
           })) {
         decls.remove(decl);
         changed = true;
@@ -142,7 +141,8 @@ void TFCQuantizeWeightsPass::runOnOperation() {
         return weight &&
                decls.contains(symbols.lookup<WeightDeclOp>(weight.getName()));
       });
-      if (!passesWeights || !qualifies(fn.getArgument(index), symbols)) {
+      if (!passesWeights ||
+          !qualifies(fn.getArgument(index), args, symbols)) {
         args.erase(arg);
         changed = true;
       }
