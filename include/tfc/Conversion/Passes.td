@@ -11,7 +11,8 @@ def TFCCreateEntryPoints : Pass<"tfc-create-entry-points", "::mlir::ModuleOp"> {
     C-ABI entry points of docs/ABI.md, `@tfc_prefill` (any number of tokens),
     `@tfc_prefill_last` (the same, with the LM head applied to the last
     position only) and `@tfc_decode` (one token), each a specialised copy. Weights
-    become views of the weight arena at the offsets of the manifest, which is
+    become views of the weight arena at the offsets of the manifest (a
+    `tfc.quantized_weight` two: its int8 values, then its scales), which is
     emitted as the constant table `tfc_manifest`. The layers' caches become views of
     one flat buffer, in argument order: `max_context` rows each, or
     `min(2 * window - 1, max_context)` for an argument marked `tfc.kv_window`.
