@@ -187,8 +187,7 @@ PipelineOptions::PipelineOptions()
           llvm::cl::desc("Fuse the elementwise map that consumes a "
                          "projection's outputs (the GLU, a residual add) into "
                          "its kernel"),
-          llvm::cl::init(
-              TFCCPUVectorizeContractionsOptions().fuseEpilogues)),
+          llvm::cl::init(TFCCPUVectorizeContractionsOptions().fuseEpilogues)),
       threads(*this, "threads",
               llvm::cl::desc("Threads of every parallel region (0: the "
                              "runtime's team, tfc-run --threads)"),

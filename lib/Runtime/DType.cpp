@@ -33,8 +33,7 @@ constexpr DTypeInfo kDTypes[] = {
     {DType::U64, "U64", 8},        {DType::U32, "U32", 4},
     {DType::U16, "U16", 2},        {DType::U8, "U8", 1},
     {DType::Bool, "BOOL", 1},      {DType::F8E4M3, "F8_E4M3", 1},
-    {DType::F8E5M2, "F8_E5M2", 1},
-    {DType::Q8_0, "Q8_0", 1},
+    {DType::F8E5M2, "F8_E5M2", 1}, {DType::Q8_0, "Q8_0", 1},
 };
 
 const DTypeInfo &info(DType dtype) {
@@ -196,7 +195,7 @@ int64_t tfc::runtime::dtypeBytes(DType dtype, int64_t count) {
 static int8_t roundToInt8(float y) {
   if (!(std::fabs(y) <= 127.5f))
     return 0;
-  int i = static_cast<int>(y); // toward zero
+  int i = static_cast<int>(y);                // toward zero
   float fraction = y - static_cast<float>(i); // exact: |y| < 2^23
   if (fraction >= 0.5f)
     ++i;

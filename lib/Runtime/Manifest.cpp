@@ -153,7 +153,8 @@ bool ManifestReader::readWeight(const tfc_manifest_weight_v4 &record,
       weight.shape.push_back(dim);
   }
   if (q8_0 && (weight.shape.size() != 2 || weight.shape[1] % 32 != 0))
-    return fail(what + ": a q8_0 weight must be a matrix whose rows are "
+    return fail(what +
+                ": a q8_0 weight must be a matrix whose rows are "
                 "whole blocks of 32, not of shape " +
                 formatShape(weight.shape));
   // The scales add 2 bytes per 32 elements to the values' one byte each.

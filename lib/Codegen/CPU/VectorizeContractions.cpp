@@ -144,9 +144,9 @@ std::optional<Projection> matchProjection(linalg::GenericOp op,
     return std::nullopt;
   for (unsigned i = 0; i < pairs; ++i)
     if (maps[1 + i * perPair] != AffineMap::get(3, 0, {o, k}, ctx) ||
-        (quantized && maps[2 + i * perPair] !=
-                          AffineMap::get(3, 0, {o, k.floorDiv(kQuantBlock)},
-                                         ctx)) ||
+        (quantized &&
+         maps[2 + i * perPair] !=
+             AffineMap::get(3, 0, {o, k.floorDiv(kQuantBlock)}, ctx)) ||
         maps[1 + pairs * perPair + i] != AffineMap::get(3, 0, {n, o}, ctx))
       return std::nullopt;
   Value x = op.getDpsInputs()[0];
@@ -340,7 +340,7 @@ public:
     int64_t tilesOfRows = p.outputs / config.cols;
     int64_t blockTiles = std::max<int64_t>(
         1, std::min<int64_t>(config.blockBytes / rowBytes / config.cols,
-                    llvm::divideCeil(tilesOfRows, kMinBlocks)));
+                             llvm::divideCeil(tilesOfRows, kMinBlocks)));
     int64_t blockRows = std::min(blockTiles * config.cols, p.outputs);
     Value rowsOfX = memref::DimOp::create(b, loc, p.x, 0);
     Value tiles = arith::MulIOp::create(
@@ -476,8 +476,8 @@ private:
                 for (int64_t j = 0; j < pairs; ++j) {
                   int64_t i = chain(r, c, j, u);
                   if (!blockwise) {
-                    next[i] = vector::FMAOp::create(b, loc, xs[r], ws[j][c],
-                                                    next[i]);
+                    next[i] =
+                        vector::FMAOp::create(b, loc, xs[r], ws[j][c], next[i]);
                     continue;
                   }
                   int64_t first = chain(r, c, j, lead);
@@ -532,9 +532,9 @@ private:
   /// An int8 vector of row `row` at depth `k` times its block's scale.
   Value dequantize(Value values, Value scales, Value row, Value k) {
     auto type = VectorType::get({config.width}, b.getF32Type());
-    return arith::MulFOp::create(
-        b, loc, arith::SIToFPOp::create(b, loc, type, values),
-        blockScale(scales, row, k));
+    return arith::MulFOp::create(b, loc,
+                                 arith::SIToFPOp::create(b, loc, type, values),
+                                 blockScale(scales, row, k));
   }
 
   /// The sum of output (n, o) for each weight, through the epilogue into

@@ -194,12 +194,12 @@ Value mlir::tfc::emitProjection(Emitter &e, Value x, Value w, Value bias,
   SmallVector<AffineMap> maps = {e.map(3, {e.d(0), e.d(2)})};
   llvm::append_range(maps, read.maps);
   maps.push_back(e.map(3, {e.d(0), e.d(1)}));
-  return e.generic(
-      resultType, inputs, init, maps, {kPar, kPar, kRed},
-      [&](OpBuilder &b, Location l, ValueRange a) {
-        Value weight = read.element(b, l, a.slice(1, read.operands.size()));
-        yieldMulAdd(b, l, ValueRange{a.front(), weight, a.back()});
-      });
+  return e.generic(resultType, inputs, init, maps, {kPar, kPar, kRed},
+                   [&](OpBuilder &b, Location l, ValueRange a) {
+                     Value weight =
+                         read.element(b, l, a.slice(1, read.operands.size()));
+                     yieldMulAdd(b, l, ValueRange{a.front(), weight, a.back()});
+                   });
 }
 
 Value mlir::tfc::reduceLast(Emitter &e, Value x,

@@ -115,8 +115,8 @@ struct LowerDequantize : OpRewritePattern<DequantizeOp> {
     maps.push_back(e.map(2, {e.d(0), e.d(1)}));
     rewriter.replaceOp(
         op, e.generic(type, read.operands,
-                      e.empty(type, e.dims(op.getValues())), maps,
-                      {kPar, kPar}, [&](OpBuilder &b, Location l, ValueRange a) {
+                      e.empty(type, e.dims(op.getValues())), maps, {kPar, kPar},
+                      [&](OpBuilder &b, Location l, ValueRange a) {
                         linalg::YieldOp::create(
                             b, l, read.element(b, l, a.drop_back()));
                       }));
@@ -152,8 +152,7 @@ Value mlir::tfc::emitGatedProjection(Emitter &e, Value x, Value gate,
       b, e.loc, TypeRange{resultType, resultType}, inputs,
       ValueRange{e.filled(resultType, dims, 0.0),
                  e.filled(resultType, dims, 0.0)},
-      maps, {kPar, kPar, kRed},
-      [&](OpBuilder &bb, Location l, ValueRange a) {
+      maps, {kPar, kPar, kRed}, [&](OpBuilder &bb, Location l, ValueRange a) {
         Value xv = widen(bb, l, a[0]);
         Value gw = gateRead.element(bb, l, a.slice(1, gateArgs));
         Value uw = upRead.element(bb, l, a.slice(1 + gateArgs, upArgs));

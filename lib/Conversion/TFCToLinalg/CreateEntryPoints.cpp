@@ -63,7 +63,8 @@ Value viewRegion(OpBuilder &b, Location loc, const EntryBuffers &buffers,
 Value weightOffset(OpBuilder &b, Location loc, StringRef name,
                    const llvm::StringMap<WeightSlot> &slots,
                    const EntryBuffers &buffers) {
-  Value index = arith::ConstantIndexOp::create(b, loc, slots.lookup(name).index);
+  Value index =
+      arith::ConstantIndexOp::create(b, loc, slots.lookup(name).index);
   return arith::IndexCastOp::create(
       b, loc, b.getIndexType(),
       memref::LoadOp::create(b, loc, buffers.offsets, ValueRange{index}));
@@ -91,9 +92,8 @@ bool mapWeightRead(OpBuilder &b, Operation *op,
       b, loc, offset,
       arith::ConstantIndexOp::create(b, loc, values.getNumElements()));
   map.map(quantized.getValues(), viewRegion(b, loc, buffers, offset, values));
-  map.map(quantized.getScales(),
-          viewRegion(b, loc, buffers, scalesOffset,
-                     quantized.getScales().getType()));
+  map.map(quantized.getScales(), viewRegion(b, loc, buffers, scalesOffset,
+                                            quantized.getScales().getType()));
   return true;
 }
 
@@ -237,8 +237,8 @@ LogicalResult TFCCreateEntryPointsPass::createEntry(
       if (dequantize)
         read = dequantize.getValues().getDefiningOp();
       bool mapped =
-          read && (!dequantize ||
-                   dequantize.getScales().getDefiningOp() == read) &&
+          read &&
+          (!dequantize || dequantize.getScales().getDefiningOp() == read) &&
           mapWeightRead(b, read, slots, buffers, map);
       if (!mapped)
         return op.emitOpError("after the LM head may read only weights and the "

@@ -1,11 +1,11 @@
 //===- Embedding.cpp - Token embedding and positions -> linalg ------------===//
 //
 // A gather from the token table (tensor.extract at the token's row inside a
-// parallel generic; of a q8_0 table, the values and their block's scale) and the absolute positions added to it: a learned table
-// read at position + i, or sinusoids computed from the indices. These are
-// kept apart from the elementwise family: their results read tables at
-// data-dependent or position-dependent rows, not the same element of their
-// operands.
+// parallel generic; of a q8_0 table, the values and their block's scale) and
+// the absolute positions added to it: a learned table read at position + i, or
+// sinusoids computed from the indices. These are kept apart from the
+// elementwise family: their results read tables at data-dependent or
+// position-dependent rows, not the same element of their operands.
 //
 //===----------------------------------------------------------------------===//
 #include "Builders.h"
@@ -54,9 +54,9 @@ struct LowerEmbedding : OpRewritePattern<EmbeddingOp> {
                 b, l, arith::SIToFPOp::create(b, l, b.getF32Type(), q),
                 widen(b, l, s));
           } else {
-            v = widen(b, l,
-                      tensor::ExtractOp::create(b, l, table,
-                                                ValueRange{row, col}));
+            v = widen(
+                b, l,
+                tensor::ExtractOp::create(b, l, table, ValueRange{row, col}));
           }
           if (scale != 1.0)
             v = arith::MulFOp::create(b, l, v, e.cst(scale));

@@ -162,8 +162,8 @@ QuantizedWeightOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
       decl.getScalesType() != getScales().getType())
     return emitOpError() << "types " << getValues().getType() << ", "
                          << getScales().getType() << " of '" << getName()
-                         << "' differ from its declaration's "
-                         << decl.getType() << ", " << decl.getScalesType();
+                         << "' differ from its declaration's " << decl.getType()
+                         << ", " << decl.getScalesType();
   return success();
 }
 
@@ -176,9 +176,9 @@ LogicalResult DequantizeOp::verify() {
   if (ShapedType::isDynamic(values[1]) || values[1] % kQuantBlock != 0 ||
       scales[0] != values[0] || scales[1] != values[1] / kQuantBlock)
     return emitOpError() << "expects one scale per block of " << kQuantBlock
-                         << " values of a row: scales ["
-                         << values[0] << ", " << values[1] << " / "
-                         << kQuantBlock << "], got " << getScales().getType();
+                         << " values of a row: scales [" << values[0] << ", "
+                         << values[1] << " / " << kQuantBlock << "], got "
+                         << getScales().getType();
   return success();
 }
 

@@ -1,10 +1,10 @@
 //===- QuantizeWeights.cpp - Projection matrices read block-quantized -----===//
 //
 // A weight is quantized when every value that carries it ends in a
-// projection's weight operand or an embedding's table: its `tfc.weight`s, and the layer-function
-// arguments they are passed to. Which ones qualify is a greatest fixed point:
-// start from every candidate and drop a weight (or argument) once one of its
-// uses does not qualify, until nothing changes.
+// projection's weight operand or an embedding's table: its `tfc.weight`s, and
+// the layer-function arguments they are passed to. Which ones qualify is a
+// greatest fixed point: start from every candidate and drop a weight (or
+// argument) once one of its uses does not qualify, until nothing changes.
 //
 //===----------------------------------------------------------------------===//
 #include "tfc/Dialect/TFC/IR/TFCOps.h"
@@ -141,8 +141,7 @@ void TFCQuantizeWeightsPass::runOnOperation() {
         return weight &&
                decls.contains(symbols.lookup<WeightDeclOp>(weight.getName()));
       });
-      if (!passesWeights ||
-          !qualifies(fn.getArgument(index), args, symbols)) {
+      if (!passesWeights || !qualifies(fn.getArgument(index), args, symbols)) {
         args.erase(arg);
         changed = true;
       }
@@ -170,9 +169,8 @@ void TFCQuantizeWeightsPass::runOnOperation() {
       auto type = cast<RankedTensorType>(arg.getType());
       SmallVector<NamedAttribute> scaleAttrs;
       if (auto name = fn.getArgAttrOfType<StringAttr>(index, kArgNameAttrName))
-        scaleAttrs.push_back(
-            b.getNamedAttr(kArgNameAttrName,
-                           b.getStringAttr(name.getValue() + ".scales")));
+        scaleAttrs.push_back(b.getNamedAttr(
+            kArgNameAttrName, b.getStringAttr(name.getValue() + ".scales")));
       if (failed(fn.insertArgument(index + 1, scalesOf(type),
                                    b.getDictionaryAttr(scaleAttrs),
                                    arg.getLoc())))
@@ -201,8 +199,7 @@ void TFCQuantizeWeightsPass::runOnOperation() {
         if (!call) {
           OpBuilder at(use.getOwner());
           use.set(DequantizeOp::create(at, op.getLoc(), type.clone(f32),
-                                       read.getValues(),
-                                       read.getScales()));
+                                       read.getValues(), read.getScales()));
           continue;
         }
         unsigned index = use.getOperandNumber();
@@ -210,9 +207,9 @@ void TFCQuantizeWeightsPass::runOnOperation() {
         operands[index] = read.getValues();
         operands.insert(operands.begin() + index + 1, read.getScales());
         OpBuilder at(call);
-        auto rebuilt = func::CallOp::create(at, call.getLoc(),
-                                            call.getCalleeAttr(),
-                                            call.getResultTypes(), operands);
+        auto rebuilt =
+            func::CallOp::create(at, call.getLoc(), call.getCalleeAttr(),
+                                 call.getResultTypes(), operands);
         rebuilt->setDiscardableAttrs(call->getDiscardableAttrDictionary());
         call.replaceAllUsesWith(rebuilt.getResults());
         call.erase();
