@@ -15,9 +15,6 @@ using namespace tfc::runtime;
 #endif
 
 namespace {
-/// Elements per Q8_0 block.
-constexpr int64_t kQ8Block = 32;
-
 struct DTypeInfo {
   DType dtype;
   const char *name;
@@ -186,7 +183,7 @@ uint16_t tfc::runtime::floatToHalf(float value) {
 
 int64_t tfc::runtime::dtypeBytes(DType dtype, int64_t count) {
   if (dtype == DType::Q8_0)
-    return count + count / kQ8Block * 2;
+    return count + count / kQ8_0BlockSize * 2;
   return count * dtypeSize(dtype);
 }
 
@@ -210,19 +207,19 @@ static void quantizeQ8_0(DType from, const unsigned char *in, void *dst,
   size_t inSize = static_cast<size_t>(dtypeSize(from));
   auto *values = static_cast<int8_t *>(dst);
   unsigned char *scales = static_cast<unsigned char *>(dst) + count;
-  float x[kQ8Block];
-  for (size_t block = 0; block < count / kQ8Block; ++block) {
+  float x[kQ8_0BlockSize];
+  for (size_t block = 0; block < count / kQ8_0BlockSize; ++block) {
     float amax = 0.0f;
-    for (int64_t j = 0; j < kQ8Block; ++j) {
-      x[j] = loadAsFloat(from, in + (block * kQ8Block + j) * inSize);
+    for (int64_t j = 0; j < kQ8_0BlockSize; ++j) {
+      x[j] = loadAsFloat(from, in + (block * kQ8_0BlockSize + j) * inSize);
       amax = std::max(amax, std::fabs(x[j]));
     }
     float d = amax / 127.0f;
     float id = d != 0.0f ? 1.0f / d : 0.0f;
     uint16_t half = floatToHalf(d);
     std::memcpy(scales + 2 * block, &half, sizeof(half));
-    for (int64_t j = 0; j < kQ8Block; ++j)
-      values[block * kQ8Block + j] = roundToInt8(x[j] * id);
+    for (int64_t j = 0; j < kQ8_0BlockSize; ++j)
+      values[block * kQ8_0BlockSize + j] = roundToInt8(x[j] * id);
   }
 }
 

@@ -45,6 +45,9 @@ int64_t dtypeSize(DType dtype);
 /// Whether convertElements handles `dtype`: F32, F16, BF16.
 bool isBindableDType(DType dtype);
 
+/// Elements of a row per Q8_0 block, each block with one f16 scale.
+inline constexpr int64_t kQ8_0BlockSize = 32;
+
 /// Bytes of `count` elements of `dtype`: for Q8_0, the int8 values and then
 /// one f16 scale per 32 (`count` a multiple of 32).
 int64_t dtypeBytes(DType dtype, int64_t count);

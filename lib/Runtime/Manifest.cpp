@@ -152,7 +152,8 @@ bool ManifestReader::readWeight(const tfc_manifest_weight_v4 &record,
     if (d < record.rank)
       weight.shape.push_back(dim);
   }
-  if (q8_0 && (weight.shape.size() != 2 || weight.shape[1] % 32 != 0))
+  if (q8_0 &&
+      (weight.shape.size() != 2 || weight.shape[1] % kQ8_0BlockSize != 0))
     return fail(what +
                 ": a q8_0 weight must be a matrix whose rows are "
                 "whole blocks of 32, not of shape " +

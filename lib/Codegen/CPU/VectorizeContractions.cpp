@@ -40,7 +40,8 @@ struct KernelConfig {
   int64_t rowCols, rowUnroll;
 };
 
-/// Elements per block of a q8_0 weight's row, each block with one scale.
+/// Elements per block of a q8_0 weight's row, each block with one scale (the
+/// tfc dialect's kQ8_0BlockSize; this pass sees only linalg and memrefs).
 constexpr int64_t kQuantBlock = 32;
 /// Parallel blocks a projection is split into at least, rows permitting.
 constexpr int64_t kMinBlocks = 4;

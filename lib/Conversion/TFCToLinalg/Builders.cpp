@@ -153,12 +153,13 @@ WeightRead::WeightRead(Emitter &e, Value w, AffineMap wMap) {
     maps = {wMap};
     return;
   }
-  // One scale per 32 consecutive elements of a row.
+  // One scale per block of consecutive elements of a row.
   AffineExpr col = wMap.getResult(1);
   operands = {dequantize.getValues(), dequantize.getScales()};
-  maps = {wMap, AffineMap::get(wMap.getNumDims(), 0,
-                               {wMap.getResult(0), col.floorDiv(32)},
-                               e.b.getContext())};
+  maps = {wMap,
+          AffineMap::get(wMap.getNumDims(), 0,
+                         {wMap.getResult(0), col.floorDiv(kQ8_0BlockSize)},
+                         e.b.getContext())};
 }
 
 Value WeightRead::element(OpBuilder &b, Location l, ValueRange args) const {
@@ -166,6 +167,22 @@ Value WeightRead::element(OpBuilder &b, Location l, ValueRange args) const {
     return widen(b, l, args[0]);
   Value value = arith::SIToFPOp::create(b, l, b.getF32Type(), args[0]);
   return arith::MulFOp::create(b, l, value, widen(b, l, args[1]));
+}
+
+Value WeightRead::extract(OpBuilder &b, Location l, Value row,
+                          Value col) const {
+  if (operands.size() == 1)
+    return element(
+        b, l,
+        tensor::ExtractOp::create(b, l, operands[0], ValueRange{row, col})
+            .getResult());
+  Value block = arith::DivUIOp::create(
+      b, l, col, arith::ConstantIndexOp::create(b, l, kQ8_0BlockSize));
+  Value value =
+      tensor::ExtractOp::create(b, l, operands[0], ValueRange{row, col});
+  Value scale =
+      tensor::ExtractOp::create(b, l, operands[1], ValueRange{row, block});
+  return element(b, l, ValueRange{value, scale});
 }
 
 Value mlir::tfc::emitProjection(Emitter &e, Value x, Value w, Value bias,

@@ -75,6 +75,9 @@ struct WeightRead {
   /// The element in f32 from the body arguments of `operands`: widened, or
   /// `sitofp(value) * extf(scale)`.
   Value element(OpBuilder &b, Location l, ValueRange args) const;
+  /// The element (row, col) of the matrix in f32, by tensor.extract of the
+  /// operands (a gather: row is data, not a loop index).
+  Value extract(OpBuilder &b, Location l, Value row, Value col) const;
 };
 
 /// x [n, in] times a weight [out, in] (or [in, out]) plus a bias (may be

@@ -336,15 +336,14 @@ void TFCCreateEntryPointsPass::runOnOperation() {
   int64_t regionBytes = 0;
   for (auto decl : module.getOps<WeightDeclOp>()) {
     RankedTensorType type = decl.getTensorType();
-    // A quantized matrix's scales add 2 bytes per 32 int8 values.
     int64_t bytes = type.getElementTypeBitWidth() / 8;
-    if (decl.getQuantization())
-      bytes = 2;
     bool overflow = false;
     for (int64_t dim : type.getShape())
       overflow |= dim < 0 || llvm::MulOverflow(bytes, dim, bytes);
+    // A quantized matrix's int8 values, then one f16 scale per block.
     if (decl.getQuantization())
-      bytes = bytes / 2 + bytes / 64;
+      overflow = overflow ||
+                 llvm::AddOverflow(bytes, bytes / kQ8_0BlockSize * 2, bytes);
     overflow =
         overflow || llvm::AddOverflow(bytes, int64_t(63), bytes) ||
         llvm::AddOverflow(regionBytes, bytes & ~int64_t(63), regionBytes);

@@ -32,7 +32,7 @@ struct LowerEmbedding : OpRewritePattern<EmbeddingOp> {
     Emitter e{rewriter, op.getLoc()};
     Value table = op.getTable();
     // A q8_0 table: the row's int8 values and their block scales.
-    auto dequantize = table.getDefiningOp<DequantizeOp>();
+    WeightRead read(e, table, e.map(2, {e.d(0), e.d(1)}));
     double scale = op.getScale() ? op.getScale()->convertToDouble() : 1.0;
     SmallVector<Value> outDims = {e.dims(op.getTokens())[0],
                                   e.idx(op.getType().getDimSize(1))};
@@ -42,22 +42,7 @@ struct LowerEmbedding : OpRewritePattern<EmbeddingOp> {
         [&](OpBuilder &b, Location l, ValueRange a) {
           Value row = arith::IndexCastOp::create(b, l, b.getIndexType(), a[0]);
           Value col = linalg::IndexOp::create(b, l, 1);
-          Value v;
-          if (dequantize) {
-            Value block = arith::DivUIOp::create(
-                b, l, col, arith::ConstantIndexOp::create(b, l, 32));
-            Value q = tensor::ExtractOp::create(b, l, dequantize.getValues(),
-                                                ValueRange{row, col});
-            Value s = tensor::ExtractOp::create(b, l, dequantize.getScales(),
-                                                ValueRange{row, block});
-            v = arith::MulFOp::create(
-                b, l, arith::SIToFPOp::create(b, l, b.getF32Type(), q),
-                widen(b, l, s));
-          } else {
-            v = widen(
-                b, l,
-                tensor::ExtractOp::create(b, l, table, ValueRange{row, col}));
-          }
+          Value v = read.extract(b, l, row, col);
           if (scale != 1.0)
             v = arith::MulFOp::create(b, l, v, e.cst(scale));
           linalg::YieldOp::create(b, l, v);

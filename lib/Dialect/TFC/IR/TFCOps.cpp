@@ -102,9 +102,6 @@ static void printCacheTypes(OpAsmPrinter &printer, Operation *, Type key,
 // Weights
 //===----------------------------------------------------------------------===//
 
-/// Elements per block of a quantized row (q8_0).
-static constexpr int64_t kQuantBlock = 32;
-
 LogicalResult WeightDeclOp::verify() {
   RankedTensorType type = getTensorType();
   if (!type.hasStaticShape())
@@ -117,19 +114,25 @@ LogicalResult WeightDeclOp::verify() {
                            << "': i8 values need a `quantized` scheme";
     return success();
   }
-  if (!isInt8 || type.getRank() != 2 || type.getDimSize(1) % kQuantBlock != 0)
+  if (!isInt8 || type.getRank() != 2 ||
+      type.getDimSize(1) % kQ8_0BlockSize != 0)
     return emitOpError() << "weight '" << getSymName() << "' quantized "
                          << stringifyQuantization(*getQuantization())
                          << " must be an i8 matrix whose rows are whole "
-                         << "blocks of " << kQuantBlock << ", got " << type;
+                         << "blocks of " << kQ8_0BlockSize << ", got " << type;
   return success();
 }
 
-RankedTensorType WeightDeclOp::getScalesType() {
-  RankedTensorType type = getTensorType();
+RankedTensorType mlir::tfc::getQ8_0ScalesType(RankedTensorType values) {
+  int64_t cols = values.getDimSize(1);
   return RankedTensorType::get(
-      {type.getDimSize(0), type.getDimSize(1) / kQuantBlock},
-      Float16Type::get(getContext()));
+      {values.getDimSize(0),
+       ShapedType::isDynamic(cols) ? cols : cols / kQ8_0BlockSize},
+      Float16Type::get(values.getContext()));
+}
+
+RankedTensorType WeightDeclOp::getScalesType() {
+  return getQ8_0ScalesType(getTensorType());
 }
 
 LogicalResult WeightOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
@@ -173,11 +176,11 @@ LogicalResult DequantizeOp::verify() {
                     result = getType().getShape();
   if (values != result)
     return emitOpError() << "result shape must be the values' shape";
-  if (ShapedType::isDynamic(values[1]) || values[1] % kQuantBlock != 0 ||
-      scales[0] != values[0] || scales[1] != values[1] / kQuantBlock)
-    return emitOpError() << "expects one scale per block of " << kQuantBlock
+  if (ShapedType::isDynamic(values[1]) || values[1] % kQ8_0BlockSize != 0 ||
+      scales != getQ8_0ScalesType(getValues().getType()).getShape())
+    return emitOpError() << "expects one scale per block of " << kQ8_0BlockSize
                          << " values of a row: scales [" << values[0] << ", "
-                         << values[1] << " / " << kQuantBlock << "], got "
+                         << values[1] << " / " << kQ8_0BlockSize << "], got "
                          << getScales().getType();
   return success();
 }

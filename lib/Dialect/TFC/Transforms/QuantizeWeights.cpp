@@ -23,14 +23,12 @@ using namespace mlir;
 using namespace mlir::tfc;
 
 namespace {
-constexpr int64_t kBlock = 32;
-
 /// A float matrix whose rows are whole blocks.
 bool isQuantizableType(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   return tensor && tensor.hasStaticShape() && tensor.getRank() == 2 &&
          isa<Float32Type, BFloat16Type, Float16Type>(tensor.getElementType()) &&
-         tensor.getDimSize(1) % kBlock == 0;
+         tensor.getDimSize(1) % kQ8_0BlockSize == 0;
 }
 
 /// Whether `use` reads its matrix through tfc.dequantize as well: the
@@ -152,11 +150,6 @@ void TFCQuantizeWeightsPass::runOnOperation() {
   auto quantization = QuantizationAttr::get(ctx, Quantization::Q8_0);
   auto i8 = IntegerType::get(ctx, 8);
   auto f32 = Float32Type::get(ctx);
-  auto scalesOf = [&](RankedTensorType type) {
-    return RankedTensorType::get(
-        {type.getDimSize(0), type.getDimSize(1) / kBlock},
-        Float16Type::get(ctx));
-  };
   // Each function argument becomes (values, scales), dequantized at entry.
   llvm::DenseMap<func::FuncOp, SmallVector<unsigned>> argsOf;
   for (auto [fn, index] : args)
@@ -171,7 +164,7 @@ void TFCQuantizeWeightsPass::runOnOperation() {
       if (auto name = fn.getArgAttrOfType<StringAttr>(index, kArgNameAttrName))
         scaleAttrs.push_back(b.getNamedAttr(
             kArgNameAttrName, b.getStringAttr(name.getValue() + ".scales")));
-      if (failed(fn.insertArgument(index + 1, scalesOf(type),
+      if (failed(fn.insertArgument(index + 1, getQ8_0ScalesType(type),
                                    b.getDictionaryAttr(scaleAttrs),
                                    arg.getLoc())))
         return signalPassFailure();
@@ -191,8 +184,8 @@ void TFCQuantizeWeightsPass::runOnOperation() {
     decl.setQuantizationAttr(quantization);
     for (WeightOp op : readsOf[decl]) {
       OpBuilder b(op);
-      auto read = QuantizedWeightOp::create(b, op.getLoc(), values,
-                                            scalesOf(type), op.getNameAttr());
+      auto read = QuantizedWeightOp::create(
+          b, op.getLoc(), values, getQ8_0ScalesType(type), op.getNameAttr());
       // A call passes both values; a projection reads them dequantized.
       for (OpOperand &use : llvm::make_early_inc_range(op->getUses())) {
         auto call = dyn_cast<func::CallOp>(use.getOwner());

@@ -24,6 +24,11 @@ public:
     return verifyOwnAttributesOnly(op);
   }
 };
+
+/// Elements of a row per q8_0 block, each block with one f16 scale.
+inline constexpr int64_t kQ8_0BlockSize = 32;
+/// The scales of q8_0 `values` [rows, cols]: f16 [rows, cols / 32].
+RankedTensorType getQ8_0ScalesType(RankedTensorType values);
 } // namespace mlir::tfc
 
 #define GET_OP_CLASSES
