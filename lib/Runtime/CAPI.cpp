@@ -9,6 +9,7 @@
 
 #include "Manifest.h"
 #include "Session.h"
+#include "SessionBatch.h"
 #include "Weights.h"
 
 #include <new>
@@ -22,7 +23,15 @@ struct tfc_weights {
 };
 
 struct tfc_session {
-  std::unique_ptr<Session> impl;
+  /// Null for a session of a tfc_batch, which owns it.
+  std::unique_ptr<Session> owned;
+  Session *impl;
+};
+
+struct tfc_batch {
+  std::unique_ptr<SessionBatch> impl;
+  /// The handles tfc_batch_session returns, one per session.
+  std::vector<tfc_session> sessions;
 };
 
 struct tfc_model {
@@ -163,13 +172,18 @@ tfc_session *tfc_session_create(const tfc_weights *weights,
       createSession(weights->impl, max_context, "tfc_session_create");
   if (!impl)
     return nullptr;
-  auto *session = new (std::nothrow) tfc_session{std::move(impl)};
+  Session *raw = impl.get();
+  auto *session = new (std::nothrow) tfc_session{std::move(impl), raw};
   if (!session)
     fail("tfc_session_create: out of memory");
   return session;
 }
 
-void tfc_session_destroy(tfc_session *session) { delete session; }
+void tfc_session_destroy(tfc_session *session) {
+  // A batch's session lives as long as its batch (tfc.h).
+  if (session && session->owned)
+    delete session;
+}
 
 int tfc_session_prefill(tfc_session *session, const int64_t *tokens,
                         int64_t n) {
@@ -244,6 +258,59 @@ int tfc_session_truncate(tfc_session *session, int64_t n) {
     return -1;
   std::string error;
   return session->impl->truncate(n, error) ? 0 : fail(error);
+}
+
+// ---- Batches ----
+
+tfc_batch *tfc_batch_create(const tfc_weights *weights, int64_t num_sessions,
+                            int64_t max_context) {
+  if (!checkWeights(weights, "tfc_batch_create"))
+    return nullptr;
+  std::string error;
+  std::unique_ptr<SessionBatch> impl =
+      SessionBatch::create(weights->impl, num_sessions, max_context, error);
+  if (!impl) {
+    fail("tfc_batch_create: " + error);
+    return nullptr;
+  }
+  auto *batch = new (std::nothrow) tfc_batch;
+  if (!batch) {
+    fail("tfc_batch_create: out of memory");
+    return nullptr;
+  }
+  batch->impl = std::move(impl);
+  batch->sessions.reserve(static_cast<size_t>(batch->impl->size()));
+  for (int64_t i = 0; i < batch->impl->size(); ++i)
+    batch->sessions.push_back({nullptr, &batch->impl->getSession(i)});
+  return batch;
+}
+
+void tfc_batch_destroy(tfc_batch *batch) { delete batch; }
+
+int64_t tfc_batch_size(const tfc_batch *batch) {
+  return checkHandle(batch, "tfc_batch_size", "batch") ? batch->impl->size()
+                                                       : -1;
+}
+
+tfc_session *tfc_batch_session(tfc_batch *batch, int64_t i) {
+  if (!checkHandle(batch, "tfc_batch_session", "batch"))
+    return nullptr;
+  if (i < 0 || i >= batch->impl->size()) {
+    fail("tfc_batch_session: index " + std::to_string(i) +
+         " is out of range [0, " + std::to_string(batch->impl->size()) + ")");
+    return nullptr;
+  }
+  return &batch->sessions[static_cast<size_t>(i)];
+}
+
+int tfc_batch_decode(tfc_batch *batch, const int64_t *sessions,
+                     const int64_t *tokens, int64_t n) {
+  if (!checkHandle(batch, "tfc_batch_decode", "batch"))
+    return -1;
+  std::string error;
+  return batch->impl->decode(sessions, tokens, n, error)
+             ? 0
+             : fail("tfc_batch_decode: " + error);
 }
 
 // ---- Models ----

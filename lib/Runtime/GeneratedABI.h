@@ -52,6 +52,16 @@ TFC_ENTRY_POINT(_mlir_ciface_tfc_prefill);
 TFC_ENTRY_POINT(_mlir_ciface_tfc_prefill_last);
 TFC_ENTRY_POINT(_mlir_ciface_tfc_decode);
 #undef TFC_ENTRY_POINT
+// One decode step of n sequences (ABI.md): token i at positions[i], with its
+// caches at byte kvOffsets[i] of kvPool; logits [n, vocab].
+void _mlir_ciface_tfc_decode_batch(tfc::runtime::MemRef1DI8 *weights,
+                                   tfc::runtime::MemRef1DI64 *weightOffsets,
+                                   tfc::runtime::MemRef1DI8 *kvPool,
+                                   tfc::runtime::MemRef1DI64 *tokens,
+                                   tfc::runtime::MemRef1DI64 *positions,
+                                   tfc::runtime::MemRef1DI64 *kvOffsets,
+                                   int64_t maxContext,
+                                   tfc::runtime::MemRef2DF32 *logits);
 }
 
 #endif // TFC_RUNTIME_GENERATEDABI_H

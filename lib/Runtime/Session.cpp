@@ -59,13 +59,24 @@ bool ZeroedBuffer::allocate(size_t bytes, std::string &error) {
 }
 
 void ZeroedBuffer::zero() {
+  if (base)
+    zeroPages(data(), length);
+}
+
+void tfc::runtime::zeroPages(unsigned char *data, size_t bytes) {
   // Private anonymous pages read as zero after MADV_DONTNEED (madvise(2)).
-  if (!base)
+  const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  uintptr_t begin = reinterpret_cast<uintptr_t>(data);
+  uintptr_t end = begin + bytes;
+  uintptr_t first = (begin + page - 1) & ~(page - 1), last = end & ~(page - 1);
+  if (first >= last ||
+      madvise(reinterpret_cast<void *>(first), last - first, MADV_DONTNEED) !=
+          0) {
+    std::memset(data, 0, bytes);
     return;
-  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
-  if (madvise(static_cast<unsigned char *>(mapping) + page,
-              mappingLength - 2 * page, MADV_DONTNEED) != 0)
-    std::memset(base, 0, length);
+  }
+  std::memset(data, 0, first - begin);
+  std::memset(reinterpret_cast<void *>(last), 0, end - last);
 }
 
 // 0 until tfc_model_set_threads is called: OpenMP's own default applies.
@@ -80,9 +91,20 @@ void tfc::runtime::setThreadCount(int n) {
                          std::memory_order_relaxed);
 }
 
+void tfc::runtime::applyThreadCount() {
+  if (int threads = requestedThreads.load(std::memory_order_relaxed))
+    omp_set_num_threads(threads);
+}
+
+bool Session::kvCacheBytesFor(const Manifest &manifest, int64_t maxContext,
+                              int64_t &bytes) {
+  std::vector<int64_t> starts;
+  return manifest.kvCacheLayout(maxContext, starts, bytes);
+}
+
 std::unique_ptr<Session>
 Session::create(std::shared_ptr<const Weights> weights, int64_t maxContext,
-                std::string &error) {
+                std::string &error, unsigned char *kvCache) {
   const Manifest *manifest = getLibraryManifest(error);
   if (!manifest)
     return nullptr;
@@ -101,15 +123,18 @@ Session::create(std::shared_ptr<const Weights> weights, int64_t maxContext,
   }
   std::unique_ptr<Session> session(new Session(*manifest, maxContext));
   session->weights = std::move(weights);
-  std::vector<int64_t> starts;
-  if (!manifest->kvCacheLayout(maxContext, starts, session->kvCacheBytes)) {
+  if (!kvCacheBytesFor(*manifest, maxContext, session->kvCacheBytes)) {
     error =
         "KV cache of " + std::to_string(maxContext) + " positions is too large";
     return nullptr;
   }
   std::string allocError;
-  if (!session->kvCache.allocate(static_cast<size_t>(session->kvCacheBytes),
-                                 allocError)) {
+  if (kvCache) {
+    session->kvData = kvCache;
+  } else if (session->ownCache.allocate(
+                 static_cast<size_t>(session->kvCacheBytes), allocError)) {
+    session->kvData = session->ownCache.data();
+  } else {
     error = "KV cache for max_context " + std::to_string(maxContext) + ": " +
             allocError;
     return nullptr;
@@ -134,8 +159,8 @@ bool Session::isBeyondTrainedContext() const {
   return manifest->trainedContext > 0 && maxContext > manifest->trainedContext;
 }
 
-bool Session::run(Entry entry, const int64_t *tokens, int64_t n,
-                std::string &error) {
+bool Session::check(Entry entry, const int64_t *tokens, int64_t n,
+                    std::string &error) const {
   bool isDecode = entry == Entry::Decode;
   const char *what = isDecode ? "decode" : "prefill";
   if (!weights) {
@@ -169,6 +194,14 @@ bool Session::run(Entry entry, const int64_t *tokens, int64_t n,
                            std::to_string(maxContext);
     return false;
   }
+  return true;
+}
+
+bool Session::run(Entry entry, const int64_t *tokens, int64_t n,
+                  std::string &error) {
+  if (!check(entry, tokens, n, error))
+    return false;
+  const char *what = entry == Entry::Decode ? "decode" : "prefill";
   int64_t rows = entry == Entry::Prefill ? n : 1;
   // n <= max_context, whose KV cache exists; the product is still checked
   // (a huge max_context may map lazily).
@@ -186,8 +219,7 @@ bool Session::run(Entry entry, const int64_t *tokens, int64_t n,
     return false;
   }
 
-  if (int threads = requestedThreads.load(std::memory_order_relaxed))
-    omp_set_num_threads(threads); // per calling thread, so set on every call
+  applyThreadCount();
   // The callee only reads the weights and the offsets (ABI.md).
   MemRef1DI8 weightsRef = makeMemRef1D(
       reinterpret_cast<int8_t *>(weights->getRegion()),
@@ -197,7 +229,7 @@ bool Session::run(Entry entry, const int64_t *tokens, int64_t n,
       makeMemRef1D(const_cast<int64_t *>(offsets.data()),
                    static_cast<int64_t>(offsets.size()));
   MemRef1DI8 kvRef =
-      makeMemRef1D(reinterpret_cast<int8_t *>(kvCache.data()), kvCacheBytes);
+      makeMemRef1D(reinterpret_cast<int8_t *>(kvData), kvCacheBytes);
   auto *logitsData = reinterpret_cast<float *>(logits.data());
   // A sliding-window ring keeps its window only over calls of at most
   // `window` tokens (ABI.md): a longer prefill runs as chunks, each writing
@@ -252,8 +284,15 @@ bool Session::decode(int64_t token, std::string &error) {
   return run(Entry::Decode, &token, 1, error);
 }
 
+void Session::finishBatchedDecode(const float *row) {
+  std::memcpy(logits.data(), row,
+              static_cast<size_t>(manifest->vocabSize) * sizeof(float));
+  position += 1;
+  logitsRows = 1;
+}
+
 void Session::reset() {
-  kvCache.zero();
+  zeroPages(kvData, static_cast<size_t>(kvCacheBytes));
   position = 0;
   logitsRows = 0;
 }
@@ -290,7 +329,7 @@ bool Session::truncate(int64_t n, std::string &error) {
     if (position > cache.rows(maxContext))
       continue;
     int64_t rowBytes = cache.elementsPerToken * elementBytes;
-    std::memset(kvCache.data() + starts[layer] + n * rowBytes, 0,
+    std::memset(kvData + starts[layer] + n * rowBytes, 0,
                 static_cast<size_t>((position - n) * rowBytes));
   }
   position = n;

@@ -51,6 +51,14 @@ private:
 
 /// Sets the OpenMP team size used by later calls (n <= 0: all processors).
 void setThreadCount(int n);
+/// Applies that team size to the calling thread (before each call into the
+/// generated code: OpenMP's setting is per thread).
+void applyThreadCount();
+
+/// Hands the pages of [data, data + bytes) back to the kernel, so that they
+/// read as zero (the range must lie in private anonymous memory; parts not
+/// on whole pages are written with zeros).
+void zeroPages(unsigned char *data, size_t bytes);
 
 class Session {
 public:
@@ -58,9 +66,13 @@ public:
   /// `weights` (null: none yet, see setWeights). Null with `error` set if
   /// the manifest is malformed, the context is above the model's position
   /// limit, or memory is short.
+  /// With `kvCache`, the session's KV cache is that zeroed memory of
+  /// getKVCacheBytes() bytes, owned by the caller (a SessionBatch's slot),
+  /// instead of its own.
   static std::unique_ptr<Session> create(std::shared_ptr<const Weights> weights,
                                          int64_t maxContext,
-                                         std::string &error);
+                                         std::string &error,
+                                         unsigned char *kvCache = nullptr);
 
   /// Runs on `weights` from now on; empties the KV cache.
   void setWeights(std::shared_ptr<const Weights> weights);
@@ -75,6 +87,15 @@ public:
   /// that positions from n on would attend to.
   bool truncate(int64_t n, std::string &error);
 
+  /// Whether decode(token) would run; `error` says why not.
+  bool canDecode(int64_t token, std::string &error) const {
+    return check(Entry::Decode, &token, 1, error);
+  }
+  /// Records a decode step of `token`'s row computed for this session by a
+  /// batched call (SessionBatch) that canDecode allowed: the position
+  /// advances and `logits` (one row) become the session's.
+  void finishBatchedDecode(const float *logits);
+
   /// Logits of the last successful call, or null (rows = 0).
   const float *getLogits(int64_t &rows) const;
   int64_t getPosition() const { return position; }
@@ -85,6 +106,10 @@ public:
   int64_t getBytesAllocated() const {
     return kvCacheBytes + static_cast<int64_t>(logits.size());
   }
+  /// The manifest's KV cache layout for `maxContext` positions: the bytes
+  /// of one session's caches; false if they overflow int64_t.
+  static bool kvCacheBytesFor(const Manifest &manifest, int64_t maxContext,
+                              int64_t &bytes);
   /// Whether max_context exceeds the model's trained context length.
   bool isBeyondTrainedContext() const;
   const Manifest &getManifest() const { return *manifest; }
@@ -94,6 +119,9 @@ private:
   Session(const Manifest &manifest, int64_t maxContext)
       : manifest(&manifest), maxContext(maxContext) {}
   enum class Entry { Prefill, PrefillLast, Decode };
+  /// The checks of a call, before anything changes.
+  bool check(Entry entry, const int64_t *tokens, int64_t n,
+             std::string &error) const;
   bool run(Entry entry, const int64_t *tokens, int64_t n, std::string &error);
 
   const Manifest *manifest;
@@ -102,7 +130,9 @@ private:
   int64_t kvCacheBytes = 0;
   int64_t position = 0;
   int64_t logitsRows = 0;
-  ZeroedBuffer kvCache;
+  /// The KV cache: ownCache's, or a SessionBatch's slot.
+  unsigned char *kvData = nullptr;
+  ZeroedBuffer ownCache;
   ZeroedBuffer logits;
 };
 

@@ -7,14 +7,15 @@
 # --variant, ...; tfc-compile options: --weight-dtype=, --kv-dtype=, ...)
 # --rtol sets compare.py's tolerance (default 1e-4, see below), --min-rtol
 # the least error it must see (a lossy path was taken); --quick runs
-# only the prefill and the prefill 3 + decode checks.
+# only the prefill, the prefill 3 + decode and the batched decode checks.
 # makes a random checkpoint and its expected logits (test/e2e/reference),
 # compiles the config with tfc-compile, runs the prompt with tfc-run and
 # compares all prompt logits (max abs error <= 1e-4 * max |logit|: f32 code
 # against a float64 reference); then runs the same prompt as a short prefill
 # followed by token-by-token decode, and as prefills in chunks of 5 and of 10
 # tokens (then decode), which must agree too: the KV-cache path, including the
-# rings of sliding-window layers (the test configs' windows are 8 to 12).
+# rings of sliding-window layers (the test configs' windows are 8 to 12); and
+# as 4 sessions of one batch decoded together (tfc_batch_decode).
 # TFC_BIN names the directory of tfc-compile and tfc-run.
 set -euo pipefail
 work=$1; family=$2; shift 2
@@ -48,6 +49,14 @@ echo "prefill vs reference:"
   --prefill-tokens 3 --dump-logits "$work/decode.f32" --threads 2
 echo "prefill 3 + decode vs reference:"
 "$py" "$ref/compare.py" "$work/decode.f32" "$work/model/logits.f32" --vocab "$vocab" --rtol "$rtol" --min-rtol "$min_rtol"
+
+# Batched decode: 4 sessions of one tfc_batch, session b prefilled with
+# 2 + b tokens, then decoded together at different positions (and fewer
+# sessions per step as they reach the end of the prompt).
+"$bin/tfc-run" "$work/model.so" --weights "$work/model" --tokens "$tokens" \
+  --batch 4 --prefill-tokens 2 --dump-logits "$work/batch.f32" --threads 2
+echo "batched decode of 4 sessions vs reference:"
+"$py" "$ref/compare.py" "$work/batch.f32" "$work/model/logits.f32" --vocab "$vocab" --rtol "$rtol" --min-rtol "$min_rtol" --repeat 4
 [ "$quick" = 1 ] && exit 0
 
 "$bin/tfc-run" "$work/model.so" --weights "$work/model" --tokens "$tokens" \

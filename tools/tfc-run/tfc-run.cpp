@@ -62,6 +62,17 @@ prints the model's shape, the load time and the memory used.
                           trained length of other models a warning is printed
   --stats                 after a --tokens or --bench run, print the weights,
                           kv cache and memory summary lines on stderr
+  --batch B               run B sessions of one tfc_batch (tfc.h) and decode
+                          them together, one token each per call. With
+                          --tokens, session b prefills the first K + b prompt
+                          tokens (K: --prefill-tokens, default 1; at most the
+                          prompt), then each decodes the rest of the prompt,
+                          all in shared steps; --dump-logits writes session
+                          0's [prompt tokens, vocab] logits, then session
+                          1's, ...; --max-new-tokens generates for all B and
+                          prints one line per session. With --bench, also
+                          times G steps of B sessions at depth D, and prints
+                          their aggregate tokens/s beside one session's
   --bench                 measure prefill and decode speed: one warm-up, then
                           REPS times a prefill of P random tokens into an
                           empty cache (computing the last position's logits,
@@ -132,6 +143,7 @@ struct Options {
   int64_t benchGen = 64;
   int64_t benchReps = 3;
   int64_t benchDepth = 0;
+  int64_t batch = 0; // 0: one session, no tfc_batch
   // Text mode.
   bool havePrompt = false;
   bool haveMaxNewTokens = false;
@@ -225,7 +237,7 @@ Options parseArgs(int argc, char **argv) {
         "--weights",      "--tokens",    "--max-new-tokens",
         "--dump-logits",  "--threads",   "--max-context",
         "--bench-prompt", "--bench-gen", "--bench-reps", "--bench-depth",
-        "--prefill-tokens", "--prefill-chunk",
+        "--prefill-tokens", "--prefill-chunk", "--batch",
         "--prompt",       "--prompt-file", "--tokenizer",
         "--temperature",  "--top-k",     "--top-p",
         "--min-p",        "--repeat-penalty", "--seed",
@@ -295,6 +307,8 @@ Options parseArgs(int argc, char **argv) {
       opts.prefillTokens = parseCount(name, value, 1);
     else if (name == "--prefill-chunk")
       opts.prefillChunk = parseCount(name, value, 1);
+    else if (name == "--batch")
+      opts.batch = parseCount(name, value, 1, 4096);
   }
   if (opts.modelPath.empty())
     fatal("no model library given (usage: tfc-run MODEL.so --weights PATH "
@@ -316,6 +330,10 @@ Options parseArgs(int argc, char **argv) {
     opts.sampling.temperature = 0;
   if (!opts.haveSeed)
     opts.sampling.seed = std::random_device()();
+  if (opts.batch && (opts.havePrompt || !opts.perplexityPath.empty()))
+    fatal("--batch runs --tokens or --bench, not text");
+  if (opts.batch && opts.haveTokens && opts.prefillChunk)
+    fatal("--batch prefills each session at once: no --prefill-chunk");
   if (opts.prefillTokens > static_cast<int64_t>(opts.tokens.size()))
     fatal("--prefill-tokens " + std::to_string(opts.prefillTokens) +
           " exceeds the prompt's " + std::to_string(opts.tokens.size()) +
@@ -368,9 +386,17 @@ double parseReal(const std::string &option, const std::string &text,
   X(tfc_manifest_trained_context)                                              \
   X(tfc_manifest_default_max_context)
 
+// Looked up too, but needed only with --batch.
+#define TFC_RUN_BATCH_API(X)                                                   \
+  X(tfc_batch_create)                                                          \
+  X(tfc_batch_destroy)                                                         \
+  X(tfc_batch_session)                                                         \
+  X(tfc_batch_decode)
+
 struct API {
 #define TFC_RUN_DECLARE(name) decltype(&::name) name = nullptr;
   TFC_RUN_API(TFC_RUN_DECLARE)
+  TFC_RUN_BATCH_API(TFC_RUN_DECLARE)
 #undef TFC_RUN_DECLARE
 };
 
@@ -392,6 +418,10 @@ API loadModelLibrary(std::string path) {
     missing.push_back(#name);
   TFC_RUN_API(TFC_RUN_LOOKUP)
 #undef TFC_RUN_LOOKUP
+#define TFC_RUN_LOOKUP_OPTIONAL(name)                                          \
+  api.name = reinterpret_cast<decltype(api.name)>(dlsym(handle, #name));
+  TFC_RUN_BATCH_API(TFC_RUN_LOOKUP_OPTIONAL)
+#undef TFC_RUN_LOOKUP_OPTIONAL
   if (!missing.empty()) {
     std::string list;
     for (const std::string &name : missing)
@@ -423,7 +453,14 @@ private:
     if (status != 0)
       failWithLastError();
   }
-  int64_t argmaxOfLastRow();
+  tfc_batch *batch = nullptr;
+  std::vector<tfc_session *> batchSessions;
+
+  int64_t argmaxOfLastRow() { return argmaxOfLastRow(session); }
+  int64_t argmaxOfLastRow(tfc_session *of);
+  void createBatch(int64_t maxContext);
+  void runBatchTokens();
+  void benchBatch(double singleDecodeTokensPerSecond);
   void appendLogits();
   void dumpLogits();
   std::vector<float> promptLogits;
@@ -437,9 +474,9 @@ private:
   void printStats(FILE *out);
 };
 
-int64_t Runner::argmaxOfLastRow() {
+int64_t Runner::argmaxOfLastRow(tfc_session *of) {
   int64_t rows = 0;
-  const float *logits = api.tfc_session_logits(session, &rows);
+  const float *logits = api.tfc_session_logits(of, &rows);
   const float *row = logits + (rows - 1) * vocab;
   return std::max_element(row, row + vocab) - row;
 }
@@ -451,6 +488,84 @@ void Runner::appendLogits() {
   int64_t rows = 0;
   const float *logits = api.tfc_session_logits(session, &rows);
   promptLogits.insert(promptLogits.end(), logits, logits + rows * vocab);
+}
+
+void Runner::createBatch(int64_t maxContext) {
+  if (!api.tfc_batch_create || !api.tfc_batch_destroy ||
+      !api.tfc_batch_session || !api.tfc_batch_decode)
+    fatal("--batch: '" + opts.modelPath +
+          "' has no tfc_batch functions: rebuild it with this tfc-compile");
+  batch = api.tfc_batch_create(weights, opts.batch, maxContext);
+  if (!batch)
+    failWithLastError();
+  for (int64_t b = 0; b < opts.batch; ++b)
+    batchSessions.push_back(api.tfc_batch_session(batch, b));
+}
+
+void Runner::runBatchTokens() {
+  int64_t prompt = static_cast<int64_t>(opts.tokens.size());
+  int64_t first = opts.prefillTokens ? opts.prefillTokens : 1;
+  int64_t count = opts.batch;
+  bool allLogits = !opts.dumpLogitsPath.empty();
+  std::vector<std::vector<float>> logits(count);
+  auto keep = [&](int64_t b) {
+    if (!allLogits)
+      return;
+    int64_t rows = 0;
+    const float *l = api.tfc_session_logits(batchSessions[b], &rows);
+    logits[b].insert(logits[b].end(), l, l + rows * vocab);
+  };
+  // Session b starts b tokens further on, so every step decodes sessions
+  // at different positions.
+  std::vector<int64_t> done(count);
+  auto prefill =
+      allLogits ? api.tfc_session_prefill : api.tfc_session_prefill_last;
+  for (int64_t b = 0; b < count; ++b) {
+    done[b] = std::min(prompt, first + b);
+    check(prefill(batchSessions[b], opts.tokens.data(), done[b]));
+    keep(b);
+  }
+  std::vector<int64_t> indices, tokens;
+  while (true) {
+    indices.clear();
+    tokens.clear();
+    for (int64_t b = 0; b < count; ++b)
+      if (done[b] < prompt) {
+        indices.push_back(b);
+        tokens.push_back(opts.tokens[done[b]]);
+      }
+    if (indices.empty())
+      break;
+    check(api.tfc_batch_decode(batch, indices.data(), tokens.data(),
+                               static_cast<int64_t>(indices.size())));
+    for (int64_t b : indices) {
+      keep(b);
+      ++done[b];
+    }
+  }
+  if (allLogits) {
+    promptLogits.clear();
+    for (const std::vector<float> &rows : logits)
+      promptLogits.insert(promptLogits.end(), rows.begin(), rows.end());
+    dumpLogits();
+  }
+  if (opts.maxNewTokens == 0)
+    return;
+  // Greedy generation of every session, in shared steps.
+  std::vector<std::string> lines(count);
+  indices.resize(count);
+  tokens.resize(count);
+  for (int64_t i = 0; i < opts.maxNewTokens; ++i) {
+    for (int64_t b = 0; b < count; ++b) {
+      indices[b] = b;
+      tokens[b] = argmaxOfLastRow(batchSessions[b]);
+      lines[b] += (i ? "," : "") + std::to_string(tokens[b]);
+    }
+    if (i + 1 < opts.maxNewTokens)
+      check(api.tfc_batch_decode(batch, indices.data(), tokens.data(), count));
+  }
+  for (const std::string &line : lines)
+    std::printf("%s\n", line.c_str());
 }
 
 void Runner::dumpLogits() {
@@ -635,11 +750,69 @@ void Runner::bench(int64_t threads) {
   std::printf("prefill: P=%lld tokens, last-position logits  %.1f tok/s\n",
               (long long)opts.benchPrompt,
               opts.benchPrompt / median(prefillTimes));
+  double decodeRate = opts.benchGen / median(decodeTimes);
   std::printf("decode: G=%lld tokens at depth %lld  %.1f tok/s\n",
               (long long)opts.benchGen, (long long)opts.benchDepth,
-              opts.benchGen / median(decodeTimes));
+              decodeRate);
   api.tfc_session_reset(session);
+  if (batch)
+    benchBatch(decodeRate);
   printStats(stdout);
+}
+
+void Runner::benchBatch(double singleDecodeTokensPerSecond) {
+  using Clock = std::chrono::steady_clock;
+  std::mt19937_64 rng(5678);
+  std::uniform_int_distribution<int64_t> pick(0, vocab - 1);
+  int64_t count = opts.batch;
+  std::vector<int64_t> indices(count), tokens(count);
+  for (int64_t b = 0; b < count; ++b)
+    indices[b] = b;
+  // Every session at depth D, as the single-session figure.
+  auto fillDepth = [&] {
+    std::vector<int64_t> chunk;
+    for (tfc_session *s : batchSessions) {
+      api.tfc_session_reset(s);
+      for (int64_t done = 0; done < opts.benchDepth; done += chunk.size()) {
+        chunk.resize(std::min<int64_t>(512, opts.benchDepth - done));
+        for (int64_t &token : chunk)
+          token = pick(rng);
+        check(api.tfc_session_prefill_last(s, chunk.data(), chunk.size()));
+      }
+    }
+  };
+  auto timeSteps = [&](int64_t steps) {
+    for (tfc_session *s : batchSessions)
+      if (api.tfc_session_truncate(s, opts.benchDepth) != 0) {
+        fillDepth();
+        break;
+      }
+    Clock::time_point start = Clock::now();
+    for (int64_t i = 0; i < steps; ++i) {
+      for (int64_t &token : tokens)
+        token = pick(rng);
+      check(api.tfc_batch_decode(batch, indices.data(), tokens.data(), count));
+    }
+    return std::chrono::duration<double>(Clock::now() - start).count();
+  };
+  fillDepth();
+  timeSteps(1); // warm-up
+  std::vector<double> times;
+  for (int64_t rep = 0; rep < opts.benchReps; ++rep)
+    times.push_back(timeSteps(opts.benchGen));
+  std::sort(times.begin(), times.end());
+  size_t mid = times.size() / 2;
+  double time =
+      times.size() % 2 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
+  double aggregate = count * opts.benchGen / time;
+  std::printf("decode batch: B=%lld sessions, G=%lld steps at depth %lld  "
+              "%.1f tok/s aggregate, %.1f tok/s per session, %.2fx one "
+              "session's decode\n",
+              (long long)count, (long long)opts.benchGen,
+              (long long)opts.benchDepth, aggregate, aggregate / count,
+              aggregate / singleDecodeTokensPerSecond);
+  for (tfc_session *s : batchSessions)
+    api.tfc_session_reset(s);
 }
 
 
@@ -748,7 +921,11 @@ int Runner::run() {
                  (long long)maxContext,
                  (long long)api.tfc_manifest_trained_context());
 
-  if (opts.haveTokens) {
+  if (opts.batch)
+    createBatch(maxContext);
+  if (opts.haveTokens && opts.batch) {
+    runBatchTokens();
+  } else if (opts.haveTokens) {
     int64_t first = opts.prefillTokens ? opts.prefillTokens : prompt;
     int64_t chunk = opts.prefillChunk ? opts.prefillChunk : first;
     // Generation alone needs the logits of the last position only.
@@ -783,6 +960,8 @@ int Runner::run() {
   } else if (opts.stats) {
     printStats(stderr);
   }
+  if (batch)
+    api.tfc_batch_destroy(batch);
   api.tfc_session_destroy(session);
   api.tfc_weights_destroy(weights);
   return 0;

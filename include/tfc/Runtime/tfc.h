@@ -161,6 +161,44 @@ TFC_API void tfc_session_reset(tfc_session *session);
  * by one position at most). */
 TFC_API int tfc_session_truncate(tfc_session *session, int64_t n);
 
+/* ---- Batches: sessions decoded together -------------------------------- */
+
+/* A tfc_batch is num_sessions sessions on one tfc_weights whose KV caches lie
+ * in one buffer, so that tfc_batch_decode runs one token of each of several
+ * of them in one call: the projections, the MLP and the LM head read every
+ * weight once for all of them (decode is bound by reading the weights), and
+ * only attention runs per session. Each session is a tfc_session as any
+ * other (prefill, decode, logits, truncate, reset, ...), owned by the batch.
+ * Calls on a batch and on its sessions must not overlap (one thread at a
+ * time, as for one session); distinct batches may run concurrently. */
+typedef struct tfc_batch tfc_batch;
+
+/* Creates num_sessions (1 to 4096) sessions with zeroed KV caches of
+ * max_context positions each (<= 0: the default). NULL on failure (as
+ * tfc_session_create, or num_sessions out of range). */
+TFC_API tfc_batch *tfc_batch_create(const tfc_weights *weights,
+                                    int64_t num_sessions, int64_t max_context);
+
+/* Frees the batch and its sessions; NULL is a no-op. */
+TFC_API void tfc_batch_destroy(tfc_batch *batch);
+
+/* Number of sessions; -1 for NULL. */
+TFC_API int64_t tfc_batch_size(const tfc_batch *batch);
+
+/* Session i (0 <= i < size) of the batch, valid until tfc_batch_destroy;
+ * tfc_session_destroy on it does nothing. NULL when i is out of range. */
+TFC_API tfc_session *tfc_batch_session(tfc_batch *batch, int64_t i);
+
+/* One decode step of n sessions: session sessions[j] runs tokens[j] at its
+ * position, for j in [0, n), with the result tfc_session_decode would give
+ * (up to the rounding of a different summation order); afterwards
+ * tfc_session_logits of each holds its [1, vocab_size] row. Fails, changing
+ * nothing, when n is outside [1, size], an index is out of range or
+ * repeated, or a session's tfc_session_decode would fail (its token id out
+ * of range, its cache full). */
+TFC_API int tfc_batch_decode(tfc_batch *batch, const int64_t *sessions,
+                             const int64_t *tokens, int64_t n);
+
 /* ---- Models: one tfc_weights and one tfc_session ------------------------ */
 
 /* Creates a model with a zeroed KV cache for max_context positions (<= 0:

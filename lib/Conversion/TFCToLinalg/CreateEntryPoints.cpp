@@ -1,12 +1,14 @@
 //===- CreateEntryPoints.cpp - The compiled model's C-ABI entry points ----===//
 //
 // @forward(tokens, position, caches...) -> logits becomes @tfc_prefill,
-// @tfc_prefill_last and @tfc_decode with the signature of docs/ABI.md: every
-// weight is a view of the runtime's weight region at the offset its table
-// gives, every layer's cache a view of one byte buffer; the weight manifest
-// becomes the `tfc_manifest` table the runtime checks checkpoints against.
+// @tfc_prefill_last, @tfc_decode and @tfc_decode_batch with the signatures of
+// docs/ABI.md: every weight is a view of the runtime's weight region at the
+// offset its table gives, every layer's cache a view of one byte buffer (of
+// one sequence's in the pool, for a batch); the weight manifest becomes the
+// `tfc_manifest` table the runtime checks checkpoints against.
 //
 //===----------------------------------------------------------------------===//
+#include "BatchDecode.h"
 #include "ManifestTable.h"
 
 #include "tfc/Conversion/Passes.h"
@@ -108,15 +110,49 @@ struct TFCCreateEntryPointsPass
                             const llvm::StringMap<WeightSlot> &slots,
                             ArrayRef<CacheSlot> caches);
 
+  /// @tfc_hidden_batch(weights, offsets, kv_pool, tokens, positions,
+  /// kv_offsets, max_context): @tfc_hidden for one token of each of a batch
+  /// of sequences (BatchDecode.h).
+  FailureOr<func::FuncOp>
+  createHiddenBatch(func::FuncOp forward, LMHeadOp head,
+                    const llvm::StringMap<WeightSlot> &slots,
+                    ArrayRef<CacheSlot> caches);
+
   /// An entry point named `name`: @tfc_hidden, then the LM head and what
   /// follows it; `tokenCount` is 1 for decode. With `lastLogitsOnly` the LM
-  /// head reads only the last position.
+  /// head reads only the last position. With `batched`, `hidden` is
+  /// @tfc_hidden_batch and the entry takes the tokens, positions and KV
+  /// offsets of a batch.
   LogicalResult createEntry(func::FuncOp forward, LMHeadOp head,
                             func::FuncOp hidden, StringRef name,
                             int64_t tokenCount, bool lastLogitsOnly,
+                            bool batched,
                             const llvm::StringMap<WeightSlot> &slots);
 };
 } // namespace
+
+/// Where each layer's cache lies in one sequence's KV buffer: one after
+/// another, each at a multiple of 64 bytes (docs/ABI.md).
+static SmallVector<BatchedCache> cacheExtents(OpBuilder &b, Location loc,
+                                              ArrayRef<CacheSlot> caches,
+                                              Value maxContext) {
+  auto cst = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
+  SmallVector<BatchedCache> extents;
+  Value cacheStart = cst(0);
+  for (const CacheSlot &slot : caches) {
+    Value rows = maxContext;
+    if (slot.window)
+      rows = arith::MinUIOp::create(b, loc, rows, cst(2 * *slot.window - 1));
+    extents.push_back({cacheStart, rows});
+    int64_t rowBytes =
+        slot.elementsPerToken * slot.type.getElementTypeBitWidth() / 8;
+    Value end = arith::AddIOp::create(
+        b, loc, cacheStart, arith::MulIOp::create(b, loc, rows, cst(rowBytes)));
+    cacheStart = arith::AndIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, end, cst(63)), cst(-64));
+  }
+  return extents;
+}
 
 /// The argument types every entry point and @tfc_hidden start with.
 static SmallVector<Type> bufferTypes(OpBuilder &b) {
@@ -144,23 +180,11 @@ func::FuncOp TFCCreateEntryPointsPass::createHidden(
   IRMapping map;
   map.map(forward.getArgument(0), body->getArgument(3));
   map.map(forward.getArgument(1), body->getArgument(4));
-  // The layers' caches, one after another in the byte buffer, each at a
-  // multiple of 64 bytes (docs/ABI.md).
-  auto cst = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
-  Value cacheStart = cst(0);
-  for (auto [i, slot] : llvm::enumerate(caches)) {
-    Value rows = buffers.maxContext;
-    if (slot.window)
-      rows = arith::MinUIOp::create(b, loc, rows, cst(2 * *slot.window - 1));
-    Value cache = memref::ViewOp::create(b, loc, slot.type, buffers.kv,
-                                         cacheStart, ValueRange{rows});
+  for (auto [i, extent] :
+       llvm::enumerate(cacheExtents(b, loc, caches, buffers.maxContext))) {
+    Value cache = memref::ViewOp::create(b, loc, caches[i].type, buffers.kv,
+                                         extent.start, ValueRange{extent.rows});
     map.map(forward.getArgument(2 + i), cache);
-    int64_t rowBytes =
-        slot.elementsPerToken * slot.type.getElementTypeBitWidth() / 8;
-    Value end = arith::AddIOp::create(
-        b, loc, cacheStart, arith::MulIOp::create(b, loc, rows, cst(rowBytes)));
-    cacheStart = arith::AndIOp::create(
-        b, loc, arith::AddIOp::create(b, loc, end, cst(63)), cst(-64));
   }
   for (Operation &op : forward.getBody().front()) {
     if (&op == head.getOperation())
@@ -172,9 +196,49 @@ func::FuncOp TFCCreateEntryPointsPass::createHidden(
   return fn;
 }
 
+FailureOr<func::FuncOp> TFCCreateEntryPointsPass::createHiddenBatch(
+    func::FuncOp forward, LMHeadOp head,
+    const llvm::StringMap<WeightSlot> &slots, ArrayRef<CacheSlot> caches) {
+  OpBuilder b(forward);
+  Location loc = forward.getLoc();
+  Type index = b.getIndexType();
+  auto i64s = RankedTensorType::get({ShapedType::kDynamic}, b.getI64Type());
+  SmallVector<Type> inputs = bufferTypes(b);
+  inputs.append({forward.getArgumentTypes()[0], i64s, i64s, index});
+  auto fn = func::FuncOp::create(
+      b, loc, "tfc_hidden_batch",
+      b.getFunctionType(inputs, head.getInput().getType()));
+  fn.setPrivate();
+  Block *body = fn.addEntryBlock();
+  b.setInsertionPointToStart(body);
+  EntryBuffers buffers{body->getArgument(0), body->getArgument(1),
+                       body->getArgument(2), body->getArgument(6)};
+  Batch batch{body->getArgument(4), body->getArgument(5), buffers.kv};
+  SequenceValues seq;
+  seq.position = forward.getArgument(1);
+  for (auto [i, extent] :
+       llvm::enumerate(cacheExtents(b, loc, caches, buffers.maxContext)))
+    seq.caches[forward.getArgument(2 + i)] = extent;
+  IRMapping map;
+  map.map(forward.getArgument(0), body->getArgument(3));
+  SmallVector<Operation *> ops;
+  for (Operation &op : forward.getBody().front()) {
+    if (&op == head.getOperation())
+      break;
+    ops.push_back(&op);
+  }
+  if (failed(cloneBatched(b, ops, seq, batch, map,
+                          [&](Operation *op, IRMapping &map) {
+                            return mapWeightRead(b, op, slots, buffers, map);
+                          })))
+    return failure();
+  func::ReturnOp::create(b, loc, map.lookup(head.getInput()));
+  return fn;
+}
+
 LogicalResult TFCCreateEntryPointsPass::createEntry(
     func::FuncOp forward, LMHeadOp head, func::FuncOp hidden, StringRef name,
-    int64_t tokenCount, bool lastLogitsOnly,
+    int64_t tokenCount, bool lastLogitsOnly, bool batched,
     const llvm::StringMap<WeightSlot> &slots) {
   OpBuilder b(forward);
   Location loc = forward.getLoc();
@@ -182,31 +246,46 @@ LogicalResult TFCCreateEntryPointsPass::createEntry(
   int64_t dyn = ShapedType::kDynamic;
   auto logitsType = cast<RankedTensorType>(forward.getResultTypes()[0]);
 
+  // (tokens, pos) or, batched, (tokens, positions, kv_offsets).
+  auto tokensType = MemRefType::get({tokenCount}, i64);
   SmallVector<Type> inputs = bufferTypes(b);
-  inputs.append({MemRefType::get({tokenCount}, i64), index, index,
-                 MemRefType::get({dyn, dyn}, f32)});
+  inputs.push_back(tokensType);
+  if (batched)
+    inputs.append({tokensType, tokensType});
+  else
+    inputs.push_back(index);
+  inputs.append({index, MemRefType::get({dyn, dyn}, f32)});
   auto entry =
       func::FuncOp::create(b, loc, name, b.getFunctionType(inputs, {}));
   entry->setAttr("llvm.emit_c_interface", b.getUnitAttr());
   Block *body = entry.addEntryBlock();
   b.setInsertionPointToStart(body);
+  unsigned numArgs = inputs.size();
   EntryBuffers buffers{body->getArgument(0), body->getArgument(1),
-                       body->getArgument(2), body->getArgument(5)};
-  Value tokens = body->getArgument(3), pos = body->getArgument(4),
-        logits = body->getArgument(6);
+                       body->getArgument(2), body->getArgument(numArgs - 2)};
+  Value logits = body->getArgument(numArgs - 1);
 
-  Value tokenTensor = bufferization::ToTensorOp::create(
-      b, loc, RankedTensorType::get({tokenCount}, i64), tokens,
-      /*restrict=*/true, /*writable=*/false);
-  Type forwardTokens = forward.getArgumentTypes()[0];
-  if (tokenTensor.getType() != forwardTokens)
-    tokenTensor = tensor::CastOp::create(b, loc, forwardTokens, tokenTensor);
-  Value state =
-      func::CallOp::create(b, loc, hidden,
-                           ValueRange{buffers.weights, buffers.offsets,
-                                      buffers.kv, tokenTensor, pos,
-                                      buffers.maxContext})
-          .getResult(0);
+  // The callee only reads the tokens, positions and offsets.
+  auto readOnly = [&](Value memref, Type to) -> Value {
+    auto type = cast<MemRefType>(memref.getType());
+    Value tensor = bufferization::ToTensorOp::create(
+        b, loc, RankedTensorType::get(type.getShape(), type.getElementType()),
+        memref, /*restrict=*/true, /*writable=*/false);
+    return tensor.getType() == to
+               ? tensor
+               : tensor::CastOp::create(b, loc, to, tensor).getResult();
+  };
+  FunctionType hiddenType = hidden.getFunctionType();
+  SmallVector<Value> operands{
+      buffers.weights, buffers.offsets, buffers.kv,
+      readOnly(body->getArgument(3), hiddenType.getInput(3))};
+  if (batched)
+    operands.append({readOnly(body->getArgument(4), hiddenType.getInput(4)),
+                     readOnly(body->getArgument(5), hiddenType.getInput(5))});
+  else
+    operands.push_back(body->getArgument(4));
+  operands.push_back(buffers.maxContext);
+  Value state = func::CallOp::create(b, loc, hidden, operands).getResult(0);
   if (lastLogitsOnly) {
     // Generation needs the next-token logits only: the head, the costliest
     // projection, reads one row.
@@ -387,11 +466,17 @@ void TFCCreateEntryPointsPass::runOnOperation() {
   int64_t dyn = ShapedType::kDynamic;
   LMHeadOp head = *heads.begin();
   func::FuncOp hiddenFn = createHidden(forward, head, slots, caches);
-  if (failed(createEntry(forward, head, hiddenFn, "tfc_prefill", dyn, false,
-                         slots)) ||
+  FailureOr<func::FuncOp> batchFn =
+      createHiddenBatch(forward, head, slots, caches);
+  if (failed(batchFn) ||
+      failed(createEntry(forward, head, hiddenFn, "tfc_prefill", dyn, false,
+                         false, slots)) ||
       failed(createEntry(forward, head, hiddenFn, "tfc_prefill_last", dyn, true,
+                         false, slots)) ||
+      failed(createEntry(forward, head, hiddenFn, "tfc_decode", 1, false, false,
                          slots)) ||
-      failed(createEntry(forward, head, hiddenFn, "tfc_decode", 1, false, slots)))
+      failed(createEntry(forward, head, *batchFn, "tfc_decode_batch", dyn,
+                         false, true, slots)))
     return signalPassFailure();
 
   emitManifestTable(module, manifest);
