@@ -323,6 +323,7 @@ FailureOr<func::FuncOp> BatchCloner::batchedCallee(func::CallOp call) {
   // The callee's arguments: the position becomes the positions, a cache
   // its (start, rows); the pool and the offsets come last.
   OpBuilder mb(callee);
+  mb.setInsertionPointAfter(callee);
   MLIRContext *ctx = call.getContext();
   Type index = mb.getIndexType();
   SmallVector<Type> inputs;

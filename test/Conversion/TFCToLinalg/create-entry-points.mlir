@@ -4,14 +4,14 @@
 // starting at a multiple of 64 bytes: max_context rows for a full-attention
 // layer, min(2 * window - 1, max_context) for one marked tfc.kv_window. What comes
 // before the LM head is @tfc_hidden, called by the three entry points (so the
-// layers' calls exist once); each entry has its own head. The manifest
+// layers' calls exist once); each entry has its own head. @tfc_decode_batch
+// calls @tfc_hidden_batch, its copy for a batch of sequences. The manifest
 // table (docs/ABI.md) is checked in manifest-table.mlir.
 // RUN: tfc-opt %s --tfc-create-entry-points | FileCheck %s
 
 // CHECK-LABEL: func.func private @tfc_hidden
 // CHECK-SAME: (%[[W:.*]]: memref<?xi8>, %[[OFFS:.*]]: memref<?xi64>, %[[KV:.*]]: memref<?xi8>, %{{.*}}: tensor<?xi64>, %[[POS:.*]]: index, %[[MAXCTX:.*]]: index) -> tensor<?x8xf32>
 // CHECK: %[[C0:.*]] = arith.constant 0 : index
-// CHECK: %[[FULL:.*]] = memref.view %[[KV]][%[[C0]]][%[[MAXCTX]]] : memref<?xi8> to memref<?x12xf16>
 // A row of 12 f16 is 24 bytes; the next cache starts at the next multiple of 64.
 // CHECK: %[[C24:.*]] = arith.constant 24 : index
 // CHECK: %[[BYTES:.*]] = arith.muli %[[MAXCTX]], %[[C24]] : index
@@ -23,6 +23,7 @@
 // The ring of window 4: its window and the rows of a call of 4 tokens.
 // CHECK: %[[C7:.*]] = arith.constant 7 : index
 // CHECK: %[[ROWS:.*]] = arith.minui %[[MAXCTX]], %[[C7]] : index
+// CHECK: %[[FULL:.*]] = memref.view %[[KV]][%[[C0]]][%[[MAXCTX]]] : memref<?xi8> to memref<?x12xf16>
 // CHECK: %[[RING:.*]] = memref.view %[[KV]][%[[START]]][%[[ROWS]]] : memref<?xi8> to memref<?x12xf16>
 // Weight 0 (bf16) and weight 1 (f32) at the offsets of table entries 0 and 1.
 // CHECK: %[[I0:.*]] = arith.constant 0 : index
@@ -39,6 +40,34 @@
 // CHECK: tfc.kv_cache_append %{{.*}}, %{{.*}} into %[[RING]] at %[[POS]]
 // CHECK-NOT: tfc.lm_head
 // CHECK: return %[[H]] : tensor<?x8xf32>
+
+// @tfc_hidden_batch: one token of each of a batch of sequences. The row-wise
+// ops see the batch as tokens; what reads a position or a cache runs per
+// sequence (one scf.forall per cache), on its row, at its position, with its
+// caches at its byte offset in the pool.
+// CHECK-LABEL: func.func private @tfc_hidden_batch
+// CHECK-SAME: (%{{.*}}: memref<?xi8>, %{{.*}}: memref<?xi64>, %[[POOL:.*]]: memref<?xi8>, %{{.*}}: tensor<?xi64>, %[[POSITIONS:.*]]: tensor<?xi64>, %[[KVOFFS:.*]]: tensor<?xi64>, %[[BMAXCTX:.*]]: index) -> tensor<?x8xf32>
+// CHECK: %[[BC0:.*]] = arith.constant 0 : index
+// CHECK: %[[BSTART:.*]] = arith.andi
+// CHECK: %[[BROWS:.*]] = arith.minui %[[BMAXCTX]]
+// CHECK: %[[K:.*]] = tensor.expand_shape
+// CHECK: %[[COUNT:.*]] = tensor.dim %[[POSITIONS]]
+// CHECK: scf.forall (%[[SEQ:.*]]) in (%[[COUNT]]) {
+// CHECK:   %[[KROW:.*]] = tensor.extract_slice %[[K]][%[[SEQ]], 0, 0] [1, 2, 3] [1, 1, 1]
+// CHECK:   %[[KCAST:.*]] = tensor.cast %[[KROW]] : tensor<1x2x3xf32> to tensor<?x2x3xf32>
+// CHECK:   %[[AT:.*]] = tensor.extract %[[KVOFFS]][%[[SEQ]]]
+// CHECK:   %[[ATI:.*]] = arith.index_cast %[[AT]]
+// CHECK:   %[[OFF:.*]] = arith.addi %[[ATI]], %[[BC0]]
+// CHECK:   %[[SFULL:.*]] = memref.view %[[POOL]][%[[OFF]]][%[[BMAXCTX]]] : memref<?xi8> to memref<?x12xf16>
+// CHECK:   %[[P:.*]] = tensor.extract %[[POSITIONS]][%[[SEQ]]]
+// CHECK:   %[[PI:.*]] = arith.index_cast %[[P]]
+// CHECK:   tfc.kv_cache_append %[[KCAST]], %[[KCAST]] into %[[SFULL]] at %[[PI]]
+// CHECK: scf.forall
+// CHECK:   arith.addi %{{.*}}, %[[BSTART]]
+// CHECK:   memref.view %[[POOL]][%{{.*}}][%[[BROWS]]]
+// CHECK:   tfc.kv_cache_append
+// CHECK-NOT: tfc.lm_head
+// CHECK: return
 
 // CHECK-LABEL: func.func @tfc_prefill
 // CHECK-SAME: (%[[W:.*]]: memref<?xi8>, %[[OFFS:.*]]: memref<?xi64>, %[[KV:.*]]: memref<?xi8>, %[[TOK:.*]]: memref<?xi64>, %[[POS:.*]]: index, %[[MAXCTX:.*]]: index, %[[OUT:.*]]: memref<?x?xf32>)
@@ -61,6 +90,13 @@
 // CHECK: %[[T1:.*]] = bufferization.to_tensor %{{.*}} restrict : memref<1xi64> to tensor<1xi64>
 // CHECK: %[[TD:.*]] = tensor.cast %[[T1]] : tensor<1xi64> to tensor<?xi64>
 // CHECK: call @tfc_hidden(%{{.*}}, %{{.*}}, %{{.*}}, %[[TD]],
+// CHECK-LABEL: func.func @tfc_decode_batch
+// CHECK-SAME: (%[[W:.*]]: memref<?xi8>, %[[OFFS:.*]]: memref<?xi64>, %[[KV:.*]]: memref<?xi8>, %[[TOK:.*]]: memref<?xi64>, %[[POSS:.*]]: memref<?xi64>, %[[KVO:.*]]: memref<?xi64>, %[[MAXCTX:.*]]: index, %{{.*}}: memref<?x?xf32>)
+// CHECK: %[[TT:.*]] = bufferization.to_tensor %[[TOK]] restrict
+// CHECK: %[[PT:.*]] = bufferization.to_tensor %[[POSS]] restrict
+// CHECK: %[[OT:.*]] = bufferization.to_tensor %[[KVO]] restrict
+// CHECK: call @tfc_hidden_batch(%[[W]], %[[OFFS]], %[[KV]], %[[TT]], %[[PT]], %[[OT]], %[[MAXCTX]])
+// CHECK: tfc.lm_head
 // The manifest table (its fields: manifest-table.mlir).
 // CHECK: llvm.mlir.global external constant @tfc_manifest() {{.*}} : !llvm.struct<"tfc_manifest_v4",
 // CHECK-NOT: func.func @forward

@@ -244,3 +244,30 @@ static void run(MemRef1D_i8 *weights, MemRef1D_i64 *offsets, MemRef1D_i8 *kv,
 ENTRY(_mlir_ciface_tfc_prefill, 0, 0)
 ENTRY(_mlir_ciface_tfc_prefill_last, 0, 1)
 ENTRY(_mlir_ciface_tfc_decode, 1, 0)
+
+/* One decode step of n sequences (ABI.md): sequence j's caches at byte
+ * kv_offsets[j] of the pool; its token and logits row j. */
+void _mlir_ciface_tfc_decode_batch(MemRef1D_i8 *weights, MemRef1D_i64 *offsets,
+                                   MemRef1D_i8 *pool, MemRef1D_i64 *tokens,
+                                   MemRef1D_i64 *positions,
+                                   MemRef1D_i64 *kv_offsets,
+                                   int64_t max_context, MemRef2D_f32 *logits) {
+  int64_t n = tokens->sizes[0];
+  expect(n >= 1 && positions->sizes[0] == n && kv_offsets->sizes[0] == n &&
+             logits->sizes[0] == n,
+         "batch descriptors disagree on n");
+  for (int64_t j = 0; j < n; ++j) {
+    int64_t at = kv_offsets->aligned[j];
+    expect(at >= 0 && at % 64 == 0 &&
+               at + kv_bytes(max_context) <= pool->sizes[0],
+           "a sequence's caches outside the pool");
+    MemRef1D_i8 kv = {pool->aligned + at, pool->aligned + at, 0,
+                      {kv_bytes(max_context)}, {1}};
+    MemRef1D_i64 token = {tokens->aligned + j, tokens->aligned + j, 0, {1}, {1}};
+    MemRef2D_f32 row = {logits->aligned + j * kVocab,
+                        logits->aligned + j * kVocab, 0, {1, kVocab},
+                        {kVocab, 1}};
+    run(weights, offsets, &kv, &token, positions->aligned[j], max_context, &row,
+        1, 0);
+  }
+}
