@@ -81,9 +81,8 @@ bool SessionBatch::decode(const int64_t *indices, const int64_t *tokens,
   for (int64_t j = 0; j < n; ++j) {
     int64_t i = indices[j];
     if (i < 0 || i >= size()) {
-      error = "session index " + std::to_string(i) +
-              " at " + std::to_string(j) + " is out of range [0, " +
-              std::to_string(size()) + ")";
+      error = "sessions[" + std::to_string(j) + "] = " + std::to_string(i) +
+              " is out of range [0, " + std::to_string(size()) + ")";
       return false;
     }
     if (seen[i]) {

@@ -10,7 +10,10 @@ def TFCCreateEntryPoints : Pass<"tfc-create-entry-points", "::mlir::ModuleOp"> {
     Turns the model function `@forward(tokens, position, caches...)` into the
     C-ABI entry points of docs/ABI.md, `@tfc_prefill` (any number of tokens),
     `@tfc_prefill_last` (the same, with the LM head applied to the last
-    position only) and `@tfc_decode` (one token), each a specialised copy. Weights
+    position only), `@tfc_decode` (one token) and `@tfc_decode_batch` (one token
+    of each of a batch of sequences: the row-wise ops on all rows at once, the
+    ops that read a position or a cache per sequence in an `scf.forall`, each
+    sequence's caches at its byte offset in one pool), each a specialised copy. Weights
     become views of the weight arena at the offsets of the manifest (a
     `tfc.quantized_weight` two: its int8 values, then its scales), which is
     emitted as the constant table `tfc_manifest`. The layers' caches become views of

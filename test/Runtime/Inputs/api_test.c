@@ -244,6 +244,42 @@ int main(int argc, char **argv) {
   EXPECT(fromConverted && tfc_session_prefill_last(fromConverted, prompt, 4) == 0);
   logits = tfc_session_logits(fromConverted, &rows);
   EXPECT(rows == 1 && sameRow(logits, full[3]));
+  /* A batch: sessions at positions 1, 2 and 3 decoded in one step, in any
+   * order, give the rows of one prefill; errors change nothing. */
+  tfc_batch *batch = tfc_batch_create(inPlace, 3, 8);
+  EXPECT(batch && tfc_batch_size(batch) == 3);
+  for (int64_t i = 0; i < 3; ++i)
+    EXPECT(tfc_session_prefill(tfc_batch_session(batch, i), prompt, i + 1) == 0);
+  int64_t order[3] = {2, 0, 1}, next[3] = {prompt[3], prompt[1], prompt[2]};
+  EXPECT(tfc_batch_decode(batch, order, next, 3) == 0);
+  for (int64_t i = 0; i < 3; ++i) {
+    logits = tfc_session_logits(tfc_batch_session(batch, i), &rows);
+    EXPECT(rows == 1 && sameRow(logits, full[i + 1]));
+    EXPECT(tfc_session_position(tfc_batch_session(batch, i)) == i + 2);
+  }
+  int64_t twice[2] = {1, 1}, outside[1] = {3}, badToken[2] = {0, 99};
+  EXPECT_FAIL(tfc_batch_decode(batch, twice, next, 2));
+  EXPECT_FAIL(tfc_batch_decode(batch, outside, next, 1));
+  EXPECT_FAIL(tfc_batch_decode(batch, order, badToken, 2));
+  EXPECT_FAIL(tfc_batch_decode(batch, order, next, 4));
+  EXPECT_FAIL(tfc_batch_decode(batch, NULL, next, 1));
+  EXPECT_FAIL(tfc_batch_decode(NULL, order, next, 1));
+  EXPECT(tfc_session_position(tfc_batch_session(batch, 0)) == 2);
+  EXPECT(tfc_batch_session(batch, 3) == NULL);
+  printf("error: %s\n", tfc_last_error());
+  EXPECT(tfc_batch_create(inPlace, 0, 8) == NULL);
+  printf("error: %s\n", tfc_last_error());
+  /* A full cache: session 2 is at 8 after five more steps. */
+  int64_t last[1] = {2}, one[1] = {1};
+  for (int step = 0; step < 4; ++step)
+    EXPECT(tfc_batch_decode(batch, last, one, 1) == 0);
+  EXPECT_FAIL(tfc_batch_decode(batch, last, one, 1));
+  /* A batch's session belongs to the batch. */
+  tfc_session_destroy(tfc_batch_session(batch, 0));
+  EXPECT(tfc_session_position(tfc_batch_session(batch, 0)) == 2);
+  tfc_batch_destroy(batch);
+  tfc_batch_destroy(NULL);
+
   /* The handle may go first: the sessions keep the weights. */
   tfc_weights_destroy(inPlace);
   tfc_weights_destroy(converted);
