@@ -435,6 +435,13 @@ API loadModelLibrary(std::string path) {
   return api;
 }
 
+/// The median of a bench's repetitions.
+double median(std::vector<double> times) {
+  std::sort(times.begin(), times.end());
+  size_t mid = times.size() / 2;
+  return times.size() % 2 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
+}
+
 class Runner {
 public:
   Runner(const API &api, const Options &opts) : api(api), opts(opts) {}
@@ -461,6 +468,9 @@ private:
   void createBatch(int64_t maxContext);
   void runBatchTokens();
   void benchBatch(double singleDecodeTokensPerSecond);
+  /// Empties `of` and prefills `opts.benchDepth` random tokens in chunks of
+  /// 512 (the untimed depth of --bench).
+  void fillDepth(tfc_session *of, std::mt19937_64 &rng);
   void appendLogits();
   void dumpLogits();
   std::vector<float> promptLogits;
@@ -705,16 +715,7 @@ void Runner::bench(int64_t threads) {
     return seconds(start);
   };
   // The cache at depth, filled once; each timed decode rewinds to it.
-  auto fillDepth = [&] {
-    api.tfc_session_reset(session);
-    std::vector<int64_t> chunk;
-    for (int64_t done = 0; done < opts.benchDepth; done += chunk.size()) {
-      chunk.resize(std::min<int64_t>(512, opts.benchDepth - done));
-      for (int64_t &token : chunk)
-        token = pick(rng);
-      check(api.tfc_session_prefill_last(session, chunk.data(), chunk.size()));
-    }
-  };
+  auto fillDepth = [&] { Runner::fillDepth(session, rng); };
   auto timeDecode = [&](int64_t count) {
     // A wrapped sliding-window ring rewinds by its window at most: beyond,
     // fill it again.
@@ -736,11 +737,6 @@ void Runner::bench(int64_t threads) {
   fillDepth();
   for (int64_t rep = 0; rep < opts.benchReps; ++rep)
     decodeTimes.push_back(timeDecode(opts.benchGen));
-  auto median = [](std::vector<double> times) {
-    std::sort(times.begin(), times.end());
-    size_t mid = times.size() / 2;
-    return times.size() % 2 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
-  };
   std::printf("model: %s  vocab=%lld  hidden=%lld  layers=%lld  threads=%lld  "
               "reps=%lld (median)\n",
               api.tfc_manifest_model_type(), (long long)vocab,
@@ -760,6 +756,18 @@ void Runner::bench(int64_t threads) {
   printStats(stdout);
 }
 
+void Runner::fillDepth(tfc_session *of, std::mt19937_64 &rng) {
+  std::uniform_int_distribution<int64_t> pick(0, vocab - 1);
+  api.tfc_session_reset(of);
+  std::vector<int64_t> chunk;
+  for (int64_t done = 0; done < opts.benchDepth; done += chunk.size()) {
+    chunk.resize(std::min<int64_t>(512, opts.benchDepth - done));
+    for (int64_t &token : chunk)
+      token = pick(rng);
+    check(api.tfc_session_prefill_last(of, chunk.data(), chunk.size()));
+  }
+}
+
 void Runner::benchBatch(double singleDecodeTokensPerSecond) {
   using Clock = std::chrono::steady_clock;
   std::mt19937_64 rng(5678);
@@ -770,16 +778,8 @@ void Runner::benchBatch(double singleDecodeTokensPerSecond) {
     indices[b] = b;
   // Every session at depth D, as the single-session figure.
   auto fillDepth = [&] {
-    std::vector<int64_t> chunk;
-    for (tfc_session *s : batchSessions) {
-      api.tfc_session_reset(s);
-      for (int64_t done = 0; done < opts.benchDepth; done += chunk.size()) {
-        chunk.resize(std::min<int64_t>(512, opts.benchDepth - done));
-        for (int64_t &token : chunk)
-          token = pick(rng);
-        check(api.tfc_session_prefill_last(s, chunk.data(), chunk.size()));
-      }
-    }
+    for (tfc_session *s : batchSessions)
+      Runner::fillDepth(s, rng);
   };
   auto timeSteps = [&](int64_t steps) {
     for (tfc_session *s : batchSessions)
@@ -800,11 +800,7 @@ void Runner::benchBatch(double singleDecodeTokensPerSecond) {
   std::vector<double> times;
   for (int64_t rep = 0; rep < opts.benchReps; ++rep)
     times.push_back(timeSteps(opts.benchGen));
-  std::sort(times.begin(), times.end());
-  size_t mid = times.size() / 2;
-  double time =
-      times.size() % 2 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
-  double aggregate = count * opts.benchGen / time;
+  double aggregate = count * opts.benchGen / median(times);
   std::printf("decode batch: B=%lld sessions, G=%lld steps at depth %lld  "
               "%.1f tok/s aggregate, %.1f tok/s per session, %.2fx one "
               "session's decode\n",
