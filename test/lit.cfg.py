@@ -36,6 +36,14 @@ config.substitutions.append(("%reference", os.path.join(
 if os.system(python + " -c 'import torch, numpy' >/dev/null 2>&1") == 0:
     config.available_features.add("torch")
 
+# Tests that run AVX512-VNNI code (tfc-compile uses it where the CPU has it).
+try:
+    with open("/proc/cpuinfo") as cpuinfo:
+        if " avx512_vnni" in cpuinfo.read():
+            config.available_features.add("avx512vnni")
+except OSError:
+    pass
+
 # The runtime tests build stand-in model libraries with the LLVM toolchain.
 clang = os.path.join(config.llvm_tools_dir, "clang")
 # A sanitizer build (scripts/sanitize.sh, docs/reliability.md): the C and C++

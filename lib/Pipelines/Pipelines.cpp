@@ -70,6 +70,7 @@ static constexpr Optimisation kOptimisations[] = {
     {"tfc-cpu-fuse-widening"},
     {"tfc-cpu-vectorize-contractions"},
     {"tfc-cpu-approximate-math"},
+    {"tfc-cpu-serialize-small-parallel"},
 };
 
 static const Optimisation *findOptimisation(StringRef name) {
@@ -142,6 +143,12 @@ PipelineOptions::PipelineOptions()
                llvm::cl::desc("Read the projection matrices block-quantized "
                               "(tfc-quantize-weights): q8_0 (default: in "
                               "their dtype)")),
+      quantizeActivations(
+          *this, "quantize-activations",
+          llvm::cl::desc("With quantize=q8_0, round the projections' inputs "
+                         "to q8_0 too: int8 dot products "
+                         "(tfc-quantize-weights' activations)"),
+          llvm::cl::init(TFCQuantizeWeightsOptions().activations)),
       kvTile(*this, "kv-tile",
              llvm::cl::desc("Keys per step of the online softmax "
                             "(tfc-fuse-attention)"),
@@ -159,6 +166,11 @@ PipelineOptions::PipelineOptions()
           llvm::cl::desc("f32 lanes per vector register (16 for "
                          "AVX-512, 8 for AVX2)"),
           llvm::cl::init(TFCCPUVectorizeContractionsOptions().vectorWidth)),
+      vnni(*this, "vnni",
+           llvm::cl::desc("int8 dot products (quantize-activations) as "
+                          "AVX512-VNNI's vpdpbusd (tfc-compile: where the "
+                          "target CPU has it)"),
+           llvm::cl::init(TFCCPUVectorizeContractionsOptions().vnni)),
       tileRows(*this, "tile-rows",
                llvm::cl::desc("Rows of x per register tile"),
                llvm::cl::init(TFCCPUVectorizeContractionsOptions().tileRows)),
@@ -302,7 +314,8 @@ void mlir::tfc::buildTFCToLinalgPipeline(OpPassManager &pm,
     pm.addPass(createTFCTileKV({options.kvChunk}));
   // After the fusions, which match projections on their weights' types.
   if (!options.quantize.empty())
-    pm.addPass(createTFCQuantizeWeights({options.quantize}));
+    pm.addPass(createTFCQuantizeWeights(
+        {options.quantize, options.quantizeActivations}));
   pm.addPass(createTFCCreateEntryPoints());
   // Each token through its routed experts only (off: every expert on
   // every token, weighted by a gate that is 0 unless chosen).
@@ -344,6 +357,7 @@ void mlir::tfc::buildLinalgToLLVMCPUPipeline(OpPassManager &pm,
     kernels.rowCols = options.rowCols;
     kernels.rowUnroll = options.rowUnroll;
     kernels.fuseEpilogues = options.fuseEpilogues;
+    kernels.vnni = options.vnni;
     pm.addNestedPass<func::FuncOp>(createTFCCPUVectorizeContractions(kernels));
   }
   // bf16 <-> f32 as integer shifts, which LLVM vectorises 16 wide (it
@@ -359,6 +373,9 @@ void mlir::tfc::buildLinalgToLLVMCPUPipeline(OpPassManager &pm,
   // Split-KV chunks (tfc-tile-kv) are scf.forall: to OpenMP with the rest.
   pm.addPass(createForallToParallelLoopPass());
   pm.addNestedPass<func::FuncOp>(createTFCCPUSerializeNestedParallel());
+  // A decode step's elementwise ops on one row: no team forked for each.
+  if (options.runs("tfc-cpu-serialize-small-parallel"))
+    pm.addNestedPass<func::FuncOp>(createTFCCPUSerializeSmallParallel());
   pm.addPass(createConvertSCFToOpenMPPass({options.threads}));
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());

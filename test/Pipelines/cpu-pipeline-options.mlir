@@ -14,7 +14,8 @@
 // PIPE-NEXT:   tfc-fuse-attention{kv-tile=8 query-tile=16},
 // PIPE-NEXT:   tfc-tile-kv{tile-size=16},
 // PIPE-NEXT:   tfc-create-entry-points,
-// PIPE:        tfc-cpu-vectorize-contractions{block-bytes=262144 fuse-epilogues=false prefetch-bytes=0 row-cols=1 row-unroll=4 tile-cols=4 tile-rows=2 vector-width=8}
+// PIPE:        tfc-cpu-vectorize-contractions{block-bytes=262144 fuse-epilogues=false prefetch-bytes=2048 row-cols=1 row-unroll=4 tile-cols=4 tile-rows=2 vector-width=8 vnni=false}
+// PIPE:        tfc-cpu-serialize-small-parallel{min-work=32768}
 // PIPE:        convert-scf-to-openmp{num-threads=2}
 // PIPE:        reconcile-unrealized-casts
 // PIPE-NEXT: )

@@ -26,6 +26,7 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/WithColor.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/SubtargetFeature.h"
@@ -146,7 +147,10 @@ static cl::opt<std::string> quantize(
              "dtype the checkpoint stores: q8_0 (GGUF's Q8_0 blocks, 32 int8 "
              "and one f16 scale: 8.5 bits a weight). Norms, biases, position "
              "tables, MoE experts and GPT-2-style [in, out] matrices stay in "
-             "--weight-dtype"));
+             "--weight-dtype. The projections' inputs are rounded to q8_0 "
+             "too, as llama.cpp does (int8 dot products, AVX512-VNNI where "
+             "the CPU has it; --pipeline-options=quantize-activations=false "
+             "keeps them f32)"));
 static cl::list<std::string> disabledPasses(
     "disable-pass", cl::cat(category), cl::CommaSeparated,
     cl::value_desc("name[,name...]"),
@@ -427,6 +431,13 @@ int main(int argc, char **argv) {
     return writeText([&](llvm::raw_ostream &os) { os << objects.front(); });
   }
 
+  std::unique_ptr<llvm::TargetMachine> tm = createTargetMachine();
+  if (!tm)
+    return 1;
+  // The int8 kernels use what the target has, unless told otherwise.
+  if (!pipelineOptions.vnni.hasValue())
+    pipelineOptions.vnni =
+        tm->getMCSubtargetInfo()->checkFeatures("+avx512vnni,+avx512bw");
   progress.step("bufferizing and lowering to LLVM (tfc-linalg-to-llvm-cpu)");
   PassManager toLLVM(&context);
   tfc::buildLinalgToLLVMCPUPipeline(toLLVM, pipelineOptions);
@@ -438,9 +449,6 @@ int main(int argc, char **argv) {
       translateModuleToLLVMIR(*module, llvmContext, "tfc_model");
   if (!llvmModule)
     return fail("translation to LLVM IR failed");
-  std::unique_ptr<llvm::TargetMachine> tm = createTargetMachine();
-  if (!tm)
-    return 1;
   llvmModule->setDataLayout(tm->createDataLayout());
   llvmModule->setTargetTriple(tm->getTargetTriple());
   progress.step("optimising LLVM IR (O3, cpu " + tm->getTargetCPU().str() + ")");

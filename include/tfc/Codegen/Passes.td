@@ -37,6 +37,12 @@ def TFCCPUVectorizeContractions
     kernel's epilogue: each output goes from the accumulators through that
     map into the map's result, and the contraction's own output buffers (two
     `[n, d_ff]` for a GLU) are removed.
+    When `x` is int8 too (tfc.quantize's blocks before a projection of q8_0
+    weights: `x[n, k] = xq[n, k] * xs[n, k / 32]`), each step of 64 (or 32)
+    along `k` is an int8 dot product per output in i32 lanes of 4 products
+    (`vpdpbusd` with `vnni`; the unsigned operand is `w xor 0x80`, and the
+    128 * sum(x) this adds is subtracted through the initial accumulator),
+    converted to f32 and scaled by the product of the two blocks' scales.
     Contractions of any other form are left as they are.
 
     ```mlir
@@ -63,7 +69,7 @@ def TFCCPUVectorizeContractions
            "Weight rows per register tile">,
     Option<"blockBytes", "block-bytes", "int64_t", /*default=*/"262144",
            "Bytes of weight rows per parallel block (kept in L2)">,
-    Option<"prefetchBytes", "prefetch-bytes", "int64_t", /*default=*/"0",
+    Option<"prefetchBytes", "prefetch-bytes", "int64_t", /*default=*/"2048",
            "Prefetch each weight row this many bytes ahead (0: none)">,
     Option<"rowCols", "row-cols", "int64_t", /*default=*/"1",
            "Weight rows per tile for the rows of x left over (decode)">,
@@ -72,11 +78,15 @@ def TFCCPUVectorizeContractions
     Option<"fuseEpilogues", "fuse-epilogues", "bool", /*default=*/"true",
            "Fuse the elementwise map that consumes a contraction's outputs "
            "into its kernel">,
+    Option<"vnni", "vnni", "bool", /*default=*/"false",
+           "int8 x int8 dot products as AVX512-VNNI vpdpbusd (the target "
+           "must have avx512vnni); otherwise as widening vector arithmetic">,
   ];
   let dependentDialects = ["::mlir::scf::SCFDialect",
                            "::mlir::vector::VectorDialect",
                            "::mlir::arith::ArithDialect",
-                           "::mlir::memref::MemRefDialect"];
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::LLVM::LLVMDialect"];
 }
 
 def TFCCPUFuseWidening : Pass<"tfc-cpu-fuse-widening", "::mlir::func::FuncOp"> {
@@ -149,6 +159,42 @@ def TFCCPUSerializeNestedParallel
     ```
   }];
   let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
+def TFCCPUSerializeSmallParallel
+    : Pass<"tfc-cpu-serialize-small-parallel", "::mlir::func::FuncOp"> {
+  let summary = "Parallel loops with little work run sequentially";
+  let description = [{
+    Each outermost `scf.parallel` (without reductions) whose work per
+    iteration is known (straight-line code, `scf.for` loops of constant trip
+    count) is guarded by its total work, estimated as its iterations times
+    the ops they run: with at least `min-work`, the parallel loop (an OpenMP
+    region below); with less, the same loop as nested `scf.for` loops on the
+    calling thread. A decode step runs dozens of elementwise ops, norms and
+    block quantizations on one row per layer; forking the team for each
+    costs more than the op (a few microseconds each time at 2 threads).
+    Loops with work that is not known this way (the projection kernels,
+    attention's work items: loops of dynamic trip count) keep their form.
+
+    ```mlir
+    scf.parallel (%i, %j) = (%c0, %c0) to (%n, %c768) step (%c1, %c1) { ... }
+    // becomes
+    scf.if %enough_work {   // %n * 768 * (ops per element) >= min-work
+      scf.parallel (%i, %j) = (%c0, %c0) to (%n, %c768) step (%c1, %c1) { ... }
+    } else {
+      scf.for %i = %c0 to %n step %c1 {
+        scf.for %j = %c0 to %c768 step %c1 { ... }
+      }
+    }
+    ```
+  }];
+  let options = [
+    Option<"minWork", "min-work", "int64_t", /*default=*/"32768",
+           "Ops (iterations x ops per iteration) from which a loop runs in "
+           "parallel">,
+  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect"];
 }
 
 def TFCGPULowerMath : Pass<"tfc-gpu-lower-math", "::mlir::gpu::GPUModuleOp"> {

@@ -34,12 +34,14 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
   Option<bool> outlineLayers;
   /// tfc-quantize-weights' scheme; empty: the weights stay in their dtype.
   Option<std::string> quantize;
+  Option<bool> quantizeActivations;
   Option<int64_t> kvTile;
   Option<int64_t> queryTile;
   Option<int64_t> kvChunk;
 
   // CPU code generation (tfc-cpu-vectorize-contractions, OpenMP).
   Option<int64_t> vectorWidth;
+  Option<bool> vnni;
   Option<int64_t> tileRows;
   Option<int64_t> tileCols;
   Option<int64_t> blockBytes;

@@ -6,13 +6,16 @@
 // output; this pass writes the kernel out instead: threads over blocks of
 // weight rows, register tiles of rows x cols outputs with a vector
 // accumulator each, one load of every x and w slice per FMA group. q8_0
-// weights are widened from int8 and scaled in registers.
+// weights are widened from int8 and scaled in registers; with int8
+// activations too (tfc.quantize), a projection is int8 dot products
+// (vpdpbusd with vnni), scaled per pair of blocks.
 //
 //===----------------------------------------------------------------------===//
 #include "tfc/Codegen/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -38,11 +41,15 @@ struct KernelConfig {
   /// The kernel of the rows left over (all of decode): weight rows per tile
   /// and independent accumulators per output along the depth.
   int64_t rowCols, rowUnroll;
+  /// int8 dot products as AVX512-VNNI's vpdpbusd.
+  bool vnni;
 };
 
 /// Elements per block of a q8_0 weight's row, each block with one scale (the
 /// tfc dialect's kQ8_0BlockSize; this pass sees only linalg and memrefs).
 constexpr int64_t kQuantBlock = 32;
+/// Bytes of a cache line: the weights are prefetched once per line.
+constexpr int64_t kCacheLine = 64;
 /// Parallel blocks a projection is split into at least, rows permitting.
 constexpr int64_t kMinBlocks = 4;
 
@@ -53,8 +60,10 @@ constexpr int64_t kMinBlocks = 4;
 /// A q8_0 weight (tfc.dequantize's form) is its int8 values as `ws[i]` and
 /// their f16 scales [O, K / 32] as `scales[i]`: `w[o, k] = ws[i][o, k] *
 /// scales[i][o, k / 32]`.
+/// Quantized activations (tfc.quantize) are x's int8 values as `x` and their
+/// scales [?, K / 32] as `xScales`; their weights are quantized too.
 struct Projection {
-  Value x;
+  Value x, xScales;
   SmallVector<Value, 2> ws, scales, ys;
   int64_t outputs, depth;
 };
@@ -92,19 +101,25 @@ bool isWeightElement(Value v, ValueRange w) {
 
 /// Whether the body yields `acc_i + a * w_i` (either order) for each of its
 /// `pairs` results, `w_i` possibly widened from a 16-bit weight or
-/// dequantized from `perPair` = 2 arguments (block arguments: a, the weights'
-/// arguments, acc_0..).
-bool isMulAddBody(linalg::GenericOp op, unsigned pairs, unsigned perPair) {
+/// dequantized from `perPair` = 2 arguments, `a` dequantized from `perX` = 2
+/// (block arguments: a's, the weights', acc_0..).
+bool isMulAddBody(linalg::GenericOp op, unsigned perX, unsigned pairs,
+                  unsigned perPair) {
   Block &body = op.getRegion().front();
   auto yield = cast<linalg::YieldOp>(body.getTerminator());
   // Nothing else may happen in the body: per result a mul, an add, at most
-  // one extf (or a sitofp, an extf and a mul); and the yield.
-  if (body.getOperations().size() > 1 + (perPair == 1 ? 3 : 5) * pairs)
+  // one extf (or a sitofp, an extf and a mul); the same for a quantized a;
+  // and the yield.
+  if (body.getOperations().size() >
+      1 + (perX == 1 ? 0 : 3) + (perPair == 1 ? 3 : 5) * pairs)
     return false;
-  BlockArgument a = body.getArgument(0);
+  ValueRange a = body.getArguments().take_front(perX);
+  auto isX = [&](Value v) {
+    return perX == 1 ? skipExtF(v) == a[0] : isWeightElement(v, a);
+  };
   for (unsigned i = 0; i < pairs; ++i) {
-    ValueRange w = body.getArguments().slice(1 + i * perPair, perPair);
-    BlockArgument acc = body.getArgument(1 + pairs * perPair + i);
+    ValueRange w = body.getArguments().slice(perX + i * perPair, perPair);
+    BlockArgument acc = body.getArgument(perX + pairs * perPair + i);
     auto add = yield.getOperand(i).getDefiningOp<arith::AddFOp>();
     if (!add || (add.getLhs() != acc && add.getRhs() != acc))
       return false;
@@ -112,9 +127,8 @@ bool isMulAddBody(linalg::GenericOp op, unsigned pairs, unsigned perPair) {
     auto mul = product.getDefiningOp<arith::MulFOp>();
     if (!mul)
       return false;
-    Value l = skipExtF(mul.getLhs()), r = skipExtF(mul.getRhs());
-    if (!((l == a && isWeightElement(mul.getRhs(), w)) ||
-          (r == a && isWeightElement(mul.getLhs(), w))))
+    if (!((isX(mul.getLhs()) && isWeightElement(mul.getRhs(), w)) ||
+          (isX(mul.getRhs()) && isWeightElement(mul.getLhs(), w))))
       return false;
   }
   return true;
@@ -126,10 +140,16 @@ std::optional<Projection> matchProjection(linalg::GenericOp op,
   if (!op.hasPureBufferSemantics() || (pairs != 1 && pairs != 2) ||
       op.getNumLoops() != 3 || op.getNumDpsInputs() < 1 + pairs)
     return std::nullopt;
-  // One operand per weight, or a quantized weight's values and scales.
-  unsigned perPair = (op.getNumDpsInputs() - 1) / pairs;
-  if ((perPair != 1 && perPair != 2) ||
-      op.getNumDpsInputs() != 1 + pairs * perPair)
+  // x, or quantized x's values and scales.
+  auto xType = dyn_cast<MemRefType>(op.getDpsInputs()[0].getType());
+  if (!xType || !hasUnitInnerStride(xType))
+    return std::nullopt;
+  unsigned perX = xType.getElementType().isInteger(8) ? 2 : 1;
+  // One operand per weight, or a quantized weight's values and scales (all
+  // of them so with quantized x).
+  unsigned perPair = (op.getNumDpsInputs() - perX) / pairs;
+  if ((perPair != 1 && perPair != 2) || (perX == 2 && perPair != 2) ||
+      op.getNumDpsInputs() != perX + pairs * perPair)
     return std::nullopt;
   bool quantized = perPair == 2;
   using utils::IteratorType;
@@ -141,22 +161,28 @@ std::optional<Projection> matchProjection(linalg::GenericOp op,
   AffineExpr n = getAffineDimExpr(0, ctx), o = getAffineDimExpr(1, ctx),
              k = getAffineDimExpr(2, ctx);
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  if (maps[0] != AffineMap::get(3, 0, {n, k}, ctx))
+  if (maps[0] != AffineMap::get(3, 0, {n, k}, ctx) ||
+      (perX == 2 &&
+       maps[1] != AffineMap::get(3, 0, {n, k.floorDiv(kQuantBlock)}, ctx)))
     return std::nullopt;
   for (unsigned i = 0; i < pairs; ++i)
-    if (maps[1 + i * perPair] != AffineMap::get(3, 0, {o, k}, ctx) ||
+    if (maps[perX + i * perPair] != AffineMap::get(3, 0, {o, k}, ctx) ||
         (quantized &&
-         maps[2 + i * perPair] !=
+         maps[perX + 1 + i * perPair] !=
              AffineMap::get(3, 0, {o, k.floorDiv(kQuantBlock)}, ctx)) ||
-        maps[1 + pairs * perPair + i] != AffineMap::get(3, 0, {n, o}, ctx))
+        maps[perX + pairs * perPair + i] != AffineMap::get(3, 0, {n, o}, ctx))
       return std::nullopt;
-  Value x = op.getDpsInputs()[0];
-  auto xType = dyn_cast<MemRefType>(x.getType());
-  if (!xType || !xType.getElementType().isF32() || !hasUnitInnerStride(xType))
+  if (perX == 1 && !xType.getElementType().isF32())
     return std::nullopt;
-  Projection p{x, {}, {}, {}, 0, 0};
+  Projection p{op.getDpsInputs()[0], {}, {}, {}, {}, 0, 0};
+  if (perX == 2) {
+    p.xScales = op.getDpsInputs()[1];
+    auto sType = dyn_cast<MemRefType>(p.xScales.getType());
+    if (!sType || !sType.getElementType().isF16() || !hasUnitInnerStride(sType))
+      return std::nullopt;
+  }
   for (unsigned i = 0; i < pairs; ++i) {
-    Value w = op.getDpsInputs()[1 + i * perPair], y = op.getDpsInits()[i];
+    Value w = op.getDpsInputs()[perX + i * perPair], y = op.getDpsInits()[i];
     auto wType = dyn_cast<MemRefType>(w.getType());
     auto yType = dyn_cast<MemRefType>(y.getType());
     Type wElement = wType ? wType.getElementType() : Type();
@@ -171,7 +197,7 @@ std::optional<Projection> matchProjection(linalg::GenericOp op,
     p.ys.push_back(y);
     if (!quantized)
       continue;
-    Value scales = op.getDpsInputs()[2 + i * perPair];
+    Value scales = op.getDpsInputs()[perX + 1 + i * perPair];
     auto sType = dyn_cast<MemRefType>(scales.getType());
     if (!sType || !sType.getElementType().isF16() || !sType.hasStaticShape())
       return std::nullopt;
@@ -186,7 +212,10 @@ std::optional<Projection> matchProjection(linalg::GenericOp op,
   // A vector of a quantized row lies inside one block: one scale.
   if (xType.getDimSize(1) != p.depth || p.depth % config.width != 0 ||
       (quantized && kQuantBlock % config.width != 0) ||
-      p.outputs % config.cols != 0 || !isMulAddBody(op, pairs, perPair))
+      p.outputs % config.cols != 0 || !isMulAddBody(op, perX, pairs, perPair))
+    return std::nullopt;
+  // Whole 32-byte steps of the int8 dot products.
+  if (perX == 2 && p.depth % 32 != 0)
     return std::nullopt;
   return p;
 }
@@ -363,6 +392,17 @@ public:
           int64_t cols = config.cols, rowCols = config.rowCols;
           if (p.ws.size() == 2 && cols % 2 == 0)
             cols /= 2;
+          if (p.xScales) {
+            // int8: per step each row of x and each weight row carry their
+            // own scales too, so half the weight rows of a float tile fit
+            // the registers with them. The rows left over go one weight row
+            // at a time by default, one sequential stream, as for floats; a
+            // step of 64 bytes is 16 lanes of 4 products, so no unroll.
+            int64_t fewer = std::max<int64_t>(1, cols / 2);
+            rowLoop(idx(0), tiles, config.rows, fewer, 1, first, last);
+            rowLoop(tiles, rowsOfX, 1, rowCols, 1, first, last);
+            return;
+          }
           rowLoop(idx(0), tiles, config.rows, cols, 1, first, last);
           rowLoop(tiles, rowsOfX, 1, rowCols, config.rowUnroll, first, last);
         });
@@ -402,6 +442,8 @@ private:
   /// a lone output still has independent FMA chains), then one horizontal sum
   /// per output, added to y.
   void tile(int64_t rows, int64_t cols, int64_t unroll, Value n, Value o) {
+    if (p.xScales)
+      return int8Tile(rows, cols, n, o);
     while (p.depth % (config.width * unroll) != 0)
       unroll /= 2;
     auto wType = cast<MemRefType>(p.ws[0].getType());
@@ -449,7 +491,10 @@ private:
               xs.push_back(vector::LoadOp::create(b, loc, accType, p.x,
                                                   ValueRange{row, k}));
             Value ahead;
-            if (prefetchElements && u == 0)
+            // One prefetch per cache line the step reads.
+            int64_t offset =
+                u * config.width * wType.getElementTypeBitWidth() / 8;
+            if (prefetchElements && offset % kCacheLine == 0)
               ahead = arith::AddIOp::create(b, loc, k, idx(prefetchElements));
             for (int64_t j = 0; j < pairs; ++j)
               for (Value row : wRows) {
@@ -514,6 +559,144 @@ private:
         }
         store(totals, ValueRange{xRows[r], wRows[c]});
       }
+  }
+
+  /// Quantized x and w: each step of `bytes` along the depth (two blocks, or
+  /// one where the depth is an odd number of blocks) is, per output, an
+  /// int8 dot product in i32 lanes of 4 products each (a block's in 8
+  /// lanes), converted to f32 and scaled by the product of the two blocks'
+  /// scales into an f32 accumulator.
+  void int8Tile(int64_t rows, int64_t cols, Value n, Value o) {
+    int64_t bytes = p.depth % 64 == 0 ? 64 : 32, lanes = bytes / 4;
+    int64_t pairs = p.ws.size();
+    Type i8 = b.getI8Type(), i32 = b.getI32Type();
+    auto bytesType = VectorType::get({bytes}, i8);
+    auto dotType = VectorType::get({lanes}, i32);
+    auto accType = VectorType::get({lanes}, b.getF32Type());
+    Value zero = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(accType, b.getF32FloatAttr(0.0)));
+    Value zeroDot = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(dotType, b.getI32IntegerAttr(0)));
+    // 0x80 in every byte: w xor it is w + 128 as an unsigned byte.
+    Value bias = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(bytesType, b.getI8IntegerAttr(-128)));
+    auto chain = [&](int64_t r, int64_t c, int64_t j) {
+      return (r * cols + c) * pairs + j;
+    };
+    SmallVector<Value> xRows, wRows;
+    for (int64_t r = 0; r < rows; ++r)
+      xRows.push_back(r ? arith::AddIOp::create(b, loc, n, idx(r)) : n);
+    for (int64_t c = 0; c < cols; ++c)
+      wRows.push_back(c ? arith::AddIOp::create(b, loc, o, idx(c)) : o);
+    int64_t prefetchBytes = config.prefetchBytes;
+    SmallVector<Value> init(rows * cols * pairs, zero);
+    auto loop = scf::ForOp::create(
+        b, loc, idx(0), idx(p.depth), idx(bytes), init,
+        [&](OpBuilder &nb, Location, Value k, ValueRange acc) {
+          OpBuilder::InsertionGuard guard(b);
+          moveTo(nb);
+          SmallVector<Value> next(acc);
+          SmallVector<Value> ws, wScales;
+          Value ahead =
+              prefetchBytes ? arith::AddIOp::create(b, loc, k, idx(prefetchBytes))
+                            : Value();
+          for (int64_t j = 0; j < pairs; ++j)
+            for (Value row : wRows) {
+              if (ahead)
+                memref::PrefetchOp::create(
+                    b, loc, p.ws[j], ValueRange{row, ahead},
+                    b.getBoolAttr(false), b.getI32IntegerAttr(3),
+                    b.getBoolAttr(true));
+              Value w = vector::LoadOp::create(b, loc, bytesType, p.ws[j],
+                                               ValueRange{row, k});
+              ws.push_back(config.vnni ? arith::XOrIOp::create(b, loc, w, bias)
+                                       : w);
+              wScales.push_back(laneScales(p.scales[j], row, k, lanes));
+            }
+          for (int64_t r = 0; r < rows; ++r) {
+            Value x = vector::LoadOp::create(b, loc, bytesType, p.x,
+                                             ValueRange{xRows[r], k});
+            Value xScale = laneScales(p.xScales, xRows[r], k, lanes);
+            // (w + 128) . x - 128 . sum(x): start each dot at the latter.
+            Value start = zeroDot;
+            if (config.vnni)
+              start = arith::SubIOp::create(b, loc, zeroDot,
+                                            dotI8(zeroDot, bias, x));
+            for (int64_t c = 0; c < cols; ++c)
+              for (int64_t j = 0; j < pairs; ++j) {
+                int64_t i = chain(r, c, j);
+                Value dot = dotI8(start, ws[j * cols + c], x);
+                Value scale =
+                    arith::MulFOp::create(b, loc, xScale, wScales[j * cols + c]);
+                next[i] = vector::FMAOp::create(
+                    b, loc, arith::SIToFPOp::create(b, loc, accType, dot), scale,
+                    next[i]);
+              }
+          }
+          scf::YieldOp::create(b, loc, next);
+        });
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < cols; ++c) {
+        SmallVector<Value, 2> totals;
+        for (int64_t j = 0; j < pairs; ++j)
+          totals.push_back(loop.getResult(chain(r, c, j)));
+        store(totals, ValueRange{xRows[r], wRows[c]});
+      }
+  }
+
+  /// `acc` plus, in each i32 lane, the sum of the 4 products of its bytes of
+  /// `u` and `s`: with `vnni` `u` is unsigned (vpdpbusd), otherwise both are
+  /// signed, widened and multiplied.
+  Value dotI8(Value acc, Value u, Value s) {
+    auto dotType = cast<VectorType>(acc.getType());
+    int64_t lanes = dotType.getDimSize(0);
+    if (config.vnni) {
+      StringRef name = lanes == 16 ? "llvm.x86.avx512.vpdpbusd.512"
+                                   : "llvm.x86.avx512.vpdpbusd.256";
+      return LLVM::CallIntrinsicOp::create(b, loc, Type(dotType),
+                                           b.getStringAttr(name),
+                                           ValueRange{acc, u, s})
+          .getResult(0);
+    }
+    auto wide = VectorType::get({lanes * 4}, b.getI32Type());
+    Value products = arith::MulIOp::create(
+        b, loc, arith::ExtSIOp::create(b, loc, wide, u),
+        arith::ExtSIOp::create(b, loc, wide, s));
+    // Lane l sums products 4l .. 4l + 3: four strided shuffles.
+    Value sum = acc;
+    for (int64_t i = 0; i < 4; ++i) {
+      SmallVector<int64_t> mask;
+      for (int64_t lane = 0; lane < lanes; ++lane)
+        mask.push_back(4 * lane + i);
+      sum = arith::AddIOp::create(
+          b, loc, sum,
+          vector::ShuffleOp::create(b, loc, products, products, mask));
+    }
+    return sum;
+  }
+
+  /// The f32 scales of the blocks of row `row` at depth [k, k + 4 * lanes),
+  /// each in the 8 lanes of its block's dot products.
+  Value laneScales(Value scales, Value row, Value k, int64_t lanes) {
+    int64_t blocks = lanes / 8;
+    Value block = arith::DivUIOp::create(b, loc, k, idx(kQuantBlock));
+    auto halfType = VectorType::get({lanes}, b.getF16Type());
+    Value halves;
+    if (blocks == 1) {
+      Value half =
+          memref::LoadOp::create(b, loc, scales, ValueRange{row, block});
+      halves = vector::BroadcastOp::create(b, loc, halfType, half);
+    } else {
+      Value pair = vector::LoadOp::create(
+          b, loc, VectorType::get({blocks}, b.getF16Type()), scales,
+          ValueRange{row, block});
+      SmallVector<int64_t> mask;
+      for (int64_t lane = 0; lane < lanes; ++lane)
+        mask.push_back(lane / 8);
+      halves = vector::ShuffleOp::create(b, loc, pair, pair, mask);
+    }
+    return arith::ExtFOp::create(
+        b, loc, VectorType::get({lanes}, b.getF32Type()), halves);
   }
 
   /// The scale of the block of row `row` holding depth `k`, in every lane.
@@ -635,7 +818,7 @@ struct TFCCPUVectorizeContractionsPass
     patterns.add<VectorizeProjection>(
         &getContext(),
         KernelConfig{vectorWidth, tileRows, tileCols, blockBytes,
-                     prefetchBytes, rowCols, rowUnroll},
+                     prefetchBytes, rowCols, rowUnroll, vnni},
         fuseEpilogues);
     GreedyRewriteConfig greedy;
     greedy.setStrictness(GreedyRewriteStrictness::ExistingOps);

@@ -40,8 +40,8 @@ Value Emitter::filled(RankedTensorType type, ArrayRef<Value> dims,
 }
 
 Value Emitter::empty(RankedTensorType type, ArrayRef<Value> dims) {
-  return tensor::EmptyOp::create(b, loc, type.getShape(), f32(),
-                                 dynSizes(type, dims));
+  return tensor::EmptyOp::create(b, loc, type.getShape(),
+                                 type.getElementType(), dynSizes(type, dims));
 }
 
 SmallVector<Value> Emitter::dims(Value v) {
@@ -205,17 +205,19 @@ Value mlir::tfc::emitProjection(Emitter &e, Value x, Value w, Value bias,
   }
   AffineMap wMap = layout == WeightLayout::OutIn ? e.map(3, {e.d(1), e.d(2)})
                                                  : e.map(3, {e.d(2), e.d(1)});
-  WeightRead read(e, w, wMap);
-  SmallVector<Value> inputs = {x};
+  WeightRead xRead(e, x, e.map(3, {e.d(0), e.d(2)})), read(e, w, wMap);
+  SmallVector<Value> inputs(xRead.operands.begin(), xRead.operands.end());
   llvm::append_range(inputs, read.operands);
-  SmallVector<AffineMap> maps = {e.map(3, {e.d(0), e.d(2)})};
+  SmallVector<AffineMap> maps(xRead.maps.begin(), xRead.maps.end());
   llvm::append_range(maps, read.maps);
   maps.push_back(e.map(3, {e.d(0), e.d(1)}));
+  size_t xArgs = xRead.operands.size();
   return e.generic(resultType, inputs, init, maps, {kPar, kPar, kRed},
                    [&](OpBuilder &b, Location l, ValueRange a) {
-                     Value weight =
-                         read.element(b, l, a.slice(1, read.operands.size()));
-                     yieldMulAdd(b, l, ValueRange{a.front(), weight, a.back()});
+                     Value xv = xRead.element(b, l, a.take_front(xArgs));
+                     Value weight = read.element(
+                         b, l, a.slice(xArgs, read.operands.size()));
+                     yieldMulAdd(b, l, ValueRange{xv, weight, a.back()});
                    });
 }
 

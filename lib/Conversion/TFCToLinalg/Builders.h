@@ -62,9 +62,9 @@ Value emitGLU(Emitter &e, Value gate, Value up, Activation act);
 /// The body of a contraction: acc + a * b, with the sum reassociable.
 void yieldMulAdd(OpBuilder &b, Location l, ValueRange a);
 
-/// How a contraction reads a weight matrix: the matrix itself, or the int8
-/// values and block scales of a `tfc.dequantize` (so that the f32 matrix is
-/// never stored).
+/// How a contraction reads a matrix operand (a weight, or activations
+/// rounded by tfc.quantize): the matrix itself, or the int8 values and block
+/// scales of a `tfc.dequantize` (so that the f32 matrix is never stored).
 struct WeightRead {
   /// Reads `w` through `wMap` (the contraction's loops to the matrix's
   /// (row, col)).

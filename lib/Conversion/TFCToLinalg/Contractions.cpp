@@ -17,6 +17,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -123,6 +124,76 @@ struct LowerDequantize : OpRewritePattern<DequantizeOp> {
     return success();
   }
 };
+
+/// tfc.quantize: each row as blocks [rows, blocks, 32] (a view), their
+/// largest |x|, from it the scales and 127 / amax, then the rounded values.
+struct LowerQuantize : OpRewritePattern<QuantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(QuantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Emitter e{rewriter, loc};
+    RankedTensorType type = op.getInput().getType();
+    RankedTensorType scalesType = op.getScales().getType();
+    int64_t blocks = scalesType.getDimSize(1);
+    SmallVector<Value> rowDims = {e.dims(op.getInput())[0], e.idx(blocks)};
+    auto blocked = [&](Type element) {
+      return RankedTensorType::get({type.getDimSize(0), blocks, kQ8_0BlockSize},
+                                   element);
+    };
+    SmallVector<ReassociationIndices> rows = {{0}, {1, 2}};
+    Value x = tensor::ExpandShapeOp::create(
+        rewriter, loc, blocked(e.f32()), op.getInput(), rows,
+        ArrayRef<OpFoldResult>{rowDims[0], rewriter.getIndexAttr(blocks),
+                               rewriter.getIndexAttr(kQ8_0BlockSize)});
+    AffineMap element = e.map(3, {e.d(0), e.d(1), e.d(2)}),
+              block = e.map(3, {e.d(0), e.d(1)});
+    auto perBlock = RankedTensorType::get(scalesType.getShape(), e.f32());
+    Value amax = e.generic(
+        perBlock, x, e.filled(perBlock, rowDims, 0.0), {element, block},
+        {kPar, kPar, kRed}, [](OpBuilder &b, Location l, ValueRange a) {
+          Value abs = math::AbsFOp::create(b, l, a[0]);
+          linalg::YieldOp::create(
+              b, l, arith::MaximumFOp::create(b, l, a[1], abs).getResult());
+        });
+    AffineMap same = e.map(2, {e.d(0), e.d(1)});
+    auto both = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{perBlock, scalesType}, amax,
+        ValueRange{e.empty(perBlock, rowDims), e.empty(scalesType, rowDims)},
+        ArrayRef<AffineMap>{same, same, same},
+        ArrayRef<utils::IteratorType>{kPar, kPar},
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          auto c = [&](double v) {
+            return arith::ConstantOp::create(b, l, b.getF32FloatAttr(v))
+                .getResult();
+          };
+          Value isZero = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ,
+                                               a[0], c(0.0));
+          Value inverse = arith::SelectOp::create(
+              b, l, isZero, c(0.0),
+              arith::DivFOp::create(b, l, c(127.0), a[0]));
+          Value scale = arith::TruncFOp::create(
+              b, l, b.getF16Type(), arith::DivFOp::create(b, l, a[0], c(127.0)));
+          linalg::YieldOp::create(b, l, ValueRange{inverse, scale});
+        });
+    Type i8 = rewriter.getI8Type();
+    Value values = e.generic(
+        blocked(i8), ValueRange{x, both.getResult(0)},
+        e.empty(blocked(i8), {rowDims[0], rowDims[1], e.idx(kQ8_0BlockSize)}),
+        {element, block, element}, {kPar, kPar, kPar},
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          Value scaled = arith::MulFOp::create(b, l, a[0], a[1]);
+          Value rounded = math::RoundEvenOp::create(b, l, scaled);
+          linalg::YieldOp::create(
+              b, l, arith::FPToSIOp::create(b, l, b.getI8Type(), rounded)
+                        .getResult());
+        });
+    Value flat = tensor::CollapseShapeOp::create(
+        rewriter, loc, op.getValues().getType(), values, rows);
+    rewriter.replaceOp(op, {flat, both.getResult(1)});
+    return success();
+  }
+};
 } // namespace
 
 Value mlir::tfc::emitGatedProjection(Emitter &e, Value x, Value gate,
@@ -134,15 +205,16 @@ Value mlir::tfc::emitGatedProjection(Emitter &e, Value x, Value gate,
   AffineMap wMap = layout == WeightLayout::OutIn ? e.map(3, {e.d(1), e.d(2)})
                                                  : e.map(3, {e.d(2), e.d(1)});
   AffineMap xMap = e.map(3, {e.d(0), e.d(2)}), yMap = e.map(3, {e.d(0), e.d(1)});
-  WeightRead gateRead(e, gate, wMap), upRead(e, up, wMap);
-  SmallVector<Value> inputs = {x};
+  WeightRead xRead(e, x, xMap), gateRead(e, gate, wMap), upRead(e, up, wMap);
+  SmallVector<Value> inputs(xRead.operands.begin(), xRead.operands.end());
   llvm::append_range(inputs, gateRead.operands);
   llvm::append_range(inputs, upRead.operands);
-  SmallVector<AffineMap> maps = {xMap};
+  SmallVector<AffineMap> maps(xRead.maps.begin(), xRead.maps.end());
   llvm::append_range(maps, gateRead.maps);
   llvm::append_range(maps, upRead.maps);
   maps.append({yMap, yMap});
-  size_t gateArgs = gateRead.operands.size(), upArgs = upRead.operands.size();
+  size_t xArgs = xRead.operands.size(), gateArgs = gateRead.operands.size(),
+         upArgs = upRead.operands.size();
   // y_g[n, o] += x[n, k] * g[o, k] and y_u[n, o] += x[n, k] * u[o, k]: each
   // body half is the mul-add of a single projection (yieldMulAdd).
   auto flags = arith::FastMathFlagsAttr::get(
@@ -153,9 +225,9 @@ Value mlir::tfc::emitGatedProjection(Emitter &e, Value x, Value gate,
       ValueRange{e.filled(resultType, dims, 0.0),
                  e.filled(resultType, dims, 0.0)},
       maps, {kPar, kPar, kRed}, [&](OpBuilder &bb, Location l, ValueRange a) {
-        Value xv = widen(bb, l, a[0]);
-        Value gw = gateRead.element(bb, l, a.slice(1, gateArgs));
-        Value uw = upRead.element(bb, l, a.slice(1 + gateArgs, upArgs));
+        Value xv = xRead.element(bb, l, a.take_front(xArgs));
+        Value gw = gateRead.element(bb, l, a.slice(xArgs, gateArgs));
+        Value uw = upRead.element(bb, l, a.slice(xArgs + gateArgs, upArgs));
         Value g = arith::MulFOp::create(bb, l, xv, gw, flags);
         Value u = arith::MulFOp::create(bb, l, xv, uw, flags);
         ValueRange acc = a.take_back(2);
@@ -170,6 +242,6 @@ Value mlir::tfc::emitGatedProjection(Emitter &e, Value x, Value gate,
 void mlir::tfc::populateTFCContractionToLinalgPatterns(
     RewritePatternSet &patterns) {
   patterns.add<LowerProjection<LinearOp>, LowerProjection<LMHeadOp>,
-               LowerGatedLinear, LowerHeadLinear, LowerDequantize>(
+               LowerGatedLinear, LowerHeadLinear, LowerDequantize, LowerQuantize>(
       patterns.getContext());
 }

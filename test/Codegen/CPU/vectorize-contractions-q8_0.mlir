@@ -93,3 +93,64 @@ func.func @q8_0_gated(%x: memref<?x64xf32>, %gq: memref<8x64xi8>, %gs: memref<8x
   }
   return
 }
+
+// -----
+
+// Quantized x too (tfc.quantize's values and scales before the projection):
+// per step of 64 bytes (two blocks), an int8 dot product per output in 16
+// i32 lanes of 4 products, converted and scaled by the product of the two
+// sides' block scales (each block's scale in its 8 lanes). With vnni, one
+// vpdpbusd of w xor 0x80 (w + 128, unsigned) and x, started at
+// -128 * sum(x) (another vpdpbusd, of 0x80 and x); without, the bytes
+// widened, multiplied and summed in fours.
+// RUN: tfc-opt %s --split-input-file --tfc-cpu-vectorize-contractions="tile-rows=2 tile-cols=2 row-cols=1 prefetch-bytes=0 vnni=true" | FileCheck %s --check-prefix=VNNI
+// RUN: tfc-opt %s --split-input-file --tfc-cpu-vectorize-contractions="tile-rows=2 tile-cols=2 row-cols=1 prefetch-bytes=0" | FileCheck %s --check-prefix=INT8
+#xq = affine_map<(d0, d1, d2) -> (d0, d2)>
+#xs = affine_map<(d0, d1, d2) -> (d0, d2 floordiv 32)>
+#wq = affine_map<(d0, d1, d2) -> (d1, d2)>
+#ws = affine_map<(d0, d1, d2) -> (d1, d2 floordiv 32)>
+#yq = affine_map<(d0, d1, d2) -> (d0, d1)>
+// VNNI-LABEL: func.func @int8(
+// VNNI-SAME: %[[X:[^:]*]]: memref<?x128xi8>, %[[XS:[^:]*]]: memref<?x4xf16>, %[[Q:[^:]*]]: memref<8x128xi8>, %[[S:[^:]*]]: memref<8x4xf16>
+// VNNI-DAG: %[[BIAS:.*]] = arith.constant dense<-128> : vector<64xi8>
+// VNNI-DAG: %[[C64:.*]] = arith.constant 64 : index
+// VNNI: scf.parallel
+// VNNI: scf.for %[[K:.*]] = %{{.*}} to %{{.*}} step %[[C64]] iter_args
+// VNNI: %[[W:.*]] = vector.load %[[Q]][%{{.*}}, %[[K]]] : memref<8x128xi8>, vector<64xi8>
+// VNNI: %[[WU:.*]] = arith.xori %[[W]], %[[BIAS]] : vector<64xi8>
+// VNNI: %[[PAIR:.*]] = vector.load %[[S]][%{{.*}}, %{{.*}}] : memref<8x4xf16>, vector<2xf16>
+// VNNI: vector.shuffle %[[PAIR]], %[[PAIR]] [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1] : vector<2xf16>, vector<2xf16>
+// VNNI: %[[XV:.*]] = vector.load %[[X]][%{{.*}}, %[[K]]] : memref<?x128xi8>, vector<64xi8>
+// VNNI: %[[SUM:.*]] = llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"(%{{.*}}, %[[BIAS]], %[[XV]]) : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
+// VNNI: %[[START:.*]] = arith.subi %{{.*}}, %[[SUM]] : vector<16xi32>
+// VNNI: %[[DOT:.*]] = llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"(%[[START]], %[[WU]], %[[XV]])
+// VNNI: %[[SCALE:.*]] = arith.mulf %{{.*}}, %{{.*}} : vector<16xf32>
+// VNNI: %[[DF:.*]] = arith.sitofp %[[DOT]] : vector<16xi32> to vector<16xf32>
+// VNNI: vector.fma %[[DF]], %[[SCALE]], %{{.*}} : vector<16xf32>
+// VNNI-NOT: linalg.generic
+// INT8-LABEL: func.func @int8(
+// INT8-NOT: llvm.call_intrinsic
+// INT8-NOT: arith.xori
+// INT8: %[[A:.*]] = arith.extsi %{{.*}} : vector<64xi8> to vector<64xi32>
+// INT8: %[[B:.*]] = arith.extsi %{{.*}} : vector<64xi8> to vector<64xi32>
+// INT8: %[[P:.*]] = arith.muli %[[A]], %[[B]] : vector<64xi32>
+// INT8: vector.shuffle %[[P]], %[[P]] [0, 4, 8, 12, 16, 20, 24, 28, 32, 36, 40, 44, 48, 52, 56, 60]
+// INT8: vector.shuffle %[[P]], %[[P]] [3, 7, 11,
+// INT8: arith.sitofp %{{.*}} : vector<16xi32> to vector<16xf32>
+// INT8-NOT: linalg.generic
+func.func @int8(%x: memref<?x128xi8>, %xs: memref<?x4xf16>, %q: memref<8x128xi8>, %s: memref<8x4xf16>, %y: memref<?x8xf32>) {
+  linalg.generic {indexing_maps = [#xq, #xs, #wq, #ws, #yq], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %xs, %q, %s : memref<?x128xi8>, memref<?x4xf16>, memref<8x128xi8>, memref<8x4xf16>) outs(%y : memref<?x8xf32>) {
+  ^bb0(%a: i8, %as: f16, %b: i8, %bs: f16, %acc: f32):
+    %af = arith.sitofp %a : i8 to f32
+    %asf = arith.extf %as : f16 to f32
+    %av = arith.mulf %af, %asf : f32
+    %bf = arith.sitofp %b : i8 to f32
+    %bsf = arith.extf %bs : f16 to f32
+    %bv = arith.mulf %bf, %bsf : f32
+    %m = arith.mulf %av, %bv fastmath<reassoc, contract> : f32
+    %r = arith.addf %acc, %m fastmath<reassoc, contract> : f32
+    linalg.yield %r : f32
+  }
+  return
+}

@@ -133,3 +133,27 @@ func.func @f(%q: tensor<64x64xi8>, %s: tensor<64x2xf16>) -> tensor<32x64xf32> {
   %w = tfc.dequantize %q, %s : tensor<64x64xi8>, tensor<64x2xf16> -> tensor<32x64xf32>
   return %w : tensor<32x64xf32>
 }
+
+// -----
+
+func.func @f(%x: tensor<?x48xf32>) {
+  // expected-error@+1 {{'tfc.quantize' op expects rows of whole blocks of 32, got 'tensor<?x48xf32>'}}
+  %q, %s = tfc.quantize %x : tensor<?x48xf32> -> tensor<?x48xi8>, tensor<?x1xf16>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<?x64xf32>) {
+  // expected-error@+1 {{'tfc.quantize' op expects scales 'tensor<?x2xf16>' (one per block of a row), got 'tensor<?x4xf16>'}}
+  %q, %s = tfc.quantize %x : tensor<?x64xf32> -> tensor<?x64xi8>, tensor<?x4xf16>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<?x64xf32>) {
+  // expected-error@+1 {{'tfc.quantize' op values must have the input's shape, got 'tensor<4x64xi8>'}}
+  %q, %s = tfc.quantize %x : tensor<?x64xf32> -> tensor<4x64xi8>, tensor<4x2xf16>
+  return
+}

@@ -49,3 +49,14 @@ func.func @quantized() -> tensor<64x256xf32> {
   %w = tfc.dequantize %q, %s : tensor<64x256xi8>, tensor<64x8xf16> -> tensor<64x256xf32>
   return %w : tensor<64x256xf32>
 }
+
+// Activations rounded to q8_0 blocks (any number of rows), read back through
+// tfc.dequantize.
+// CHECK-LABEL: func.func @quantized_activations
+// CHECK: %[[V:.*]], %[[S:.*]] = tfc.quantize %{{.*}} : tensor<?x256xf32> -> tensor<?x256xi8>, tensor<?x8xf16>
+// CHECK: tfc.dequantize %[[V]], %[[S]] : tensor<?x256xi8>, tensor<?x8xf16> -> tensor<?x256xf32>
+func.func @quantized_activations(%x: tensor<?x256xf32>) -> tensor<?x256xf32> {
+  %q, %s = tfc.quantize %x : tensor<?x256xf32> -> tensor<?x256xi8>, tensor<?x8xf16>
+  %y = tfc.dequantize %q, %s : tensor<?x256xi8>, tensor<?x8xf16> -> tensor<?x256xf32>
+  return %y : tensor<?x256xf32>
+}

@@ -32,7 +32,9 @@ Checkpoint name forms (Hugging Face stores a model both ways):
 
 --reference-q8-0: the logits are those of the checkpoint with its matrices (q/k/v/o,
 gate/up/down, lm_head, embed_tokens) rounded to GGUF's Q8_0 blocks (q8_0_roundtrip),
-what `tfc-compile --quantize=q8_0` computes with; the checkpoint itself is unchanged.
+and each product x @ W.t() of such a matrix with x rounded to Q8_0 blocks too
+(q8_0_activations, llama.cpp's rule for the activations of its Q8_0 dot products): what
+`tfc-compile --quantize=q8_0` computes; the checkpoint itself is unchanged.
 
 With --card (family `card`; `--family` may then be left out), config.json is a copy of the
 tfc model card (docs/model-card.md) with its sizes as given, the weights follow the card's
@@ -679,10 +681,55 @@ def q8_0_roundtrip(t):
     return (q * d.to(torch.float16).to(torch.float32)).reshape(rows, cols).to(torch.float64)
 
 
+def q8_0_activations(x):
+    """What llama.cpp's x86 code does to the activations of a Q8_0 dot product (the AVX
+    path of quantize_row_q8_0): each run of 32 values along the last dimension, in float32,
+    amax = max|x|, q = round half to even of x * (127 / amax) (0 where amax is 0), the
+    element q * float16(amax / 127)."""
+    shape = x.shape
+    v = x.to(torch.float32).reshape(*shape[:-1], shape[-1] // 32, 32)
+    amax = v.abs().amax(dim=-1, keepdim=True)
+    inv = torch.where(amax != 0, 127 / amax, torch.zeros_like(amax))
+    q = torch.round(v * inv)  # half to even
+    d = (amax / 127).to(torch.float16).to(torch.float32)
+    return (q * d).reshape(shape).to(x.dtype)
+
+
+class _Q8_0Matrix:
+    """A matrix rounded to Q8_0 whose products x @ W.t() (nn.Linear, the head) round x to
+    Q8_0 first (q8_0_activations), as llama.cpp's Q8_0 dot products do; any other use
+    (the embedding's row gather) reads the matrix as it is."""
+
+    def __init__(self, w, transposed=False):
+        self.w, self.transposed = w, transposed
+
+    def plain(self):
+        return self.w.t() if self.transposed else self.w
+
+    def to(self, *args, **kwargs):
+        return _Q8_0Matrix(self.w.to(*args, **kwargs), self.transposed)
+
+    def t(self):
+        return _Q8_0Matrix(self.w, not self.transposed)
+
+    def __getitem__(self, index):
+        return self.plain()[index]
+
+    @property
+    def shape(self):
+        return self.plain().shape
+
+    def __rmatmul__(self, x):
+        if not self.transposed:
+            raise TypeError("a Q8_0 matrix is multiplied as x @ W.t() only")
+        return q8_0_activations(x) @ self.w.t()
+
+
 def _finish(config, weights, out_dir, seed, prompt_len, vocab, windows, forward, quiet,
             q8_0=False):
     """tokens.txt, then logits.f32 from the checkpoint as written (round trip through our reader);
-    with q8_0, from its projection matrices rounded to Q8_0 (q8_0_roundtrip)."""
+    with q8_0, from its projection matrices rounded to Q8_0 (q8_0_roundtrip), their inputs
+    too (q8_0_activations) unless q8_0 is "weights"."""
     g = torch.Generator().manual_seed(seed + 1000003)
     toks = torch.randint(0, vocab, (prompt_len,), generator=g).tolist()
     with open(os.path.join(out_dir, "tokens.txt"), "w") as f:
@@ -691,7 +738,9 @@ def _finish(config, weights, out_dir, seed, prompt_len, vocab, windows, forward,
         print(f"warning: prompt-len {prompt_len} does not exceed sliding window {max(windows)}", file=sys.stderr)
     cfg2, w2 = hf_models.load_checkpoint(out_dir)
     if q8_0:
-        w2 = {n: q8_0_roundtrip(t) if _Q8_0_NAMES.search(n) and t.dim() == 2 and t.shape[1] % 32 == 0
+        rounded = (lambda t: q8_0_roundtrip(t)) if q8_0 == "weights" else \
+            (lambda t: _Q8_0Matrix(q8_0_roundtrip(t)))
+        w2 = {n: rounded(t) if _Q8_0_NAMES.search(n) and t.dim() == 2 and t.shape[1] % 32 == 0
               else t for n, t in w2.items()}
     logits = forward(cfg2, w2, toks)
     if logits.shape != (prompt_len, vocab):
@@ -1518,7 +1567,11 @@ def main():
     ap.add_argument("--include-tied-head", action="store_true",
                     help="a tied model's checkpoint also holds the (unused) untied LM head")
     ap.add_argument("--reference-q8-0", action="store_true",
-                    help="compute the logits with the projection matrices rounded to GGUF's Q8_0")
+                    help="compute the logits with the projection matrices rounded to GGUF's Q8_0, "
+                         "and their inputs too")
+    ap.add_argument("--reference-q8-0-weights", action="store_true",
+                    help="as --reference-q8-0, but the projections' inputs stay as they are "
+                         "(tfc-compile --quantize=q8_0 --pipeline-options=quantize-activations=false)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--list-variants", action="store_true")
     ap.add_argument("--selftest", action="store_true")
@@ -1550,7 +1603,8 @@ def main():
     if a.card:
         ap.error("--card needs --family card (or no --family)")
     make(a.family, a.out, a.seed, a.dtype, a.shards, a.prompt_len, a.variant,
-         base_names=a.base_model_names, include_head=a.include_tied_head, q8_0=a.reference_q8_0)
+         base_names=a.base_model_names, include_head=a.include_tied_head,
+         q8_0="weights" if a.reference_q8_0_weights else a.reference_q8_0)
     return 0
 
 

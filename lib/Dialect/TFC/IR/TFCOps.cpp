@@ -185,6 +185,23 @@ LogicalResult DequantizeOp::verify() {
   return success();
 }
 
+LogicalResult QuantizeOp::verify() {
+  RankedTensorType input = getInput().getType();
+  if (getValues().getType().getShape() != input.getShape())
+    return emitOpError() << "values must have the input's shape, got "
+                         << getValues().getType();
+  if (ShapedType::isDynamic(input.getDimSize(1)) ||
+      input.getDimSize(1) % kQ8_0BlockSize != 0)
+    return emitOpError() << "expects rows of whole blocks of "
+                         << kQ8_0BlockSize << ", got " << input;
+  if (getScales().getType() != getQ8_0ScalesType(getValues().getType()))
+    return emitOpError() << "expects scales "
+                         << getQ8_0ScalesType(getValues().getType())
+                         << " (one per block of a row), got "
+                         << getScales().getType();
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Embedding and positions
 //===----------------------------------------------------------------------===//

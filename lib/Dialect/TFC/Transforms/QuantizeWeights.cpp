@@ -69,6 +69,37 @@ bool qualifies(Value value, const llvm::DenseSet<Argument> &args,
   });
 }
 
+/// The input of a projection whose every weight is q8_0, rounded to q8_0 as
+/// well (tfc.quantize, then tfc.dequantize): the projection becomes int8
+/// dot products, one scale per block of each side, as in llama.cpp's Q8_0.
+void quantizeInput(Operation *op, OpOperand &input,
+                          ValueRange weights) {
+  auto type = cast<RankedTensorType>(input.get().getType());
+  if (!llvm::all_of(weights,
+                    [](Value w) { return w.getDefiningOp<DequantizeOp>(); }) ||
+      ShapedType::isDynamic(type.getDimSize(1)) ||
+      type.getDimSize(1) % kQ8_0BlockSize != 0)
+    return;
+  OpBuilder b(op);
+  RankedTensorType values = type.clone(IntegerType::get(op->getContext(), 8));
+  auto rounded = QuantizeOp::create(b, op->getLoc(), values,
+                                    getQ8_0ScalesType(values), input.get());
+  input.set(DequantizeOp::create(b, op->getLoc(), type, rounded.getValues(),
+                                 rounded.getScales()));
+}
+
+void quantizeActivations(ModuleOp module) {
+  module.walk([](Operation *op) {
+    if (auto linear = dyn_cast<LinearOp>(op))
+      quantizeInput(op, linear.getInputMutable(), linear.getWeight());
+    else if (auto head = dyn_cast<LMHeadOp>(op))
+      quantizeInput(op, head.getInputMutable(), head.getWeight());
+    else if (auto gated = dyn_cast<GatedLinearOp>(op))
+      quantizeInput(op, gated.getInputMutable(),
+                    {gated.getGateWeight(), gated.getUpWeight()});
+  });
+}
+
 struct TFCQuantizeWeightsPass
     : tfc::impl::TFCQuantizeWeightsBase<TFCQuantizeWeightsPass> {
   using Base::Base;
@@ -210,4 +241,6 @@ void TFCQuantizeWeightsPass::runOnOperation() {
       op.erase();
     }
   }
+  if (activations)
+    quantizeActivations(module);
 }

@@ -126,6 +126,29 @@ def TFC_DequantizeOp : TFC_Op<"dequantize", [Pure]> {
   let hasVerifier = 1;
 }
 
+def TFC_QuantizeOp : TFC_Op<"quantize", [Pure]> {
+  let summary = "f32 activations rounded to q8_0 blocks";
+  let description = [{
+    Each run of 32 elements of a row as 32 int8 values and one f16 scale,
+    the rule llama.cpp's x86 code applies to the activations of its Q8_0 dot
+    products: with `amax` the block's largest `|x|`, `values = roundeven(x *
+    127 / amax)` (0 where `amax` is 0) and `scale = f16(amax / 127)`.
+    `tfc-quantize-weights` puts one before every projection whose weight is
+    q8_0, so that the projection is a dot product of int8 values, scaled per
+    block (`tfc.dequantize` of both).
+
+    ```mlir
+    %q, %d = tfc.quantize %x : tensor<?x4096xf32> -> tensor<?x4096xi8>, tensor<?x128xf16>
+    ```
+  }];
+  let arguments = (ins TensorRankOf<[F32], [2]>:$input);
+  let results = (outs TFC_QuantMatrix:$values, TFC_QuantScales:$scales);
+  let assemblyFormat = [{
+    $input attr-dict `:` type($input) `->` type($values) `,` type($scales)
+  }];
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Model level
 //===----------------------------------------------------------------------===//

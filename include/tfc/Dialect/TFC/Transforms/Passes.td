@@ -84,6 +84,10 @@ def TFCQuantizeWeights : Pass<"tfc-quantize-weights", "::mlir::ModuleOp"> {
     The runtime quantizes each such tensor from its stored dtype when it
     binds the checkpoint (docs/ABI.md); the projections read the int8 values
     and widen and scale them in registers, the embedding its token's row.
+    With `activations`, the input of every projection whose weights are all
+    q8_0 is rounded to q8_0 blocks as well (`tfc.quantize` +
+    `tfc.dequantize`), so that the projection is int8 dot products scaled
+    per pair of blocks (llama.cpp's rule for its Q8_0 activations).
 
     ```mlir
     // tfc-opt --tfc-quantize-weights
@@ -99,6 +103,10 @@ def TFCQuantizeWeights : Pass<"tfc-quantize-weights", "::mlir::ModuleOp"> {
   let options = [
     Option<"scheme", "scheme", "std::string", /*default=*/"\"q8_0\"",
            "Quantization of the projection matrices: q8_0">,
+    Option<"activations", "activations", "bool", /*default=*/"true",
+           "Round the input of each projection of q8_0 weights to q8_0 "
+           "blocks too (tfc.quantize): int8 dot products, as llama.cpp's "
+           "Q8_0">,
   ];
 }
 
