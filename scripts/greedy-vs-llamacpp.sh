@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 type=${1:-q8_0}; steps=${2:-32}; prompt=${3:-1,15043,3186,338}
 model=${BENCH_MODEL:-/tmp/tfc-bench/m100}
 case $type in
-  q8_0) compile_args=(--quantize=q8_0) ;;
+  q8_0) compile_args=(--quantize=q8_0 ${TFC_COMPILE_ARGS:-}) ;;
   f32) compile_args=() ;;
   *) echo "greedy-vs-llamacpp: type must be q8_0 or f32, not $type" >&2; exit 2 ;;
 esac

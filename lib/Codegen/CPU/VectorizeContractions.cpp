@@ -52,6 +52,9 @@ constexpr int64_t kQuantBlock = 32;
 constexpr int64_t kCacheLine = 64;
 /// Parallel blocks a projection is split into at least, rows permitting.
 constexpr int64_t kMinBlocks = 4;
+/// The number of blocks is a multiple of this (rows permitting), so that
+/// 2, 4 or 8 threads get equal shares.
+constexpr int64_t kBlockMultiple = 8;
 
 /// `y[n, o] += x[n, k] * w[o, k]` on memrefs: x f32 [?, K], w [O, K] in f32,
 /// bf16 or f16, y f32 [?, O], each with unit stride in its last dimension.
@@ -367,10 +370,17 @@ public:
     // and at most a quarter of the rows, so that a small projection (a GQA
     // model's k and v, int8 rows of a quarter of f32's bytes) still splits
     // evenly over 2 or 4 threads.
+    // The blocks are then made equal and a multiple of kBlockMultiple in
+    // number (rows permitting): 13 blocks, the last one small, leave one of
+    // 2 threads a seventh of the time idle; 16 equal ones do not.
     int64_t tilesOfRows = p.outputs / config.cols;
     int64_t blockTiles = std::max<int64_t>(
         1, std::min<int64_t>(config.blockBytes / rowBytes / config.cols,
                              llvm::divideCeil(tilesOfRows, kMinBlocks)));
+    int64_t blocks = std::min<int64_t>(
+        tilesOfRows, llvm::alignTo(llvm::divideCeil(tilesOfRows, blockTiles),
+                                   kBlockMultiple));
+    blockTiles = llvm::divideCeil(tilesOfRows, blocks);
     int64_t blockRows = std::min(blockTiles * config.cols, p.outputs);
     Value rowsOfX = memref::DimOp::create(b, loc, p.x, 0);
     Value tiles = arith::MulIOp::create(
