@@ -22,8 +22,8 @@ using namespace mlir;
 
 namespace {
 /// The ops `block` runs but its terminator, counting each scf.for of constant
-/// trip count's body that many times; none if any other op with regions (or a loop of dynamic
-/// trip count) is in it.
+/// trip count's body that many times; none if any other op with regions (or a
+/// loop of dynamic trip count) is in it.
 std::optional<int64_t> staticWork(Block &block) {
   int64_t work = 0;
   for (Operation &op : block.without_terminator()) {
@@ -32,7 +32,8 @@ std::optional<int64_t> staticWork(Block &block) {
       continue;
     }
     auto loop = dyn_cast<scf::ForOp>(op);
-    std::optional<APInt> trips = loop ? loop.getStaticTripCount() : std::nullopt;
+    std::optional<APInt> trips =
+        loop ? loop.getStaticTripCount() : std::nullopt;
     if (!trips)
       return std::nullopt;
     std::optional<int64_t> body = staticWork(*loop.getBody());
@@ -62,9 +63,8 @@ struct TFCCPUSerializeSmallParallelPass
       rewriter.setInsertionPoint(op);
       // Iterations: the product of ceil((upper - lower) / step).
       Value work = arith::ConstantIndexOp::create(rewriter, loc, perIteration);
-      for (auto [lower, upper, step] :
-           llvm::zip_equal(op.getLowerBound(), op.getUpperBound(),
-                           op.getStep())) {
+      for (auto [lower, upper, step] : llvm::zip_equal(
+               op.getLowerBound(), op.getUpperBound(), op.getStep())) {
         Value span = rewriter.createOrFold<arith::SubIOp>(loc, upper, lower);
         Value trips =
             rewriter.createOrFold<arith::CeilDivUIOp>(loc, span, step);

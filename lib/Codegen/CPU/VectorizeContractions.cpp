@@ -508,12 +508,8 @@ private:
               ahead = arith::AddIOp::create(b, loc, k, idx(prefetchElements));
             for (int64_t j = 0; j < pairs; ++j)
               for (Value row : wRows) {
-                // The weights stream from memory once: ask for them early.
                 if (ahead)
-                  memref::PrefetchOp::create(
-                      b, loc, p.ws[j], ValueRange{row, ahead},
-                      b.getBoolAttr(false), b.getI32IntegerAttr(3),
-                      b.getBoolAttr(true));
+                  prefetch(p.ws[j], row, ahead);
                 Value v = vector::LoadOp::create(b, loc, wVecType, p.ws[j],
                                                  ValueRange{row, k});
                 if (blockwise)
@@ -613,10 +609,7 @@ private:
           for (int64_t j = 0; j < pairs; ++j)
             for (Value row : wRows) {
               if (ahead)
-                memref::PrefetchOp::create(
-                    b, loc, p.ws[j], ValueRange{row, ahead},
-                    b.getBoolAttr(false), b.getI32IntegerAttr(3),
-                    b.getBoolAttr(true));
+                prefetch(p.ws[j], row, ahead);
               Value w = vector::LoadOp::create(b, loc, bytesType, p.ws[j],
                                                ValueRange{row, k});
               ws.push_back(config.vnni ? arith::XOrIOp::create(b, loc, w, bias)
@@ -652,6 +645,15 @@ private:
           totals.push_back(loop.getResult(chain(r, c, j)));
         store(totals, ValueRange{xRows[r], wRows[c]});
       }
+  }
+
+  /// Asks for row `row` of weight `w` at `at`, ahead of its load: the
+  /// weights stream from memory once.
+  void prefetch(Value w, Value row, Value at) {
+    memref::PrefetchOp::create(b, loc, w, ValueRange{row, at},
+                               /*isWrite=*/b.getBoolAttr(false),
+                               /*localityHint=*/b.getI32IntegerAttr(3),
+                               /*isDataCache=*/b.getBoolAttr(true));
   }
 
   /// `acc` plus, in each i32 lane, the sum of the 4 products of its bytes of

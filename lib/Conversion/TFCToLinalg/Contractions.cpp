@@ -6,8 +6,10 @@
 // and an up accumulator (one CPU kernel, tfc-cpu-vectorize-contractions),
 // then the GLU as an elementwise epilogue. tfc.head_linear: a contraction
 // batched over heads, against each head's block of rows viewed in place in the
-// stored weight (expand_shape + extract_slice, no copy). A weight that is a
-// tfc.dequantize is read as its int8 values and scales (WeightRead).
+// stored weight (expand_shape + extract_slice, no copy). A weight or an input
+// that is a tfc.dequantize is read as its int8 values and scales
+// (WeightRead); tfc.quantize, which rounds activations to those blocks, is
+// three generics over the rows' blocks.
 //
 //===----------------------------------------------------------------------===//
 #include "Builders.h"

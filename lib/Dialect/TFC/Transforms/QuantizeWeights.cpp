@@ -72,8 +72,7 @@ bool qualifies(Value value, const llvm::DenseSet<Argument> &args,
 /// The input of a projection whose every weight is q8_0, rounded to q8_0 as
 /// well (tfc.quantize, then tfc.dequantize): the projection becomes int8
 /// dot products, one scale per block of each side, as in llama.cpp's Q8_0.
-void quantizeInput(Operation *op, OpOperand &input,
-                          ValueRange weights) {
+void quantizeInput(Operation *op, OpOperand &input, ValueRange weights) {
   auto type = cast<RankedTensorType>(input.get().getType());
   if (!llvm::all_of(weights,
                     [](Value w) { return w.getDefiningOp<DequantizeOp>(); }) ||
@@ -164,7 +163,9 @@ void TFCQuantizeWeightsPass::runOnOperation() {
         changed = true;
       }
     for (Argument arg : llvm::to_vector(args)) {
-      auto [fn, index] = arg;
+      // Named copies: a lambda cannot capture structured bindings in C++17.
+      func::FuncOp fn = arg.first;
+      unsigned index = arg.second;
       bool passesWeights = llvm::all_of(callsOf[fn], [&](func::CallOp call) {
         auto weight = call.getOperand(index).getDefiningOp<WeightOp>();
         return weight &&
