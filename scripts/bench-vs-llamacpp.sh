@@ -9,6 +9,9 @@
 # the embedding and the LM head, which prefill-last runs on one row; attention
 # at this context is under 1%) x tok/s / (threads x one core's FMA peak).
 #   scripts/bench-vs-llamacpp.sh [THREADS...]     (default: 1 2)
+#   TFC_RUN_ARGS=--copy-weights BENCH_ARGS="-lm none" scripts/bench-vs-llamacpp.sh ...
+#     both sides with the weights copied into memory of their own instead of
+#     read from the mapped files (tfc_weights_load_copied; llama-bench --load-mode none)
 #   QUANT=q8_0 scripts/bench-vs-llamacpp.sh ...   both sides with Q8_0 weights:
 #     tfc-compile --quantize=q8_0 against llama.cpp's own Q8_0 quantization of
 #     the same checkpoint (scripts/llamacpp-q8.sh); decode then reads 34 bytes
@@ -43,7 +46,7 @@ for t in "${threads[@]}"; do
   else
     lc=$("$peer/bench.sh" "$model" "$t" | grep "^llamacpp threads=$t")
   fi
-  tfc=$(build/bin/tfc-run "$so" --weights "$model" --bench --threads "$t" 2>/dev/null)
+  tfc=$(build/bin/tfc-run "$so" --weights "$model" --bench --threads "$t" ${TFC_RUN_ARGS:-} 2>/dev/null)
   lc_pp=$(sed -n 's/.*pp128=\([0-9.]*\).*/\1/p' <<<"$lc")
   lc_tg=$(sed -n 's/.*tg64=\([0-9.]*\).*/\1/p' <<<"$lc")
   tfc_pp=$(sed -n 's/^prefill: .*  \([0-9.]*\) tok\/s/\1/p' <<<"$tfc")

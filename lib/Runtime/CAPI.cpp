@@ -113,21 +113,30 @@ const char *tfc_last_error(void) { return lastError.c_str(); }
 
 // ---- Weights ----
 
-tfc_weights *tfc_weights_load(const char *path) {
+static tfc_weights *loadWeights(const char *path, bool copyAll,
+                                const char *function) {
   if (!path) {
-    fail("tfc_weights_load: path is NULL");
+    fail(std::string(function) + ": path is NULL");
     return nullptr;
   }
   std::string error;
-  std::shared_ptr<const Weights> impl = Weights::load(path, error);
+  std::shared_ptr<const Weights> impl = Weights::load(path, error, copyAll);
   if (!impl) {
     fail(error);
     return nullptr;
   }
   auto *weights = new (std::nothrow) tfc_weights{std::move(impl)};
   if (!weights)
-    fail("tfc_weights_load: out of memory");
+    fail(std::string(function) + ": out of memory");
   return weights;
+}
+
+tfc_weights *tfc_weights_load(const char *path) {
+  return loadWeights(path, false, "tfc_weights_load");
+}
+
+tfc_weights *tfc_weights_load_copied(const char *path) {
+  return loadWeights(path, true, "tfc_weights_load_copied");
 }
 
 void tfc_weights_destroy(tfc_weights *weights) { delete weights; }

@@ -45,7 +45,8 @@ struct CopyKind {
 } // namespace
 
 std::shared_ptr<const Weights> Weights::load(const std::string &path,
-                                             std::string &error) {
+                                             std::string &error,
+                                             bool copyAll) {
   const Manifest *manifest = getLibraryManifest(error);
   if (!manifest)
     return nullptr;
@@ -83,14 +84,14 @@ std::shared_ptr<const Weights> Weights::load(const std::string &path,
   int64_t tailUsed = 0;
   std::vector<size_t> copies;
   std::map<CopyKind, int64_t> kinds;
-  int64_t misaligned = 0;
+  int64_t misaligned = 0, asked = 0;
   weights->offsets.resize(manifest->weights.size());
   for (size_t i = 0; i < manifest->weights.size(); ++i) {
     const ManifestWeight &weight = manifest->weights[i];
     const TensorInfo *tensor = tensors[i];
     auto address = reinterpret_cast<uintptr_t>(tensor->data);
     bool aligned = address % static_cast<uintptr_t>(dtypeSize(weight.dtype)) == 0;
-    if (tensor->dtype == weight.dtype && aligned) {
+    if (tensor->dtype == weight.dtype && aligned && !copyAll) {
       weights->offsets[i] = static_cast<int64_t>(tensor->data - range.data());
       continue;
     }
@@ -100,7 +101,7 @@ std::shared_ptr<const Weights> Weights::load(const std::string &path,
     weights->bytesCopied += weight.numBytes;
     copies.push_back(i);
     if (tensor->dtype == weight.dtype)
-      ++misaligned;
+      ++(aligned ? asked : misaligned);
     else
       ++kinds[{tensor->dtype, weight.dtype}];
   }
@@ -164,10 +165,14 @@ std::shared_ptr<const Weights> Weights::load(const std::string &path,
             std::to_string(misaligned) +
             (misaligned == 1 ? " tensor" : " tensors") +
             " not aligned to their element size in the file";
+  if (asked)
+    text += std::string(text.empty() ? "copied " : ", copied ") +
+            std::to_string(asked) + (asked == 1 ? " tensor" : " tensors") +
+            " the model could read in place, as asked";
   text += " (" + formatBytes(weights->bytesCopied) + " copied)";
   // One source dtype for every conversion but quantization: compiling for
   // it reads them all in place.
-  if (kinds.size() == 1 && !misaligned &&
+  if (kinds.size() == 1 && !misaligned && !asked &&
       kinds.begin()->first.to != DType::Q8_0) {
     std::string from = manifestDTypeName(kinds.begin()->first.from);
     text += "; compile with --weight-dtype=" + from +

@@ -30,9 +30,12 @@ public:
 
   /// Checks `path` against the library's manifest and maps it. On failure
   /// null, with `error` listing every problem. A load that had to convert or
-  /// copy tensors sets getNote() and prints it once on stderr.
+  /// copy tensors sets getNote() and prints it once on stderr. With
+  /// `copyAll`, tensors the model could read in place are copied too, into
+  /// the tail's huge pages (tfc_weights_load_copied).
   static std::shared_ptr<const Weights> load(const std::string &path,
-                                             std::string &error);
+                                             std::string &error,
+                                             bool copyAll = false);
 
   const Manifest &getManifest() const { return *manifest; }
   const std::string &getPath() const { return path; }

@@ -60,6 +60,11 @@ prints the model's shape, the load time and the memory used.
                           need. A model with a learned position table refuses
                           more positions than the table has rows; past the
                           trained length of other models a warning is printed
+  --copy-weights          copy every tensor into memory of the process's own
+                          (huge pages where the kernel allows) instead of
+                          reading those in the model's dtype in place
+                          (tfc_weights_load_copied): faster decode, at the
+                          cost of the weights' size in memory
   --stats                 after a --tokens or --bench run, print the weights,
                           kv cache and memory summary lines on stderr
   --batch B               run B sessions of one tfc_batch (tfc.h) and decode
@@ -139,6 +144,7 @@ struct Options {
   int64_t maxContext = 0;
   bool bench = false;
   bool stats = false;
+  bool copyWeights = false;
   int64_t benchPrompt = 128;
   int64_t benchGen = 64;
   int64_t benchReps = 3;
@@ -227,10 +233,12 @@ Options parseArgs(int argc, char **argv) {
       value = arg.substr(eq + 1);
       haveValue = true;
     }
-    if (name == "--bench" || name == "--stats") {
+    if (name == "--bench" || name == "--stats" || name == "--copy-weights") {
       if (haveValue)
         fatal(name + " takes no value");
-      (name == "--bench" ? opts.bench : opts.stats) = true;
+      (name == "--bench"   ? opts.bench
+       : name == "--stats" ? opts.stats
+                           : opts.copyWeights) = true;
       continue;
     }
     static const char *const kValued[] = {
@@ -386,8 +394,9 @@ double parseReal(const std::string &option, const std::string &text,
   X(tfc_manifest_trained_context)                                              \
   X(tfc_manifest_default_max_context)
 
-// Looked up too, but needed only with --batch.
-#define TFC_RUN_BATCH_API(X)                                                   \
+// Looked up too, but needed only with --batch (and --copy-weights).
+#define TFC_RUN_OPTIONAL_API(X)                                                   \
+  X(tfc_weights_load_copied)                                                   \
   X(tfc_batch_create)                                                          \
   X(tfc_batch_destroy)                                                         \
   X(tfc_batch_session)                                                         \
@@ -396,7 +405,7 @@ double parseReal(const std::string &option, const std::string &text,
 struct API {
 #define TFC_RUN_DECLARE(name) decltype(&::name) name = nullptr;
   TFC_RUN_API(TFC_RUN_DECLARE)
-  TFC_RUN_BATCH_API(TFC_RUN_DECLARE)
+  TFC_RUN_OPTIONAL_API(TFC_RUN_DECLARE)
 #undef TFC_RUN_DECLARE
 };
 
@@ -420,7 +429,7 @@ API loadModelLibrary(std::string path) {
 #undef TFC_RUN_LOOKUP
 #define TFC_RUN_LOOKUP_OPTIONAL(name)                                          \
   api.name = reinterpret_cast<decltype(api.name)>(dlsym(handle, #name));
-  TFC_RUN_BATCH_API(TFC_RUN_LOOKUP_OPTIONAL)
+  TFC_RUN_OPTIONAL_API(TFC_RUN_LOOKUP_OPTIONAL)
 #undef TFC_RUN_LOOKUP_OPTIONAL
   if (!missing.empty()) {
     std::string list;
@@ -902,7 +911,12 @@ int Runner::run() {
   }
   using Clock = std::chrono::steady_clock;
   Clock::time_point start = Clock::now();
-  weights = api.tfc_weights_load(opts.weightsPath.c_str());
+  if (opts.copyWeights && !api.tfc_weights_load_copied)
+    fatal("--copy-weights: this model library has no tfc_weights_load_copied "
+          "(compiled by an older tfc-compile)");
+  weights = opts.copyWeights
+                ? api.tfc_weights_load_copied(opts.weightsPath.c_str())
+                : api.tfc_weights_load(opts.weightsPath.c_str());
   if (!weights)
     failWithLastError();
   loadSeconds = std::chrono::duration<double>(Clock::now() - start).count();

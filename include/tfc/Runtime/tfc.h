@@ -77,6 +77,14 @@ TFC_API const char *tfc_last_error(void);
  * tfc_weights_note). NULL on failure. */
 TFC_API tfc_weights *tfc_weights_load(const char *path);
 
+/* As tfc_weights_load, but every tensor is copied into memory of the
+ * process's own (transparent huge pages where the kernel allows), those the
+ * model could read in place too: a decode step then streams the weights
+ * from 2 MiB pages instead of the page cache's 4 KiB ones (docs/runtime.md
+ * has the figures). Costs the weights' size in anonymous memory and a copy
+ * at load; the note says how many tensors were copied. */
+TFC_API tfc_weights *tfc_weights_load_copied(const char *path);
+
 /* Releases the handle (see Lifetime above); NULL is a no-op. */
 TFC_API void tfc_weights_destroy(tfc_weights *weights);
 

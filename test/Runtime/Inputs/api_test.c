@@ -225,6 +225,22 @@ int main(int argc, char **argv) {
   printf("error: %s\n", tfc_last_error());
   EXPECT(tfc_weights_load(NULL) == NULL);
   printf("error: %s\n", tfc_last_error());
+  /* Copied on request: every tensor, those read in place too; the same
+   * logits. */
+  tfc_weights *copied = tfc_weights_load_copied(native);
+  EXPECT(copied != NULL);
+  EXPECT(tfc_weights_tensors_copied(copied) == 3);
+  EXPECT(tfc_weights_bytes_copied(copied) > 0);
+  EXPECT(tfc_weights_bytes_allocated(copied) % page == 0);
+  printf("note: %s\n", tfc_weights_note(copied));
+  tfc_session *fromCopy = tfc_session_create(copied, 0);
+  EXPECT(fromCopy && tfc_session_prefill(fromCopy, prompt, 4) == 0);
+  logits = tfc_session_logits(fromCopy, &rows);
+  EXPECT(rows == 4 && sameRow(logits, full[0]) && sameRow(logits + 24, full[3]));
+  tfc_session_destroy(fromCopy);
+  tfc_weights_destroy(copied);
+  EXPECT(tfc_weights_load_copied(NULL) == NULL);
+  printf("error: %s\n", tfc_last_error());
 
   /* Sessions: default context, sizes, the same logits as the model. */
   EXPECT(tfc_session_create(NULL, 0) == NULL);
