@@ -142,9 +142,9 @@ std::shared_ptr<const Weights> Weights::load(const std::string &path,
       std::max(1u, std::thread::hardware_concurrency()), copies.size());
   // Seconds of silence otherwise (an 8B model's matrices quantized).
   if (weights->bytesCopied >= (int64_t(1) << 30))
-    std::fprintf(stderr, "tfc: converting %zu tensors (%s) on %u threads\n",
-                 copies.size(), formatBytes(weights->bytesCopied).c_str(),
-                 workers);
+    std::fprintf(stderr, "tfc: %s %zu tensors (%s) on %u threads\n",
+                 kinds.empty() ? "copying" : "converting", copies.size(),
+                 formatBytes(weights->bytesCopied).c_str(), workers);
   std::vector<std::thread> threads;
   for (unsigned t = 1; t < workers; ++t)
     threads.emplace_back(convert);

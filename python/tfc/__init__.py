@@ -78,6 +78,12 @@ _SIGNATURES = {
 }
 
 
+# Looked up when present (libraries of older tfc-compile lack them).
+_OPTIONAL_SIGNATURES = {
+    "tfc_weights_load_copied": (ctypes.c_void_p, [ctypes.c_char_p]),
+}
+
+
 class _Library:
     def __init__(self, path):
         try:
@@ -90,6 +96,11 @@ class _Library:
             except AttributeError:
                 raise TfcError(f"'{path}' is not a tfc model library: missing {name}") from None
             f.restype, f.argtypes = res, args
+            setattr(self, name, f)
+        for name, (res, args) in _OPTIONAL_SIGNATURES.items():
+            f = getattr(self.dll, name, None)
+            if f is not None:
+                f.restype, f.argtypes = res, args
             setattr(self, name, f)
 
     def error(self):
@@ -181,7 +192,10 @@ class Session:
 class Model:
     """A compiled model library with a checkpoint bound to it."""
 
-    def __init__(self, library, weights, threads=0, tokenizer=None):
+    def __init__(self, library, weights, threads=0, tokenizer=None, copy_weights=False):
+        """copy_weights: copy every tensor onto huge pages instead of reading those in the
+        model's dtype from the mapped files (tfc_weights_load_copied): faster decode, at the
+        cost of the weights' size in memory."""
         self._lib = _Library(library)
         self._lib.tfc_model_set_threads(int(threads))
         self.vocab_size = self._lib.tfc_manifest_vocab_size()
@@ -189,7 +203,11 @@ class Model:
             raise self._lib.error()
         self.model_type = self._lib.tfc_manifest_model_type().decode()
         self.weights_path = str(weights)
-        self._weights = self._lib.tfc_weights_load(self.weights_path.encode())
+        if copy_weights and not self._lib.tfc_weights_load_copied:
+            raise TfcError(f"copy_weights: '{library}' has no tfc_weights_load_copied "
+                           "(compiled by an older tfc-compile)")
+        load = self._lib.tfc_weights_load_copied if copy_weights else self._lib.tfc_weights_load
+        self._weights = load(self.weights_path.encode())
         if not self._weights:
             raise self._lib.error()
         folder = self.weights_path if os.path.isdir(self.weights_path) else os.path.dirname(self.weights_path)

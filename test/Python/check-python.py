@@ -42,6 +42,11 @@ err = np.abs(np.stack(rows) - logits).max() / np.abs(logits).max()
 print(f"prefill 3 + decode vs prefill: rel_err={err:.2e}")
 assert err <= 1e-4, err
 
+# The weights copied onto huge pages (tfc_weights_load_copied): the same logits.
+copied = tfc.Model(so, weights=model_dir, threads=2, copy_weights=True).session().prefill(tokens)
+assert np.array_equal(copied, logits)
+print("copy_weights: the same logits")
+
 # Rewind to 3 positions and run the rest again: the same logits.
 s.truncate(3)
 assert s.position == 3
