@@ -15,6 +15,7 @@
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
 #include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
+#include "mlir/Conversion/GPUCommon/GPUCommonPass.h"
 #include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
 #include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
 #include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
@@ -319,7 +320,7 @@ void mlir::tfc::buildTFCToLinalgPipeline(OpPassManager &pm,
   pm.addPass(createTFCCreateEntryPoints());
   // Each token through its routed experts only (off: every expert on
   // every token, weighted by a gate that is 0 unless chosen).
-  if (options.runs("tfc-dispatch-experts"))
+  if (options.runs("tfc-dispatch-experts") && !options.forGPU)
     pm.addPass(createTFCDispatchExperts());
   pm.addPass(createTFCLowerToLinalg());
   pm.addPass(createCanonicalizerPass());
@@ -401,6 +402,8 @@ void mlir::tfc::buildLinalgToGPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertLinalgToParallelLoopsPass());
   pm.addPass(createForallToParallelLoopPass());
   pm.addPass(createCanonicalizerPass());
+  // A parallel loop around parallel loops is host loops around kernels.
+  pm.addNestedPass<func::FuncOp>(createTFCGPUSequentializeOuterParallel());
   // Tiles of the two outer dimensions become a block's threads (nested
   // scf.parallel: the outer loop maps to blocks, the inner to threads).
   int64_t tile = options.gpuTile;
@@ -428,11 +431,26 @@ void mlir::tfc::buildLinalgToGPUPipeline(OpPassManager &pm,
   kernels.addPass(createCSEPass());
   kernels.addPass(createReconcileUnrealizedCastsPass());
   // PTX needs no toolkit; a cubin or fatbin runs its ptxas (and fatbinary).
-  // The host side stays as it is (no host runtime yet).
   GpuModuleToBinaryPassOptions binary;
   binary.compilationTarget = options.gpuFormat;
   binary.toolkitPath = options.cudaPath;
   pm.addPass(createGpuModuleToBinaryPass(binary));
+
+  // The host functions: their buffers in device memory, every GPU op of a
+  // call on one stream (the runtime's, docs/ABI.md), then the LLVM dialect
+  // with the mgpu* calls that lib/Runtime/CUDA.cpp implements.
+  pm.addPass(createTFCGPUDeviceMemory());
+  pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createGpuToLLVMConversionPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
 //===----------------------------------------------------------------------===//
@@ -487,11 +505,14 @@ void mlir::tfc::registerTFCPipelines() {
                      buildLinalgToLLVMCPUPipeline(pm, options);
                    });
   registerPipeline("tfc-gpu-pipeline",
-                   "Model-level tfc IR to PTX kernels for an NVIDIA GPU (in "
-                   "gpu.binary ops; the host functions are not lowered yet)",
+                   "Model-level tfc IR to an NVIDIA GPU's kernels (one "
+                   "gpu.binary) and their host functions in the LLVM dialect",
                    [](OpPassManager &pm, const PipelineOptions &options) {
-                     buildTFCModelPipeline(pm, options);
-                     buildTFCToLinalgPipeline(pm, options);
-                     buildLinalgToGPUPipeline(pm, options);
+                     PipelineOptions gpu;
+                     gpu.copyOptionValuesFrom(options);
+                     gpu.forGPU = true;
+                     buildTFCModelPipeline(pm, gpu);
+                     buildTFCToLinalgPipeline(pm, gpu);
+                     buildLinalgToGPUPipeline(pm, gpu);
                    });
 }

@@ -7,6 +7,7 @@
 
 #include "tfc/Runtime/tfc.h"
 
+#include "CUDA.h"
 #include "Manifest.h"
 #include "Session.h"
 #include "SessionBatch.h"
@@ -411,6 +412,10 @@ void tfc_model_reset(tfc_model *model) {
 }
 
 void tfc_model_set_threads(int n) { setThreadCount(n); }
+
+const char *tfc_model_device(void) {
+  return cuda::isCUDALibrary() ? "cuda" : "cpu";
+}
 
 // ---- Manifest ----
 

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <omp.h>
 #include <sys/mman.h>
@@ -79,10 +80,18 @@ void tfc::runtime::zeroPages(unsigned char *data, size_t bytes) {
   std::memset(reinterpret_cast<void *>(last), 0, end - last);
 }
 
+// A --target=cuda library runs no OpenMP and does not link libomp: there
+// these are null, and the thread count is kept for nothing.
+#pragma weak omp_get_thread_limit
+#pragma weak omp_get_num_procs
+#pragma weak omp_set_num_threads
+
 // 0 until tfc_model_set_threads is called: OpenMP's own default applies.
 static std::atomic<int> requestedThreads{0};
 
 void tfc::runtime::setThreadCount(int n) {
+  if (!omp_set_num_threads)
+    return;
   // tfc.h: clamped, never refused (the function returns nothing). libomp
   // aborts the process (OMP: Error #34) when it cannot create the team.
   int limit = std::min(TFC_MAX_THREADS, std::max(1, omp_get_thread_limit()));
@@ -92,7 +101,8 @@ void tfc::runtime::setThreadCount(int n) {
 }
 
 void tfc::runtime::applyThreadCount() {
-  if (int threads = requestedThreads.load(std::memory_order_relaxed))
+  int threads = requestedThreads.load(std::memory_order_relaxed);
+  if (threads && omp_set_num_threads)
     omp_set_num_threads(threads);
 }
 
@@ -129,8 +139,17 @@ Session::create(std::shared_ptr<const Weights> weights, int64_t maxContext,
     return nullptr;
   }
   std::string allocError;
+  session->onDevice = cuda::isCUDALibrary();
   if (kvCache) {
     session->kvData = kvCache;
+  } else if (session->onDevice) {
+    if (!session->deviceCache.allocate(
+            static_cast<size_t>(session->kvCacheBytes), allocError)) {
+      error = "KV cache for max_context " + std::to_string(maxContext) +
+              " on the GPU: " + allocError;
+      return nullptr;
+    }
+    session->kvData = session->deviceCache.data();
   } else if (session->ownCache.allocate(
                  static_cast<size_t>(session->kvCacheBytes), allocError)) {
     session->kvData = session->ownCache.data();
@@ -221,51 +240,74 @@ bool Session::run(Entry entry, const int64_t *tokens, int64_t n,
 
   applyThreadCount();
   // The callee only reads the weights and the offsets (ABI.md).
-  MemRef1DI8 weightsRef = makeMemRef1D(
-      reinterpret_cast<int8_t *>(weights->getRegion()),
-      weights->getRegionBytes());
-  const std::vector<int64_t> &offsets = weights->getOffsets();
+  MemRef1DI8 weightsRef =
+      makeMemRef1D(reinterpret_cast<int8_t *>(weights->getCallRegion()),
+                   weights->getRegionBytes());
   MemRef1DI64 offsetsRef =
-      makeMemRef1D(const_cast<int64_t *>(offsets.data()),
-                   static_cast<int64_t>(offsets.size()));
+      makeMemRef1D(weights->getCallOffsets(),
+                   static_cast<int64_t>(weights->getOffsets().size()));
   MemRef1DI8 kvRef =
       makeMemRef1D(reinterpret_cast<int8_t *>(kvData), kvCacheBytes);
   auto *logitsData = reinterpret_cast<float *>(logits.data());
+  if (onDevice) {
+    size_t tokenBytes = static_cast<size_t>(n) * sizeof(int64_t);
+    if ((deviceLogits.size() < logitsBytes &&
+         !deviceLogits.allocate(logitsBytes, error)) ||
+        !deviceTokens.reserve(tokenBytes, error)) {
+      error = std::string(what) + ": " + error;
+      return false;
+    }
+    std::memcpy(deviceTokens.data(), tokens, tokenBytes);
+    tokens = reinterpret_cast<const int64_t *>(deviceTokens.data());
+    logitsData = reinterpret_cast<float *>(deviceLogits.data());
+  }
   // A sliding-window ring keeps its window only over calls of at most
   // `window` tokens (ABI.md): a longer prefill runs as chunks, each writing
   // its rows of the logits (prefill_last: the last chunk's one row).
   int64_t chunk = manifest->maxTokensPerCall(maxContext);
   if (chunk == 0)
     chunk = n;
-  for (int64_t done = 0; done < n; done += chunk) {
-    int64_t count = std::min(chunk, n - done);
-    // The callee only reads the tokens.
-    MemRef1DI64 tokensRef =
-        makeMemRef1D(const_cast<int64_t *>(tokens + done), count);
-    float *out = entry == Entry::Prefill
-                     ? logitsData + done * manifest->vocabSize
-                     : logitsData;
-    MemRef2DF32 logitsRef = {out,
-                             out,
-                             0,
-                             {entry == Entry::Prefill ? count : 1,
-                              manifest->vocabSize},
-                             {manifest->vocabSize, 1}};
-    int64_t at = position + done;
-    switch (entry) {
-    case Entry::Prefill:
-      _mlir_ciface_tfc_prefill(&weightsRef, &offsetsRef, &kvRef, &tokensRef,
-                               at, maxContext, &logitsRef);
-      break;
-    case Entry::PrefillLast:
-      _mlir_ciface_tfc_prefill_last(&weightsRef, &offsetsRef, &kvRef,
-                                    &tokensRef, at, maxContext, &logitsRef);
-      break;
-    case Entry::Decode:
-      _mlir_ciface_tfc_decode(&weightsRef, &offsetsRef, &kvRef, &tokensRef, at,
-                              maxContext, &logitsRef);
-      break;
+  auto calls = [&] {
+    for (int64_t done = 0; done < n; done += chunk) {
+      int64_t count = std::min(chunk, n - done);
+      // The callee only reads the tokens.
+      MemRef1DI64 tokensRef =
+          makeMemRef1D(const_cast<int64_t *>(tokens + done), count);
+      float *out = entry == Entry::Prefill
+                       ? logitsData + done * manifest->vocabSize
+                       : logitsData;
+      MemRef2DF32 logitsRef = {
+          out,
+          out,
+          0,
+          {entry == Entry::Prefill ? count : 1, manifest->vocabSize},
+          {manifest->vocabSize, 1}};
+      int64_t at = position + done;
+      switch (entry) {
+      case Entry::Prefill:
+        _mlir_ciface_tfc_prefill(&weightsRef, &offsetsRef, &kvRef, &tokensRef,
+                                 at, maxContext, &logitsRef);
+        break;
+      case Entry::PrefillLast:
+        _mlir_ciface_tfc_prefill_last(&weightsRef, &offsetsRef, &kvRef,
+                                      &tokensRef, at, maxContext, &logitsRef);
+        break;
+      case Entry::Decode:
+        _mlir_ciface_tfc_decode(&weightsRef, &offsetsRef, &kvRef, &tokensRef,
+                                at, maxContext, &logitsRef);
+        break;
+      }
     }
+  };
+  if (!onDevice) {
+    calls();
+  } else if (!cuda::run(calls, error) ||
+             !cuda::copyToHost(logits.data(), logitsData, logitsBytes, error)) {
+    // The cache may hold some of the rows: the session starts over.
+    reset();
+    error = std::string(what) + " on the GPU: " + error +
+            " (the session was reset)";
+    return false;
   }
   position += n;
   logitsRows = rows;
@@ -292,7 +334,13 @@ void Session::finishBatchedDecode(const float *row) {
 }
 
 void Session::reset() {
-  zeroPages(kvData, static_cast<size_t>(kvCacheBytes));
+  std::string error;
+  if (!onDevice)
+    zeroPages(kvData, static_cast<size_t>(kvCacheBytes));
+  else if (!cuda::zeroDevice(kvData, static_cast<size_t>(kvCacheBytes), error))
+    // The next call on the GPU reports the (sticky) failure too.
+    std::fprintf(stderr, "tfc: resetting a KV cache on the GPU: %s\n",
+                 error.c_str());
   position = 0;
   logitsRows = 0;
 }
@@ -329,8 +377,14 @@ bool Session::truncate(int64_t n, std::string &error) {
     if (position > cache.rows(maxContext))
       continue;
     int64_t rowBytes = cache.elementsPerToken * elementBytes;
-    std::memset(kvData + starts[layer] + n * rowBytes, 0,
-                static_cast<size_t>((position - n) * rowBytes));
+    unsigned char *rows = kvData + starts[layer] + n * rowBytes;
+    size_t bytes = static_cast<size_t>((position - n) * rowBytes);
+    if (!onDevice) {
+      std::memset(rows, 0, bytes);
+    } else if (!cuda::zeroDevice(rows, bytes, error)) {
+      error = "truncate: " + error;
+      return false;
+    }
   }
   position = n;
   logitsRows = 0;

@@ -9,6 +9,8 @@
 #ifndef TFC_RUNTIME_SESSION_H
 #define TFC_RUNTIME_SESSION_H
 
+#include "CUDA.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -130,10 +132,16 @@ private:
   int64_t kvCacheBytes = 0;
   int64_t position = 0;
   int64_t logitsRows = 0;
-  /// The KV cache: ownCache's, or a SessionBatch's slot.
+  /// The KV cache: ownCache's (deviceCache's), or a SessionBatch's slot.
   unsigned char *kvData = nullptr;
   ZeroedBuffer ownCache;
   ZeroedBuffer logits;
+  /// A --target=cuda library: the cache and the logits the generated code
+  /// writes are in device memory, its tokens in mapped host memory, and the
+  /// logits are copied back after each call.
+  bool onDevice = false;
+  cuda::DeviceBuffer deviceCache, deviceLogits;
+  cuda::MappedBuffer deviceTokens;
 };
 
 } // namespace tfc::runtime

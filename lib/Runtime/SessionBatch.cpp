@@ -45,14 +45,23 @@ SessionBatch::create(std::shared_ptr<const Weights> weights, int64_t count,
   batch->weights = weights;
   batch->stride = stride;
   std::string allocError;
-  if (!batch->pool.allocate(static_cast<size_t>(poolBytes), allocError)) {
-    error = "KV caches of " + std::to_string(count) + " sessions: " + allocError;
+  batch->onDevice = cuda::isCUDALibrary();
+  if (batch->onDevice
+          ? !batch->devicePool.allocate(static_cast<size_t>(poolBytes),
+                                        allocError)
+          : !batch->pool.allocate(static_cast<size_t>(poolBytes), allocError)) {
+    error = "KV caches of " + std::to_string(count) + " sessions" +
+            (batch->onDevice ? " on the GPU: " : ": ") + allocError;
     return nullptr;
   }
+  unsigned char *base =
+      batch->onDevice ? batch->devicePool.data() : batch->pool.data();
   for (int64_t i = 0; i < count; ++i) {
-    unsigned char *slot = batch->pool.data() + i * stride;
-    if (mprotect(slot + stride - page, static_cast<size_t>(page), PROT_NONE) !=
-        0) {
+    unsigned char *slot = base + i * stride;
+    // Device memory has no guard pages; the slots keep the host layout.
+    if (!batch->onDevice &&
+        mprotect(slot + stride - page, static_cast<size_t>(page), PROT_NONE) !=
+            0) {
       error = std::string("KV cache guard page: ") + std::strerror(errno);
       return nullptr;
     }
@@ -110,23 +119,56 @@ bool SessionBatch::decode(const int64_t *indices, const int64_t *tokens,
   applyThreadCount();
   // The callee only reads the weights, offsets, tokens and positions.
   MemRef1DI8 weightsRef =
-      makeMemRef1D(reinterpret_cast<int8_t *>(weights->getRegion()),
+      makeMemRef1D(reinterpret_cast<int8_t *>(weights->getCallRegion()),
                    weights->getRegionBytes());
-  const std::vector<int64_t> &weightOffsets = weights->getOffsets();
   MemRef1DI64 weightOffsetsRef =
-      makeMemRef1D(const_cast<int64_t *>(weightOffsets.data()),
-                   static_cast<int64_t>(weightOffsets.size()));
-  MemRef1DI8 poolRef = makeMemRef1D(reinterpret_cast<int8_t *>(pool.data()),
-                                    static_cast<int64_t>(pool.size()));
-  MemRef1DI64 tokensRef = makeMemRef1D(const_cast<int64_t *>(tokens), n);
-  MemRef1DI64 positionsRef = makeMemRef1D(positions.data(), n);
-  MemRef1DI64 offsetsRef = makeMemRef1D(offsets.data(), n);
+      makeMemRef1D(weights->getCallOffsets(),
+                   static_cast<int64_t>(weights->getOffsets().size()));
   auto *out = reinterpret_cast<float *>(logits.data());
+  int64_t *tokenData = const_cast<int64_t *>(tokens);
+  int64_t *positionData = positions.data(), *offsetData = offsets.data();
+  unsigned char *poolData = pool.data();
+  size_t poolBytes = pool.size();
+  if (onDevice) {
+    size_t tableBytes = static_cast<size_t>(n) * sizeof(int64_t);
+    if ((deviceLogits.size() < logitsBytes &&
+         !deviceLogits.allocate(logitsBytes, error)) ||
+        !deviceInputs.reserve(3 * tableBytes, error)) {
+      error = "decode on the GPU: " + error;
+      return false;
+    }
+    tokenData = reinterpret_cast<int64_t *>(deviceInputs.data());
+    positionData = tokenData + n;
+    offsetData = positionData + n;
+    std::memcpy(tokenData, tokens, tableBytes);
+    std::memcpy(positionData, positions.data(), tableBytes);
+    std::memcpy(offsetData, offsets.data(), tableBytes);
+    out = reinterpret_cast<float *>(deviceLogits.data());
+    poolData = devicePool.data();
+    poolBytes = devicePool.size();
+  }
+  MemRef1DI8 poolRef = makeMemRef1D(reinterpret_cast<int8_t *>(poolData),
+                                    static_cast<int64_t>(poolBytes));
+  MemRef1DI64 tokensRef = makeMemRef1D(tokenData, n);
+  MemRef1DI64 positionsRef = makeMemRef1D(positionData, n);
+  MemRef1DI64 offsetsRef = makeMemRef1D(offsetData, n);
   MemRef2DF32 logitsRef = {
       out, out, 0, {n, manifest.vocabSize}, {manifest.vocabSize, 1}};
-  _mlir_ciface_tfc_decode_batch(&weightsRef, &weightOffsetsRef, &poolRef,
-                                &tokensRef, &positionsRef, &offsetsRef,
-                                sessions.front()->getMaxContext(), &logitsRef);
+  auto call = [&] {
+    _mlir_ciface_tfc_decode_batch(
+        &weightsRef, &weightOffsetsRef, &poolRef, &tokensRef, &positionsRef,
+        &offsetsRef, sessions.front()->getMaxContext(), &logitsRef);
+  };
+  if (!onDevice) {
+    call();
+  } else if (!cuda::run(call, error) ||
+             !cuda::copyToHost(logits.data(), out, logitsBytes, error)) {
+    for (int64_t j = 0; j < n; ++j)
+      sessions[indices[j]]->reset();
+    error = "decode on the GPU: " + error + " (its sessions were reset)";
+    return false;
+  }
+  out = reinterpret_cast<float *>(logits.data());
   for (int64_t j = 0; j < n; ++j)
     sessions[indices[j]]->finishBatchedDecode(out + j * manifest.vocabSize);
   return true;

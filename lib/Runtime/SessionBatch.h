@@ -46,6 +46,11 @@ private:
   std::vector<std::unique_ptr<Session>> sessions;
   /// [n, vocab] of the last step, before each row goes to its session.
   ZeroedBuffer logits;
+  /// A --target=cuda library: the pool and the logits on the device, the
+  /// tokens, positions and cache offsets in mapped host memory.
+  bool onDevice = false;
+  cuda::DeviceBuffer devicePool, deviceLogits;
+  cuda::MappedBuffer deviceInputs;
 };
 
 } // namespace tfc::runtime

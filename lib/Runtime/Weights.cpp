@@ -1,6 +1,7 @@
 //===- Weights.cpp - A bound checkpoint, read-only and shareable ----------===//
 
 #include "Weights.h"
+#include "CUDA.h"
 #include "DType.h"
 #include "Manifest.h"
 #include "Safetensors.h"
@@ -34,6 +35,15 @@ int64_t Weights::getRegionBytes() const {
 
 int64_t Weights::getBytesMapped() const { return checkpoint->getFileBytes(); }
 
+unsigned char *Weights::getCallRegion() const {
+  return deviceRegion ? deviceRegion->data() : getRegion();
+}
+
+int64_t *Weights::getCallOffsets() const {
+  return deviceOffsets ? reinterpret_cast<int64_t *>(deviceOffsets->data())
+                       : const_cast<int64_t *>(offsets.data());
+}
+
 namespace {
 /// One kind of copy for the note: a dtype conversion or a misaligned tensor.
 struct CopyKind {
@@ -47,6 +57,34 @@ struct CopyKind {
 std::shared_ptr<const Weights> Weights::load(const std::string &path,
                                              std::string &error,
                                              bool copyAll) {
+  std::shared_ptr<Weights> weights = loadOnHost(path, error, copyAll);
+  if (weights && cuda::isCUDALibrary() && !weights->copyToDevice(error))
+    return nullptr;
+  return weights;
+}
+
+bool Weights::copyToDevice(std::string &error) {
+  std::string what = "cannot bind weights from '" + path + "' to the GPU";
+  int64_t bytes = getRegionBytes();
+  if (bytes >= (int64_t(1) << 30))
+    std::fprintf(stderr, "tfc: copying %s of weights to the GPU\n",
+                 formatBytes(bytes).c_str());
+  deviceRegion = std::make_unique<cuda::DeviceBuffer>();
+  deviceOffsets = std::make_unique<cuda::MappedBuffer>();
+  size_t offsetsBytes = offsets.size() * sizeof(int64_t);
+  if (!deviceRegion->allocate(static_cast<size_t>(bytes), error) ||
+      !cuda::copyToDevice(deviceRegion->data(), getRegion(),
+                          static_cast<size_t>(bytes), error) ||
+      !deviceOffsets->reserve(offsetsBytes, error)) {
+    error = what + ": " + error;
+    return false;
+  }
+  std::memcpy(deviceOffsets->data(), offsets.data(), offsetsBytes);
+  return true;
+}
+
+std::shared_ptr<Weights> Weights::loadOnHost(const std::string &path,
+                                             std::string &error, bool copyAll) {
   const Manifest *manifest = getLibraryManifest(error);
   if (!manifest)
     return nullptr;

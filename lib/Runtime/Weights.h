@@ -21,6 +21,10 @@ namespace tfc::runtime {
 
 class Checkpoint;
 struct Manifest;
+namespace cuda {
+class DeviceBuffer;
+class MappedBuffer;
+} // namespace cuda
 
 class Weights {
 public:
@@ -44,6 +48,12 @@ public:
   int64_t getRegionBytes() const;
   /// Byte offset in the region of each manifest weight, manifest order.
   const std::vector<int64_t> &getOffsets() const { return offsets; }
+  /// What the generated code reads: the region and the offsets, or for a
+  /// --target=cuda library their copies made at load, the region in device
+  /// memory and the offsets in host memory mapped into the device
+  /// (docs/ABI.md).
+  unsigned char *getCallRegion() const;
+  int64_t *getCallOffsets() const;
 
   /// Bytes of the checkpoint files mapped (their sizes, summed).
   int64_t getBytesMapped() const;
@@ -58,6 +68,11 @@ public:
 
 private:
   Weights() = default;
+  /// The checkpoint mapped and converted on the host.
+  static std::shared_ptr<Weights> loadOnHost(const std::string &path,
+                                             std::string &error, bool copyAll);
+  /// The device's copies, for a --target=cuda library.
+  bool copyToDevice(std::string &error);
 
   const Manifest *manifest = nullptr;
   std::string path;
@@ -67,6 +82,8 @@ private:
   int64_t tailBytes = 0;
   int64_t tensorsCopied = 0;
   std::string note;
+  std::unique_ptr<cuda::DeviceBuffer> deviceRegion;
+  std::unique_ptr<cuda::MappedBuffer> deviceOffsets;
 };
 
 } // namespace tfc::runtime

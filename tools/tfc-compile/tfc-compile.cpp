@@ -50,8 +50,8 @@ static cl::opt<std::string>
 enum class Emit { TFC, Linalg, LLVMIR, Obj, SO, PTX, Cubin, Fatbin };
 static cl::opt<Emit> emitKind(
     "emit",
-    cl::desc("What to produce (default: so; --target=cuda: tfc, linalg, "
-             "ptx, cubin or fatbin)"),
+    cl::desc("What to produce (default: so; --target=cuda also ptx, cubin "
+             "or fatbin: its kernels alone)"),
     cl::init(Emit::SO), cl::cat(category),
     cl::values(
         clEnumValN(Emit::TFC, "tfc", "model-level tfc IR"),
@@ -63,7 +63,7 @@ static cl::opt<Emit> emitKind(
                    "shared library with the C API of tfc/Runtime/tfc.h"),
         clEnumValN(Emit::PTX, "ptx",
                    "PTX of the model's GPU kernels, one module "
-                   "(--target=cuda; no host code yet)"),
+                   "(--target=cuda)"),
         clEnumValN(Emit::Cubin, "cubin",
                    "the kernels' PTX assembled by the CUDA toolkit's ptxas "
                    "for --gpu-arch (--target=cuda)"),
@@ -91,8 +91,9 @@ static cl::opt<Target> target(
     cl::init(Target::CPU), cl::cat(category),
     cl::values(clEnumValN(Target::CPU, "cpu", "the host CPU through LLVM"),
                clEnumValN(Target::CUDA, "cuda",
-                          "NVIDIA GPUs: the kernels as PTX, cubin or fatbin "
-                          "(--emit); no host code or library yet")));
+                          "NVIDIA GPUs: a library whose host code launches "
+                          "the kernels through the CUDA driver, loaded when "
+                          "the model runs (docs/runtime.md)")));
 static cl::opt<std::string>
     gpuArch("gpu-arch", cl::cat(category), cl::value_desc("sm_XX"),
             cl::init("sm_90"),
@@ -100,7 +101,8 @@ static cl::opt<std::string>
                      "sm_80, sm_90 or sm_90a (default: sm_90)"));
 static cl::opt<std::string>
     cudaPath("cuda-path", cl::cat(category), cl::value_desc("dir"),
-             cl::desc("CUDA toolkit whose bin/ptxas (--emit=cubin) and "
+             cl::desc("CUDA toolkit whose bin/ptxas (--emit=cubin, and "
+                      "the cubin a --target=cuda library embeds) and "
                       "bin/fatbinary (--emit=fatbin) are run (default: "
                       "/usr/local/cuda)"));
 static cl::opt<std::string>
@@ -316,15 +318,10 @@ int main(int argc, char **argv) {
       "tfc-compile: compiles a decoder-only Transformer described by a Hugging "
       "Face config.json (or a directory holding one), a tfc model card "
       "(docs/model-card.md), or tfc IR (.mlir) into a shared library with the "
-      "C API of include/tfc/Runtime/tfc.h, or, with --target=cuda "
-      "--emit=ptx|cubin|fatbin, into its GPU kernels (the CUDA host side is "
-      "not available yet).\n");
+      "C API of include/tfc/Runtime/tfc.h, for the CPU or (--target=cuda) "
+      "an NVIDIA GPU, or into its GPU kernels alone (--emit=ptx|cubin|"
+      "fatbin).\n");
   if (target == Target::CUDA) {
-    if (emitKind != Emit::TFC && emitKind != Emit::Linalg &&
-        !gpuBinaryFormat(emitKind))
-      return fail("--target=cuda: only --emit=ptx, cubin, fatbin (and tfc, "
-                  "linalg) are available yet; the GPU host code and library "
-                  "(llvm-ir, obj, so) are not");
     if (!llvm::is_contained({"sm_80", "sm_90", "sm_90a"}, gpuArch))
       return fail("--gpu-arch=" + gpuArch +
                   ": not a supported GPU; one of sm_80, sm_90, sm_90a");
@@ -348,12 +345,17 @@ int main(int argc, char **argv) {
                                                errorStream)))
       return fail("--pipeline-options: " + llvm::StringRef(error).trim());
   }
+  pipelineOptions.forGPU = target == Target::CUDA;
   if (gpuArch.getNumOccurrences())
     pipelineOptions.gpuChip = gpuArch;
   if (cudaPath.getNumOccurrences())
     pipelineOptions.cudaPath = cudaPath;
   if (std::optional<llvm::StringRef> format = gpuBinaryFormat(emitKind))
     pipelineOptions.gpuFormat = format->str();
+  // A library embeds a cubin, which the driver loads without a JIT;
+  // --pipeline-options=gpu-format=isa embeds PTX instead.
+  else if (target == Target::CUDA && !pipelineOptions.gpuFormat.hasValue())
+    pipelineOptions.gpuFormat = "bin";
   if (disabledPasses.getNumOccurrences())
     pipelineOptions.disabledPasses =
         llvm::ArrayRef<std::string>(disabledPasses);
@@ -410,8 +412,8 @@ int main(int argc, char **argv) {
   if (emitKind == Emit::Linalg)
     return writeText([&](llvm::raw_ostream &os) { module->print(os); });
 
-  if (gpuBinaryFormat(emitKind)) {
-    progress.step(std::string(emitKind == Emit::PTX
+  if (target == Target::CUDA) {
+    progress.step(std::string(pipelineOptions.gpuFormat.getValue() == "isa"
                                   ? "lowering the kernels to PTX"
                                   : "lowering the kernels to PTX and "
                                     "assembling them with ptxas") +
@@ -420,6 +422,8 @@ int main(int argc, char **argv) {
     tfc::buildLinalgToGPUPipeline(toGPU, pipelineOptions);
     if (failed(toGPU.run(*module)))
       return fail("lowering to GPU kernels failed");
+  }
+  if (gpuBinaryFormat(emitKind)) {
     SmallVector<StringRef> objects;
     module->walk([&](gpu::BinaryOp binary) {
       for (auto object : binary.getObjects().getAsRange<gpu::ObjectAttr>())
@@ -434,15 +438,17 @@ int main(int argc, char **argv) {
   std::unique_ptr<llvm::TargetMachine> tm = createTargetMachine();
   if (!tm)
     return 1;
-  // The int8 kernels use what the target has, unless told otherwise.
-  if (!pipelineOptions.vnni.hasValue())
-    pipelineOptions.vnni =
-        tm->getMCSubtargetInfo()->checkFeatures("+avx512vnni,+avx512bw");
-  progress.step("bufferizing and lowering to LLVM (tfc-linalg-to-llvm-cpu)");
-  PassManager toLLVM(&context);
-  tfc::buildLinalgToLLVMCPUPipeline(toLLVM, pipelineOptions);
-  if (failed(toLLVM.run(*module)))
-    return fail("lowering to the LLVM dialect failed");
+  if (target == Target::CPU) {
+    // The int8 kernels use what the target has, unless told otherwise.
+    if (!pipelineOptions.vnni.hasValue())
+      pipelineOptions.vnni =
+          tm->getMCSubtargetInfo()->checkFeatures("+avx512vnni,+avx512bw");
+    progress.step("bufferizing and lowering to LLVM (tfc-linalg-to-llvm-cpu)");
+    PassManager toLLVM(&context);
+    tfc::buildLinalgToLLVMCPUPipeline(toLLVM, pipelineOptions);
+    if (failed(toLLVM.run(*module)))
+      return fail("lowering to the LLVM dialect failed");
+  }
 
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule =
@@ -507,8 +513,11 @@ int main(int argc, char **argv) {
   // library, renamed over the output once it succeeded.
   llvm::SmallVector<std::string> owned = {
       linker, "-shared", "-o", library->TmpName, object->TmpName,
-      "-Wl,--whole-archive", runtime, "-Wl,--no-whole-archive",
-      "-L" + libDir, "-lomp", "-lm", "-Wl,-rpath," + libDir};
+      "-Wl,--whole-archive", runtime, "-Wl,--no-whole-archive", "-lm"};
+  // A CUDA library's host code runs no OpenMP, and it loads the driver at
+  // run time: it needs nothing outside libc and libstdc++.
+  if (target == Target::CPU)
+    owned.append({"-L" + libDir, "-lomp", "-Wl,-rpath," + libDir});
   llvm::SmallVector<llvm::StringRef> argRefs(owned.begin(), owned.end());
   std::string error;
   int rc = llvm::sys::ExecuteAndWait(linker, argRefs, std::nullopt, {}, 0, 0,

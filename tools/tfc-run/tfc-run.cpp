@@ -60,6 +60,9 @@ prints the model's shape, the load time and the memory used.
                           need. A model with a learned position table refuses
                           more positions than the table has rows; past the
                           trained length of other models a warning is printed
+  --device cpu|cuda       where the model runs; a library runs where it was
+                          compiled for (tfc-compile --target), so this only
+                          checks that (default: the library's)
   --copy-weights          copy every tensor into memory of the process's own
                           (huge pages where the kernel allows) instead of
                           reading those in the model's dtype in place
@@ -145,6 +148,7 @@ struct Options {
   bool bench = false;
   bool stats = false;
   bool copyWeights = false;
+  std::string device; // "": the library's
   int64_t benchPrompt = 128;
   int64_t benchGen = 64;
   int64_t benchReps = 3;
@@ -249,7 +253,7 @@ Options parseArgs(int argc, char **argv) {
         "--prompt",       "--prompt-file", "--tokenizer",
         "--temperature",  "--top-k",     "--top-p",
         "--min-p",        "--repeat-penalty", "--seed",
-        "--perplexity",   "--ctx"};
+        "--perplexity",   "--ctx",       "--device"};
     if (std::find_if(std::begin(kValued), std::end(kValued),
                      [&](const char *known) { return name == known; }) ==
         std::end(kValued))
@@ -297,6 +301,11 @@ Options parseArgs(int argc, char **argv) {
       opts.perplexityPath = value;
     else if (name == "--ctx")
       opts.ctx = parseCount(name, value, 2);
+    else if (name == "--device") {
+      if (value != "cpu" && value != "cuda")
+        fatal("--device: one of cpu, cuda, not '" + value + "'");
+      opts.device = value;
+    }
     else if (name == "--dump-logits")
       opts.dumpLogitsPath = value;
     else if (name == "--threads")
@@ -394,9 +403,11 @@ double parseReal(const std::string &option, const std::string &text,
   X(tfc_manifest_trained_context)                                              \
   X(tfc_manifest_default_max_context)
 
-// Looked up too, but needed only with --batch (and --copy-weights).
+// Looked up too, but needed only with --batch (and --copy-weights,
+// --device; a library without tfc_model_device runs on the CPU).
 #define TFC_RUN_OPTIONAL_API(X)                                                   \
   X(tfc_weights_load_copied)                                                   \
+  X(tfc_model_device)                                                          \
   X(tfc_batch_create)                                                          \
   X(tfc_batch_destroy)                                                         \
   X(tfc_batch_session)                                                         \
@@ -982,5 +993,10 @@ int Runner::run() {
 int main(int argc, char **argv) {
   Options opts = parseArgs(argc, argv);
   API api = loadModelLibrary(opts.modelPath);
+  std::string device = api.tfc_model_device ? api.tfc_model_device() : "cpu";
+  if (!opts.device.empty() && opts.device != device)
+    fatal("--device " + opts.device + ": '" + opts.modelPath +
+          "' was compiled for " + device + " (compile with tfc-compile "
+          "--target=" + opts.device + " to run it there)");
   return Runner(api, opts).run();
 }

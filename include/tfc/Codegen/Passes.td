@@ -245,4 +245,70 @@ def TFCGPUMergeModules : Pass<"tfc-gpu-merge-modules", "::mlir::ModuleOp"> {
   }];
 }
 
+def TFCGPUSequentializeOuterParallel
+    : Pass<"tfc-gpu-sequentialize-outer-parallel", "::mlir::func::FuncOp"> {
+  let summary = "Host loops around the parallel loops nested in a parallel loop";
+  let description = [{
+    `convert-parallel-loop-to-gpu` maps one perfectly nested `scf.parallel`
+    to a kernel's blocks and threads. An `scf.parallel` that holds other
+    `scf.parallel`s among other ops (the split-KV and flash-attention nests,
+    the per-sequence loop of a batched decode, with their scratch buffers)
+    is no such nest: it would stay host code that touches device memory.
+    This pass, run before the loops are tiled and mapped, turns every
+    `scf.parallel` without reductions that contains another `scf.parallel`
+    into `scf.for` loops on the host, so that each innermost parallel loop
+    becomes a kernel launched once per iteration. That is always correct
+    (a parallel loop may run in any order), but it launches a kernel per
+    head or sequence: the patterns for the hot kernels replace it.
+
+    ```mlir
+    scf.parallel (%h) = (%c0) to (%heads) step (%c1) {
+      %s = memref.alloc() : memref<16xf32>
+      scf.parallel (%i) = (%c0) to (%c16) step (%c1) { ... }
+    }
+    // becomes
+    scf.for %h = %c0 to %heads step %c1 {
+      %s = memref.alloc() : memref<16xf32>
+      scf.parallel (%i) = (%c0) to (%c16) step (%c1) { ... }
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
+def TFCGPUDeviceMemory : Pass<"tfc-gpu-device-memory", "::mlir::ModuleOp"> {
+  let summary = "Buffers the kernels use in device memory; no host access to them";
+  let description = [{
+    After the kernels are outlined, the host functions still allocate their
+    buffers with `memref.alloc`, in host memory. This pass moves every
+    buffer a kernel may touch to the device: a `memref.alloc` whose value,
+    through view-like ops, reaches a `gpu.launch_func`, a function's
+    result, or a call argument that does, becomes a `gpu.alloc` (its
+    `memref.dealloc`s `gpu.dealloc`s). The runtime passes the entry points'
+    memrefs in device memory (docs/ABI.md), so their arguments count as
+    device memory too. A `memref.get_global` a kernel reads is copied into
+    a `gpu.alloc` by a `gpu.memcpy` (freed before the function returns).
+    Buffers only the host uses (the deallocation pipeline's pointer lists)
+    stay in host memory.
+
+    The pass then checks that no host op reads or writes device memory
+    (`memref.load`, `memref.store`, `memref.copy`, a `vector` transfer):
+    such an op would fault, or read garbage, at run time, so it is an error
+    naming the op and the buffer's origin. Last, it defines the constant
+    `tfc_cuda_abi` (1), by which the runtime knows the convention.
+
+    ```mlir
+    %a = memref.alloc(%n) : memref<?xf32>
+    gpu.launch_func @k::@f blocks in (...) threads in (...) args(%a : memref<?xf32>)
+    memref.dealloc %a : memref<?xf32>
+    // becomes
+    %a = gpu.alloc (%n) : memref<?xf32>
+    gpu.launch_func @k::@f blocks in (...) threads in (...) args(%a : memref<?xf32>)
+    gpu.dealloc %a : memref<?xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // TFC_CODEGEN_PASSES_TD

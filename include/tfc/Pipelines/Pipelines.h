@@ -58,6 +58,10 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
   Option<int64_t> gpuTile;
   Option<std::string> gpuFormat;
   Option<std::string> cudaPath;
+  /// Set by the GPU pipelines, not an option: the model-level passes leave
+  /// out what only the host can run (tfc-dispatch-experts' data-dependent
+  /// loops over each expert's tokens).
+  bool forGPU = false;
 
   /// Fails, through `emitError`, on a disabled or enabled pass that is not an
   /// optimisation of the pipelines.

@@ -250,6 +250,15 @@ TFC_API void tfc_model_reset(tfc_model *model);
  */
 TFC_API void tfc_model_set_threads(int n);
 
+/* Where the library runs the model: "cpu", or "cuda" for a library compiled
+ * with --target=cuda, whose kernels run on an NVIDIA GPU through the CUDA
+ * driver (libcuda.so.1, loaded by the first tfc_weights_load; device 0, or
+ * $TFC_CUDA_DEVICE). There the weights are copied to the GPU when loaded,
+ * each session's KV cache lives on the GPU, and the logits are copied back
+ * after each call; a CUDA failure is a call's error, naming the driver
+ * function that failed. tfc_model_set_threads has no effect on it. */
+TFC_API const char *tfc_model_device(void);
+
 /* ---- The manifest the compiler embedded in the library (docs/ABI.md) ---- */
 /* These return NULL or -1 when the manifest is malformed or an index is out
  * of range; tfc_last_error() says why. */
