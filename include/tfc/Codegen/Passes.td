@@ -294,7 +294,8 @@ def TFCGPUDeviceMemory : Pass<"tfc-gpu-device-memory", "::mlir::ModuleOp"> {
     The pass then checks that no host op reads or writes device memory
     (`memref.load`, `memref.store`, `memref.copy`, a `vector` transfer):
     such an op would fault, or read garbage, at run time, so it is an error
-    naming the op and the buffer's origin. Last, it defines the constant
+    naming the op and the buffer's origin; so is a `gpu.launch_func` given
+    a buffer a kernel cannot read (a `memref.alloca`). Last, it defines the constant
     `tfc_cuda_abi` (1), by which the runtime knows the convention.
 
     ```mlir

@@ -137,10 +137,38 @@ public:
     return device[value] = result;
   }
 
+  /// Whether a kernel can read `value` once the allocations are moved: it
+  /// is in device memory or is an entry point's mapped i64 table. A
+  /// memref.global a kernel reads gets its device copy.
+  bool isKernelReadable(Value value) {
+    value = viewedBuffer(value);
+    if (isDevice(value))
+      return true;
+    if (auto global = value.getDefiningOp<memref::GetGlobalOp>())
+      return reachesDevice(global);
+    auto arg = dyn_cast<BlockArgument>(value);
+    if (!arg)
+      return false;
+    auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
+    if (!func || arg.getOwner() != &func.getBody().front())
+      return false;
+    if (func.isPublic())
+      return true;
+    auto [it, inserted] = readable.try_emplace(value, false);
+    if (!inserted)
+      return it->second;
+    bool result =
+        !callers[func].empty() &&
+        llvm::all_of(callers[func], [&](func::CallOp call) {
+          return isKernelReadable(call.getOperand(arg.getArgNumber()));
+        });
+    return readable[value] = result;
+  }
+
 private:
   SymbolTable symbols;
   DenseMap<func::FuncOp, SmallVector<func::CallOp>> callers;
-  DenseMap<Value, bool> reaches, device;
+  DenseMap<Value, bool> reaches, device, readable;
 };
 
 struct TFCGPUDeviceMemory
@@ -182,6 +210,20 @@ struct TFCGPUDeviceMemory
         if (Operation *def = buffer.getDefiningOp())
           diag.attachNote(def->getLoc()) << "the buffer comes from here";
         failed = true;
+      });
+      // The converse: a kernel given host memory (a memref.alloca, a
+      // buffer of another kind) would fault.
+      func.walk([&](gpu::LaunchFuncOp launch) {
+        for (Value operand : launch.getKernelOperands()) {
+          if (!isa<BaseMemRefType>(operand.getType()) ||
+              analysis.isKernelReadable(operand))
+            continue;
+          InFlightDiagnostic diag =
+              launch.emitOpError("passes a kernel host memory it cannot read");
+          if (Operation *def = viewedBuffer(operand).getDefiningOp())
+            diag.attachNote(def->getLoc()) << "the buffer comes from here";
+          failed = true;
+        }
       });
     }
     if (failed)

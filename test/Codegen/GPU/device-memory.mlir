@@ -89,3 +89,20 @@ module attributes {gpu.container_module} {
     return %x : f32
   }
 }
+
+// -----
+
+module attributes {gpu.container_module} {
+  gpu.module @k {
+    gpu.func @fill(%a: memref<4xf32>) kernel { gpu.return }
+  }
+  // A kernel given a buffer on the host's stack.
+  func.func @tfc_decode() {
+    %c1 = arith.constant 1 : index
+    // expected-note @below {{the buffer comes from here}}
+    %a = memref.alloca() : memref<4xf32>
+    // expected-error @below {{'gpu.launch_func' op passes a kernel host memory it cannot read}}
+    gpu.launch_func @k::@fill blocks in (%c1, %c1, %c1) threads in (%c1, %c1, %c1) args(%a : memref<4xf32>)
+    return
+  }
+}
